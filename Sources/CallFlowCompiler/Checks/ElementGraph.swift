@@ -1,0 +1,123 @@
+/// The flow as a graph: each element's exits as labelled edges to element indexes. Success and
+/// failure of a request are separate edges, since they set different values.
+struct ElementGraph {
+    enum Exit: Sendable, Hashable {
+        case next
+        case success
+        case failure
+        case condition(Int)
+        case defaultExit
+        case noInput
+
+        /// How a path note shows taking this exit; plain `next` shows nothing.
+        var label: String? {
+            switch self {
+            case .next: nil
+            case .success: "success"
+            case .failure: "failure"
+            case .condition(let index): "condition \(index + 1)"
+            case .defaultExit: "default"
+            case .noInput: "no input"
+            }
+        }
+    }
+
+    struct Edge: Sendable {
+        var exit: Exit
+        /// The element control passes to; `nil` where the call ends.
+        var target: Int?
+    }
+
+    let edges: [[Edge]]
+    let start: Int?
+
+    /// Builds the graph. References that name no element are left out (they are reported as
+    /// `unknown-target` by the name checks).
+    init(flow: Flow, indexOf: [String: Int]) {
+        func index(_ reference: ElementReference?) -> Int?? {
+            guard let reference else { return nil }
+            return .some(indexOf[reference.name])
+        }
+        var edges: [[Edge]] = []
+        edges.reserveCapacity(flow.elements.count)
+        for element in flow.elements {
+            let below = element.index + 1 < flow.elements.count ? element.index + 1 : nil
+            let next: Int? = index(element.next) ?? below
+            switch element.kind {
+            case .apiRequest(let request):
+                if !request.parseResponse {
+                    edges.append([Edge(exit: .next, target: next)])
+                    continue
+                }
+                let success: Int? = index(request.onSuccess) ?? next
+                let failure: Int?
+                if let onFailure = index(request.onFailure) {
+                    failure = onFailure
+                } else {
+                    failure = request.fallback == .stop ? nil : success
+                }
+                edges.append([Edge(exit: .success, target: success), Edge(exit: .failure, target: failure)])
+            case .branch(let branch):
+                var exits = branch.conditions.enumerated().map { Edge(exit: .condition($0.offset), target: indexOf[$0.element.goto.name]) }
+                exits.append(Edge(exit: .defaultExit, target: indexOf[branch.defaultTarget.name]))
+                edges.append(exits)
+            case .collectInput(let input):
+                let noInput: Int? = index(input.onNoInput) ?? next
+                edges.append([Edge(exit: .next, target: next), Edge(exit: .noInput, target: noInput)])
+            case .transfer, .hangup:
+                edges.append([])
+            case .setProperty, .tts, .play, nil:
+                edges.append([Edge(exit: .next, target: next)])
+            }
+        }
+        self.edges = edges
+        self.start = flow.startIndex
+    }
+
+    /// Which elements some path from the start reaches.
+    func reachable() -> [Bool] {
+        var seen = [Bool](repeating: false, count: edges.count)
+        guard let start else { return seen }
+        var stack = [start]
+        seen[start] = true
+        while let node = stack.popLast() {
+            for edge in edges[node] {
+                if let target = edge.target, !seen[target] {
+                    seen[target] = true
+                    stack.append(target)
+                }
+            }
+        }
+        return seen
+    }
+
+    /// A shortest path from the start to `goal` that takes no edge `avoid` rejects, as element
+    /// indexes with the exit taken from each (the goal's own exit is nil).
+    func path(to goal: Int, avoiding avoid: (Int, Edge) -> Bool) -> [(node: Int, exit: Exit?)]? {
+        guard let start else { return nil }
+        var previous = [(node: Int, exit: Exit)?](repeating: nil, count: edges.count)
+        var seen = [Bool](repeating: false, count: edges.count)
+        var queue = [start]
+        var head = 0
+        seen[start] = true
+        while head < queue.count {
+            let node = queue[head]
+            head += 1
+            if node == goal { break }
+            for edge in edges[node] where !avoid(node, edge) {
+                guard let target = edge.target, !seen[target] else { continue }
+                seen[target] = true
+                previous[target] = (node, edge.exit)
+                queue.append(target)
+            }
+        }
+        guard seen[goal] else { return nil }
+        var path: [(node: Int, exit: Exit?)] = [(goal, nil)]
+        var node = goal
+        while let step = previous[node] {
+            path.append((step.node, step.exit))
+            node = step.node
+        }
+        return path.reversed()
+    }
+}

@@ -1,0 +1,71 @@
+/// A template of an element, with where it stands: the place decides how a value is encoded
+/// and whether a secret may appear there.
+struct TemplateUse {
+    enum Place: Equatable {
+        case url, query, header, body, contentType
+        case other(String)
+
+        /// Secrets may go to the API, never anywhere they could be spoken or logged.
+        var allowsSecrets: Bool {
+            switch self {
+            case .url, .query, .header, .body: true
+            case .contentType, .other: false
+            }
+        }
+
+        var keyName: String {
+            switch self {
+            case .url: "URL"
+            case .query: "Query"
+            case .header: "Header"
+            case .body: "Body"
+            case .contentType: "ContentType"
+            case .other(let key): key
+            }
+        }
+    }
+
+    var template: Template
+    var place: Place
+    var element: Int
+
+    /// Every template of an element.
+    static func uses(of element: Element) -> [TemplateUse] {
+        var uses: [TemplateUse] = []
+        func add(_ template: Template?, _ place: Place) {
+            if let template { uses.append(TemplateUse(template: template, place: place, element: element.index)) }
+        }
+        switch element.kind {
+        case .apiRequest(let request):
+            request.phrase.forEach { add($0, .other("Phrase")) }
+            add(request.url, .url)
+            request.headers.forEach { add($0.value, .header) }
+            request.query.forEach { add($0.value, .query) }
+            switch request.body {
+            case .fields(let fields): fields.forEach { add($0.value, .body) }
+            case .raw(let template): add(template, .body)
+            case nil: break
+            }
+            add(request.contentType, .contentType)
+        case .setProperty(let set):
+            add(set.value, .other("Value"))
+        case .branch(let branch):
+            add(Template(parts: [.fillpoint(branch.source)], location: branch.sourceLocation), .other("Source"))
+            branch.conditions.forEach { add($0.value, .other("Value")) }
+        case .tts(let tts):
+            add(tts.text, .other("Text"))
+        case .play(let play):
+            play.phrase.forEach { add($0, .other("Phrase")) }
+        case .collectInput(let input):
+            add(input.text, .other("Text"))
+            input.phrase.forEach { add($0, .other("Phrase")) }
+        case .transfer(let transfer):
+            add(transfer.to, .other("To"))
+        case .hangup(let hangup):
+            add(hangup.text, .other("Text"))
+        case nil:
+            break
+        }
+        return uses
+    }
+}

@@ -1,0 +1,29 @@
+/// One problem found in a flow file, anchored at the key or fillpoint that causes it.
+public struct Diagnostic: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Codable {
+        case error
+        case warning
+    }
+
+    public var location: SourceLocation
+    public var code: DiagnosticCode
+    public var message: String
+    /// Follow-up lines: a did-you-mean, the path on which a value is unset, an earlier definition.
+    public var notes: [String]
+
+    public var severity: Severity { code.severity }
+
+    public init(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [String] = []) {
+        self.code = code
+        self.location = location
+        self.message = message
+        self.notes = notes
+    }
+}
+
+extension Diagnostic: CustomStringConvertible {
+    /// `PATH:LINE:COLUMN: error|warning: MESSAGE [CODE]`, the one-line form of FLOW-LANGUAGE.md §6.
+    public var description: String {
+        "\(location): \(severity.rawValue): \(message) [\(code.rawValue)]"
+    }
+}

@@ -1,0 +1,68 @@
+/// The compiler's entry point: flow files in, the checked flows and their diagnostics out.
+///
+/// It reads no file it is not given, except a `ResultSample` that a flow names (through
+/// `readFile`), so that tests and tools can check sources held in memory.
+public enum FlowCompiler {
+    /// A flow file to check: its path as the user named it, and its bytes.
+    public struct Source: Sendable {
+        public var path: String
+        public var contents: [UInt8]
+
+        public init(path: String, contents: [UInt8]) {
+            self.path = path
+            self.contents = contents
+        }
+
+        public init(path: String, text: String) {
+            self.init(path: path, contents: Array(text.utf8))
+        }
+    }
+
+    public struct Result: Sendable {
+        /// The flows that could be read, in the order of their files.
+        public var flows: [Flow]
+        /// Every diagnostic of every file, in file order and then by position.
+        public var diagnostics: [Diagnostic]
+
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Parses, decodes and checks `sources` as one set: flow names are unique across files.
+    public static func check(_ sources: [Source], readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> Result {
+        var flows: [Flow] = []
+        var byFile: [String: [Diagnostic]] = [:]
+        for source in sources {
+            let sink = DiagnosticSink()
+            let yaml = YAMLLoader.load(source.contents, file: source.path)
+            sink.append(contentsOf: yaml.diagnostics)
+            if yaml.diagnostics.isEmpty,
+               let flow = FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) {
+                FlowChecker(flow: flow, sink: sink).run()
+                flows.append(flow)
+            }
+            byFile[source.path, default: []].append(contentsOf: sink.diagnostics)
+        }
+
+        var firstByName: [String: Flow] = [:]
+        for flow in flows where !flow.name.value.isEmpty {
+            if let first = firstByName[flow.name.value] {
+                byFile[flow.file, default: []].append(Diagnostic(.duplicateName, at: flow.name.location,
+                    "another flow is already named `\(flow.name.value)`; flow names become Swift type names and must be unique",
+                    notes: ["`\(flow.name.value)` is first defined at \(first.name.location)"]))
+            } else {
+                firstByName[flow.name.value] = flow
+            }
+        }
+
+        var diagnostics: [Diagnostic] = []
+        var seenFiles = Set<String>()
+        for source in sources where seenFiles.insert(source.path).inserted {
+            // Stable: diagnostics at one position keep the order they were found in.
+            let sorted = (byFile[source.path] ?? []).enumerated().sorted {
+                ($0.element.location.line, $0.element.location.column, $0.offset) < ($1.element.location.line, $1.element.location.column, $1.offset)
+            }
+            diagnostics += sorted.map(\.element)
+        }
+        return Result(flows: flows, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,285 @@
+/// Builds a `Flow` from a flow file's YAML, checking keys, kinds and ranges as it goes
+/// (`unknown-key`, `missing-key`, `invalid-value`, `invalid-name`, `fillpoint-syntax`,
+/// `invalid-header`). It reports every problem it finds and still returns as much of the flow
+/// as it could read, so that later checks find the problems elsewhere in the file too.
+final class FlowDecoder {
+    let sink: DiagnosticSink
+    let file: String
+    let templates: TemplateParser
+    /// Reads a file named by the flow (a `ResultSample`), relative paths already resolved.
+    let readFile: (String) -> [UInt8]?
+
+    /// A key and its value, found in a mapping.
+    struct Entry {
+        var key: YAMLNode
+        var value: YAMLNode
+        var name: String
+        var location: SourceLocation { key.location }
+    }
+
+    init(file: String, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) {
+        self.file = file
+        self.sink = sink
+        self.templates = TemplateParser(sink: sink)
+        self.readFile = readFile
+    }
+
+    // MARK: - The flow
+
+    func decode(_ documents: [YAMLNode]) -> Flow? {
+        guard let root = documents.first else {
+            sink.report(.missingKey, at: SourceLocation(file: file, line: 1, column: 1),
+                        "the file is empty; a flow file is a mapping with `Flow` and `Elements`")
+            return nil
+        }
+        for extra in documents.dropFirst() {
+            sink.report(.invalidValue, at: extra.location, "a flow file holds one YAML document; move this flow into a file of its own")
+        }
+        guard root.pairs != nil else {
+            sink.report(.invalidValue, at: root.location, "a flow file is a mapping with `Flow` and `Elements`; found \(root.kindDescription)")
+            return nil
+        }
+        let entries = mapping(root, keys: ElementType.flowKeys, owner: "a flow file")
+
+        var name = Located("", at: root.location)
+        if let entry = entries["Flow"], let text = text(entry) {
+            name = Located(text, at: entry.location)
+            if !Identifier.isTypeName(text) {
+                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid flow name; it becomes a Swift type name, so start with a capital letter and use letters and digits only",
+                            notes: Identifier.typeNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
+            }
+        }
+        let description = entries["Description"].flatMap { optionalText($0) }
+        let start = entries["Start"].flatMap { reference($0) }
+        let secrets = entries["Secrets"].map { secretNames($0) } ?? []
+
+        var elements: [Element] = []
+        if let entry = entries["Elements"] {
+            if let items = entry.value.items, !items.isEmpty {
+                for item in items {
+                    if let element = element(item, index: elements.count) { elements.append(element) }
+                }
+            } else {
+                sink.report(.invalidValue, at: entry.location, "`Elements` must be a non-empty list of elements; found \(entry.value.items == nil ? entry.value.kindDescription : "an empty list")")
+            }
+        }
+        return Flow(name: name, file: file, description: description, start: start, secrets: secrets, elements: elements)
+    }
+
+    private func secretNames(_ entry: Entry) -> [Located<String>] {
+        let nodes = entry.value.items ?? (entry.value.isNull ? [] : [entry.value])
+        var names: [Located<String>] = []
+        for node in nodes {
+            guard let text = node.text, node.pairs == nil else {
+                sink.report(.invalidValue, at: node.location, "a secret is a name such as `API_TOKEN`; found \(node.kindDescription)")
+                continue
+            }
+            if !Identifier.isSecretName(text) {
+                sink.report(.invalidName, at: node.location, "`\(text)` is not a valid secret name; it is read from the environment variable FLOW_SECRET_<NAME>, so use letters, digits and `_` only")
+                continue
+            }
+            if let first = names.first(where: { $0.value == text }) {
+                sink.report(.duplicateName, at: node.location, "the secret `\(text)` is listed twice", notes: ["first listed at \(first.location)"])
+                continue
+            }
+            names.append(Located(text, at: node.location))
+        }
+        return names
+    }
+
+    // MARK: - Elements
+
+    private func element(_ node: YAMLNode, index: Int) -> Element? {
+        guard node.pairs != nil else {
+            sink.report(.invalidValue, at: node.location, "an element is a mapping with at least `Name` and `Type`; found \(node.kindDescription)")
+            return nil
+        }
+        // Read Type first: it decides which keys are allowed.
+        let all = mapping(node, keys: nil, owner: "")
+        var type: ElementType?
+        if let entry = all["Type"], let text = text(entry) {
+            type = ElementType(rawValue: text)
+            if type == nil {
+                sink.report(.invalidValue, at: entry.location, "`\(text)` is not an element type; the types are \(ElementType.allCases.map(\.rawValue).joined(separator: ", "))",
+                            notes: Suggestion.note(for: text, in: ElementType.allCases.map(\.rawValue)))
+            }
+        }
+        let nameText = all["Name"].flatMap { $0.value.text }
+        let label = nameText.map { "`\($0)`" } ?? "element \(index + 1)"
+        let entries: [String: Entry]
+        if let type {
+            entries = mapping(node, keys: ElementType.commonKeys + type.keys, owner: "\(label) (\(type.rawValue))")
+        } else {
+            entries = mapping(node, keys: ElementType.commonKeys, owner: label, reportUnknown: false)
+        }
+
+        var name = ""
+        var nameLocation = node.location
+        if let entry = entries["Name"], let text = text(entry) {
+            name = text
+            nameLocation = entry.location
+            if !Identifier.isElementName(text) {
+                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid element name; other elements refer to it, so use letters, digits and `_`, starting with a letter",
+                            notes: Identifier.elementNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
+            } else if Identifier.reservedRoots.contains(text) {
+                sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
+            }
+        }
+        var element = Element(
+            name: name, nameLocation: nameLocation, index: index,
+            description: entries["Description"].flatMap { optionalText($0) },
+            next: entries["Next"].flatMap { reference($0) },
+            resultCode: entries["ResultCode"].flatMap { entry in text(entry).map { Located($0, at: entry.location) } },
+            agentsCanSee: entries["AgentsCanSee"].flatMap { bool($0) } ?? false,
+            supervisorCanSee: entries["SupervisorCanSee"].flatMap { bool($0) } ?? false,
+            kind: nil)
+        if let type {
+            element.kind = kind(type, entries, at: node.location, label: "\(label) (\(type.rawValue))")
+        }
+        return element
+    }
+
+    private func kind(_ type: ElementType, _ entries: [String: Entry], at location: SourceLocation, label: String) -> Element.Kind? {
+        switch type {
+        case .apiRequest: apiRequest(entries, at: location).map { .apiRequest($0) }
+        case .setProperty: setProperty(entries, at: location, label: label).map { .setProperty($0) }
+        case .branch: branch(entries).map { .branch($0) }
+        case .tts: entries["Text"].flatMap { template($0) }.map {
+            .tts(TTS(text: $0, voice: entries["Voice"].flatMap { optionalText($0) }, language: entries["Language"].flatMap { optionalText($0) }))
+        }
+        case .play: entries["Phrase"].flatMap { templateList($0) }.map { .play(Play(phrase: $0)) }
+        case .collectInput: collectInput(entries).map { .collectInput($0) }
+        case .transfer: entries["To"].flatMap { transfer($0) }.map { .transfer($0) }
+        case .hangup: .hangup(Hangup(text: entries["Text"].flatMap { template($0) }))
+        }
+    }
+
+    // MARK: - Reading values
+
+    /// The entries of a mapping by key. Reports keys that `keys` does not list (`unknown-key`,
+    /// with a did-you-mean) and required keys it lacks (`missing-key`). With `keys` nil, reads
+    /// without checking.
+    func mapping(_ node: YAMLNode, keys: [ElementType.Key]?, owner: String, reportUnknown: Bool = true) -> [String: Entry] {
+        var entries: [String: Entry] = [:]
+        let allowed = keys.map { Set($0.map(\.name)) }
+        for pair in node.pairs ?? [] {
+            guard let name = pair.key.text, pair.key.pairs == nil else {
+                sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
+                continue
+            }
+            if let allowed, !allowed.contains(name) {
+                if reportUnknown {
+                    let names = keys!.map(\.name)
+                    sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner)",
+                                notes: Suggestion.note(for: name, in: names))
+                }
+                continue
+            }
+            entries[name] = Entry(key: pair.key, value: pair.value, name: name)
+        }
+        for key in keys ?? [] where key.isRequired && entries[key.name] == nil {
+            if reportUnknown || ElementType.commonKeys.contains(where: { $0.name == key.name }) {
+                sink.report(.missingKey, at: node.location, "\(owner) is missing the required key `\(key.name)` (\(key.summary))")
+            }
+        }
+        return entries
+    }
+
+    /// A scalar's text; numbers and booleans are text too.
+    func text(_ entry: Entry) -> String? {
+        guard let scalar = entry.value.scalar, !entry.value.isNull else {
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` needs a value; found \(entry.value.kindDescription)")
+            return nil
+        }
+        return scalar.value
+    }
+
+    /// Text that may be left empty.
+    func optionalText(_ entry: Entry) -> String? {
+        entry.value.isNull ? nil : text(entry)
+    }
+
+    func template(_ entry: Entry) -> Template? {
+        guard entry.value.scalar != nil, !entry.value.isNull else {
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` needs text, which may hold <<fillpoints>>; found \(entry.value.kindDescription)")
+            return nil
+        }
+        return templates.parse(entry.value)
+    }
+
+    /// One template or a list of them (`Phrase`).
+    func templateList(_ entry: Entry) -> [Template]? {
+        let nodes = entry.value.items ?? [entry.value]
+        var result: [Template] = []
+        for node in nodes {
+            guard node.scalar != nil, !node.isNull else {
+                sink.report(.invalidValue, at: entry.location, "`\(entry.name)` takes a file name or a list of file names; found \(node.kindDescription)")
+                return nil
+            }
+            guard let template = templates.parse(node) else { return nil }
+            result.append(template)
+        }
+        if result.isEmpty {
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` needs at least one file")
+            return nil
+        }
+        return result
+    }
+
+    func int(_ entry: Entry, in range: ClosedRange<Int>, unit: String = "") -> Int? {
+        guard let scalar = entry.value.scalar, let value = Int(scalar.value), range.contains(value) else {
+            let shown = entry.value.text.map { "`\($0)`" } ?? entry.value.kindDescription
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be a whole number\(unit) from \(range.lowerBound) to \(range.upperBound); found \(shown)")
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ entry: Entry) -> Bool? {
+        switch entry.value.scalar?.value {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default:
+            let shown = entry.value.text.map { "`\($0)`" } ?? entry.value.kindDescription
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be true or false; found \(shown)")
+            return nil
+        }
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(_ entry: Entry, of: Choice.Type) -> Choice? where Choice.RawValue == String {
+        let options = Choice.allCases.map(\.rawValue)
+        guard let text = entry.value.text, let value = Choice(rawValue: text) else {
+            let shown = entry.value.text.map { "`\($0)`" } ?? entry.value.kindDescription
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be one of \(options.joined(separator: ", ")); found \(shown)",
+                        notes: entry.value.text.map { Suggestion.note(for: $0, in: options) } ?? [])
+            return nil
+        }
+        return value
+    }
+
+    func reference(_ entry: Entry) -> ElementReference? {
+        guard let text = entry.value.text, !entry.value.isNull, entry.value.scalar != nil else {
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` needs the name of an element; found \(entry.value.kindDescription)")
+            return nil
+        }
+        return ElementReference(name: text, location: entry.location, key: entry.name)
+    }
+
+    /// A path written without `<< >>` (`ValueName`, a bare `Source`, a `Results` path),
+    /// parsed as a fillpoint located at the value.
+    func barePath(_ node: YAMLNode) -> Fillpoint? {
+        guard let text = node.text, !node.isNull else { return nil }
+        if text.contains("<<") {
+            guard let template = templates.parse(node) else { return nil }
+            return template.soleFillpoint
+        }
+        return templates.parseFillpoint(text, at: node.location)
+    }
+
+    /// `path` relative to the directory of the flow file.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
+    }
+}

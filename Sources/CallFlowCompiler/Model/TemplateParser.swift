@@ -1,0 +1,246 @@
+/// Parses template text into literal runs and fillpoints, reporting `fillpoint-syntax`
+/// problems at the fillpoint's `<<`.
+///
+/// Grammar inside `<< >>` (spaces allowed around the parts):
+///
+///     fillpoint := path ( "??" fallback )?
+///     path      := segment ( "." segment | "[" ( index | quoted ) "]" )*
+///     segment   := identifier | index | quoted
+///     fallback  := quoted | number
+struct TemplateParser {
+    private let sink: DiagnosticSink
+
+    init(sink: DiagnosticSink) {
+        self.sink = sink
+    }
+
+    /// Parses a whole scalar as a template.
+    func parse(_ node: YAMLNode) -> Template? {
+        guard let scalar = node.scalar else { return nil }
+        let bytes = Array(scalar.value.utf8)
+        return parse(bytes, range: 0..<bytes.count, in: scalar, at: node.location, plain: scalar.style == .plain && node.tag == nil)
+    }
+
+    /// Parses `range` of a scalar's UTF-8 bytes as a template (a header value, say). Fillpoint
+    /// locations come from the scalar's marker locations, so they are exact inside quoted and
+    /// block scalars too.
+    func parse(_ bytes: [UInt8], range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation, plain: Bool = false) -> Template? {
+        var parts: [Template.Part] = []
+        var literal: [UInt8] = []
+        var valid = true
+        var i = range.lowerBound
+        // Ordinal of the next `<<` among all of the scalar's markers, counted as the loader does.
+        var ordinal = Self.markerOrdinal(before: i, in: bytes)
+        while i < range.upperBound {
+            guard bytes[i] == UInt8(ascii: "<"), i + 1 < range.upperBound, bytes[i + 1] == UInt8(ascii: "<") else {
+                literal.append(bytes[i])
+                i += 1
+                continue
+            }
+            let markerLocation = ordinal < scalar.markerLocations.count ? scalar.markerLocations[ordinal] : location
+            guard let close = Self.closingMarker(in: bytes, from: i + 2, to: range.upperBound) else {
+                sink.report(.fillpointSyntax, at: markerLocation, "this `<<` is never closed; end the fillpoint with `>>`")
+                return nil
+            }
+            if !literal.isEmpty {
+                parts.append(.text(String(decoding: literal, as: UTF8.self)))
+                literal.removeAll()
+            }
+            let inner = String(decoding: bytes[(i + 2)..<close], as: UTF8.self)
+            if let fillpoint = parseFillpoint(inner, at: markerLocation) {
+                parts.append(.fillpoint(fillpoint))
+            } else {
+                valid = false
+            }
+            ordinal += Self.markerOrdinal(before: close + 2 - i, in: Array(bytes[i..<(close + 2)]))
+            i = close + 2
+        }
+        if !literal.isEmpty { parts.append(.text(String(decoding: literal, as: UTF8.self))) }
+        return valid ? Template(parts: parts, location: location, isPlainScalar: plain) : nil
+    }
+
+    /// The number of `<<` markers that start before `offset`, counted left to right without
+    /// overlap (the same count `YAMLLoader.markerCount` makes).
+    static func markerOrdinal(before offset: Int, in bytes: [UInt8]) -> Int {
+        var count = 0
+        var i = 0
+        while i + 1 < bytes.count, i < offset {
+            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "<") {
+                count += 1
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        return count
+    }
+
+    /// The offset of the `>>` that closes a fillpoint, skipping `>>` inside a quoted key or
+    /// fallback.
+    static func closingMarker(in bytes: [UInt8], from start: Int, to end: Int) -> Int? {
+        var i = start
+        var inQuotes = false
+        while i < end {
+            let byte = bytes[i]
+            if inQuotes {
+                if byte == UInt8(ascii: "\\") {
+                    i += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inQuotes = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inQuotes = true
+            } else if byte == UInt8(ascii: ">"), i + 1 < end, bytes[i + 1] == UInt8(ascii: ">") {
+                return i
+            } else if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "<") && i + 1 < end && bytes[i + 1] == UInt8(ascii: "<")) {
+                // A fillpoint never spans a new fillpoint or a line: the first `<<` is unclosed.
+                return nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Parses the text between `<<` and `>>`.
+    func parseFillpoint(_ inner: String, at location: SourceLocation) -> Fillpoint? {
+        var scanner = FillpointScanner(Array(inner.utf8))
+        scanner.skipSpaces()
+        if scanner.atEnd {
+            sink.report(.fillpointSyntax, at: location, "empty fillpoint `<<\(inner)>>`; write a path such as `<<call.name>>`")
+            return nil
+        }
+        var path: [PathSegment] = []
+        do {
+            path.append(try scanner.segment())
+            while true {
+                scanner.skipSpaces()
+                if scanner.consume(".") {
+                    scanner.skipSpaces()
+                    path.append(try scanner.segment())
+                } else if scanner.consume("[") {
+                    scanner.skipSpaces()
+                    let segment = try scanner.segment()
+                    if case .name = segment { throw FillpointScanner.Failure("a `[...]` step takes a number or a quoted key, not `\(segment)`") }
+                    path.append(segment)
+                    scanner.skipSpaces()
+                    guard scanner.consume("]") else { throw FillpointScanner.Failure("expected `]`") }
+                } else {
+                    break
+                }
+            }
+            var fallback: Fallback?
+            if scanner.consume("??") {
+                scanner.skipSpaces()
+                fallback = try scanner.fallback()
+                scanner.skipSpaces()
+            }
+            guard scanner.atEnd else {
+                let rest = scanner.rest
+                if rest.hasPrefix(":") {
+                    throw FillpointScanner.Failure("unexpected `:`; a fillpoint path joins its steps with `.`")
+                }
+                throw FillpointScanner.Failure("unexpected `\(rest)`")
+            }
+            return Fillpoint(path: path, fallback: fallback, location: location, source: inner)
+        } catch let failure as FillpointScanner.Failure {
+            sink.report(.fillpointSyntax, at: location, "malformed fillpoint `<<\(inner)>>`: \(failure.reason)")
+            return nil
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// A cursor over the bytes of one fillpoint.
+private struct FillpointScanner {
+    struct Failure: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { index >= bytes.count }
+    var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
+
+    mutating func skipSpaces() {
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+    }
+
+    mutating func consume(_ text: String) -> Bool {
+        let expected = Array(text.utf8)
+        guard index + expected.count <= bytes.count, Array(bytes[index..<(index + expected.count)]) == expected else { return false }
+        index += expected.count
+        return true
+    }
+
+    mutating func segment() throws -> PathSegment {
+        guard index < bytes.count else { throw Failure("the path ends with an empty step") }
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "\"") { return .key(try quoted()) }
+        if isDigit(byte) {
+            let start = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            if index < bytes.count, isIdentifierByte(bytes[index]) {
+                throw Failure("`\(String(decoding: bytes[start...], as: UTF8.self))` is neither a name nor an index; quote a key that starts with a digit")
+            }
+            guard let value = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw Failure("the index is too large") }
+            return .index(value)
+        }
+        guard isIdentifierStart(byte) else {
+            if byte == UInt8(ascii: ".") { throw Failure("the path has an empty step") }
+            throw Failure("unexpected `\(rest)`; quote a key that is not a plain name, as in `a.\"b c\"`")
+        }
+        let start = index
+        while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
+        return .name(String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+
+    mutating func fallback() throws -> Fallback {
+        guard index < bytes.count else { throw Failure("`??` needs a fallback, such as `?? \"\"` or `?? 0`") }
+        if bytes[index] == UInt8(ascii: "\"") { return .text(try quoted()) }
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        var digits = 0, dots = 0
+        while index < bytes.count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ".") {
+            if bytes[index] == UInt8(ascii: ".") { dots += 1 } else { digits += 1 }
+            index += 1
+        }
+        guard digits > 0, dots <= 1, bytes[index - 1] != UInt8(ascii: ".") else {
+            index = start
+            throw Failure("the fallback must be quoted text or a number, as in `?? \"none\"` or `?? 0`")
+        }
+        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+
+    private mutating func quoted() throws -> String {
+        index += 1
+        var value: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                value.append(bytes[index + 1])
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: value, as: UTF8.self)
+            }
+            value.append(byte)
+            index += 1
+        }
+        throw Failure("a quoted key or fallback is not closed with `\"`")
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private func isIdentifierStart(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
+    }
+    private func isIdentifierByte(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import CallFlowCompiler
+import Foundation
+
+/// `flowc check [PATH …]`: prints the diagnostics of every flow file; exits 1 on any error.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check flow files and print their diagnostics.",
+        discussion: """
+            Directories are searched for *.yaml and *.yml files, leaving out Tests/ folders \
+            (they hold scenario files). Exits 1 if any error was found, else 0.
+            """
+    )
+
+    @Option(name: .long, help: "Output format: text (on standard error), json (one object a line) or sarif (SARIF 2.1.0).")
+    var format: DiagnosticFormat = .text
+
+    @Argument(help: "Flow files or directories.")
+    var paths: [String] = ["Flows"]
+
+    func run() throws {
+        let discovery = FlowFileDiscovery()
+        let files = discovery.flowFiles(in: paths)
+        for problem in discovery.problems {
+            printError("flowc: error: \(problem)")
+        }
+        var sources: [FlowCompiler.Source] = []
+        for file in files {
+            guard let bytes = FileSystem.read(file) else {
+                printError("flowc: error: cannot read \(file)")
+                throw ExitCode(1)
+            }
+            sources.append(FlowCompiler.Source(path: file, contents: bytes))
+        }
+        let result = FlowCompiler.check(sources)
+        let output = format.render(result.diagnostics)
+        switch format {
+        case .text:
+            printError(output, terminator: "")
+            let errors = result.diagnostics.filter { $0.severity == .error }.count
+            let warnings = result.diagnostics.count - errors
+            let counts = errors + warnings == 0 ? "no problems" : [
+                errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : nil,
+                warnings > 0 ? "\(warnings) warning\(warnings == 1 ? "" : "s")" : nil,
+            ].compactMap { $0 }.joined(separator: ", ")
+            printError("flowc: checked \(files.count) flow file\(files.count == 1 ? "" : "s"): \(counts)")
+        case .json, .sarif:
+            print(output, terminator: "")
+        }
+        if result.hasErrors || !discovery.problems.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}
+
+/// Writes to standard error, where diagnostics go so that build logs show them.
+func printError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
+}
