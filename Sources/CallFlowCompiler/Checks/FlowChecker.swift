@@ -6,7 +6,7 @@ struct FlowChecker {
     func run() {
         let names = NameChecks(flow: flow, sink: sink)
         let indexOf = names.elementIndex()
-        names.checkTargets(elementIndex: indexOf)
+        let targetsResolve = names.checkTargets(elementIndex: indexOf)
 
         var properties = PropertyTypes(flow: flow)
         names.checkProperties(properties.assignments, elementIndex: indexOf)
@@ -52,7 +52,9 @@ struct FlowChecker {
         DefiniteAssignment(flow: flow, graph: graph, assignments: properties.assignments).check(reads, sink: sink)
 
         let reachable = graph.reachable()
-        if let start = graph.start {
+        // An exit naming no element leaves the graph incomplete; "unreachable" would only
+        // repeat that error.
+        if targetsResolve, let start = graph.start {
             for element in flow.elements where !reachable[element.index] {
                 sink.report(.unreachable, at: element.nameLocation, "no path from `\(flow.elements[start].name)`, where the call starts, reaches `\(element.name)`",
                             notes: ["make it an exit of another element (Next, OnFailure, Goto, …) or remove it"])

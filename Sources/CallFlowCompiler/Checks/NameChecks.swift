@@ -31,8 +31,8 @@ struct NameChecks {
     }
 
     /// Every `Start`, `Next`, `Goto`, `OnSuccess`, `OnFailure`, `OnNoInput` and `Default`
-    /// names an element.
-    func checkTargets(elementIndex: [String: Int]) {
+    /// names an element. Returns whether all of them do.
+    func checkTargets(elementIndex: [String: Int]) -> Bool {
         var references: [ElementReference] = []
         if let start = flow.start { references.append(start) }
         for element in flow.elements {
@@ -49,9 +49,12 @@ struct NameChecks {
             }
         }
         let names = flow.elements.map(\.name)
+        var allResolve = true
         for reference in references where elementIndex[reference.name] == nil {
             sink.report(.unknownTarget, at: reference.location, "`\(reference.key): \(reference.name)` names no element of this flow",
                         notes: Suggestion.note(for: reference.name, in: names))
+            allResolve = false
         }
+        return allResolve
     }
 }

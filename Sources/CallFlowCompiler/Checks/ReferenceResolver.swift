@@ -118,7 +118,7 @@ struct ReferenceResolver {
         }
         guard let first = rest.first, let field = first.key else {
             if offered.isEmpty {
-                sink?.report(.noResult, at: at, "`\(name)` is a \(kind.type.rawValue) element and has no value to read")
+                sink?.report(.noResult, at: at, "`\(name)` is \(kind.type.withArticle) element and has no value to read")
             } else {
                 sink?.report(.unknownField, at: at, "`<<\(name)>>` names an element; read one of its values: \(offered.map { "`\(name).\($0)`" }.joined(separator: ", "))")
             }
@@ -126,13 +126,13 @@ struct ReferenceResolver {
         }
         let known = ["Result", "Status", "Error", "Value"]
         guard known.contains(field) else {
-            sink?.report(.unknownField, at: at, "`\(name)` has no `\(field)`" + (offered.isEmpty ? "" : "; a \(kind.type.rawValue) element has \(offered.joined(separator: ", "))"),
+            sink?.report(.unknownField, at: at, "`\(name)` has no `\(field)`" + (offered.isEmpty ? "" : "; \(kind.type.withArticle) element has \(offered.joined(separator: ", "))"),
                          notes: Suggestion.note(for: field, in: offered.isEmpty ? known : offered))
             return nil
         }
         guard offered.contains(field) else {
             let owner = field == "Value" ? "a CollectInput" : "an APIRequest"
-            sink?.report(.noResult, at: at, "`\(name)` is a \(kind.type.rawValue) element and has no `\(field)`; only \(owner) element has one")
+            sink?.report(.noResult, at: at, "`\(name)` is \(kind.type.withArticle) element and has no `\(field)`; only \(owner) element has one")
             return nil
         }
         let remaining = rest.dropFirst()

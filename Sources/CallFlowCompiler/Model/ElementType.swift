@@ -10,6 +10,11 @@ public enum ElementType: String, Sendable, CaseIterable {
     case transfer = "Transfer"
     case hangup = "Hangup"
 
+    /// "an APIRequest", "a TTS": the type name with its article, for messages.
+    public var withArticle: String {
+        (rawValue.first.map { "AEIO".contains($0) } ?? false ? "an " : "a ") + rawValue
+    }
+
     /// A key of a mapping in a flow file.
     public struct Key: Sendable {
         public var name: String

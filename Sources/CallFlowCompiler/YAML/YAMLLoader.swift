@@ -241,7 +241,7 @@ public struct YAMLLoader {
             let at = location(line: parser.context_mark.line, column: parser.context_mark.column)
             let noticed = location(line: parser.problem_mark.line, column: parser.problem_mark.column)
             sink.report(.yamlSyntax, at: at, "invalid YAML: \(problem) \(context)",
-                        notes: noticed == at ? [] : ["the parser noticed it at \(noticed)"])
+                        notes: (noticed == at ? [] : ["the parser noticed it at \(noticed)"]) + tabNote(parser.problem_mark))
         } else {
             var at = location(line: parser.problem_mark.line, column: parser.problem_mark.column)
             if parser.error == YAML_READER_ERROR {
@@ -249,9 +249,16 @@ public struct YAMLLoader {
                 at = location(ofByte: parser.problem_offset)
                 sink.report(.yamlSyntax, at: at, "invalid YAML: \(problem) (byte \(parser.problem_offset)); flow files must be UTF-8 text")
             } else {
-                sink.report(.yamlSyntax, at: at, "invalid YAML: \(problem)")
+                sink.report(.yamlSyntax, at: at, "invalid YAML: \(problem)", notes: tabNote(parser.problem_mark))
             }
         }
+    }
+
+    /// A hint when libyaml stopped at a tab, which its messages do not name.
+    private mutating func tabNote(_ mark: yaml_mark_t) -> [String] {
+        let offset = source.offset(line: mark.line, column: mark.column)
+        let isTab = offset < source.bytes.count && source.bytes[offset] == UInt8(ascii: "\t")
+        return isTab ? ["this is a tab; YAML indents with spaces only"] : []
     }
 
     private func location(line: Int, column: Int) -> SourceLocation {

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `flowc check` as a user runs it: the built executable, real files, exit codes.
+@Suite struct FlowcCheckTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `flowc` built beside this test bundle.
+    static let flowc: URL = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("flowc").path), directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("flowc")
+    }()
+
+    func flowc(_ arguments: [String], in directory: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.flowc
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A temporary project folder with the given files.
+    func project(_ files: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("flowc-test-\(UUID().uuidString)")
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    static let good = "Flow: Good\nElements:\n  - {Name: Bye, Type: Hangup}\n"
+    static let bad = "Flow: Bad\nElements:\n  - Name: Say\n    Type: TTS\n    Text: \"Hi <<call.nam>>\"\n"
+
+    @Test func defaultsToFlowsAndSkipsScenarioFolders() throws {
+        let root = try project([
+            "Flows/Good.yaml": Self.good,
+            "Flows/sub/Other.yml": Self.good.replacingOccurrences(of: "Good", with: "Other"),
+            "Flows/Tests/Scenario.yaml": "Scenario: not a flow\n",
+            "Flows/notes.txt": "ignored",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try flowc(["check"], in: root)
+        #expect(run.status == 0)
+        #expect(run.stderr == "flowc: checked 2 flow files: no problems\n")
+    }
+
+    @Test func errorsExitOneWithExactLines() throws {
+        let root = try project(["Flows/Good.yaml": Self.good, "Flows/Bad.yaml": Self.bad])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try flowc(["check"], in: root)
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        #expect(run.stderr == """
+            Flows/Bad.yaml:5:15: error: `call` has no field `nam` [unknown-field]
+            note: did you mean `name`?
+            flowc: checked 2 flow files: 1 error
+
+            """)
+    }
+
+    @Test func warningsAloneExitZero() throws {
+        let root = try project(["Flows/W.yaml": "Flow: W\nElements:\n  - {Name: A, Type: Hangup}\n  - {Name: B, Type: Hangup}\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try flowc(["check", "Flows/W.yaml"], in: root)
+        #expect(run.status == 0)
+        #expect(run.stderr.hasPrefix("Flows/W.yaml:4:6: warning: no path from `A`, where the call starts, reaches `B` [unreachable]\n"))
+    }
+
+    @Test func jsonAndSarifGoToStandardOutput() throws {
+        let root = try project(["Flows/Bad.yaml": Self.bad])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let json = try flowc(["check", "--format", "json"], in: root)
+        #expect(json.status == 1)
+        #expect(json.stdout == #"{"file":"Flows/Bad.yaml","line":5,"column":15,"severity":"error","code":"unknown-field","message":"`call` has no field `nam`","notes":["did you mean `name`?"]}"# + "\n")
+        let sarif = try flowc(["check", "--format", "sarif", "Flows"], in: root)
+        #expect(sarif.status == 1)
+        let log = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any]
+        #expect(log?["version"] as? String == "2.1.0")
+    }
+
+    @Test func missingPathsAndUsageErrors() throws {
+        let root = try project([:])
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let missing = try flowc(["check", "Nope/"], in: root)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("flowc: error: no such file or directory: Nope/"))
+        let usage = try flowc(["check", "--format", "xml"], in: root)
+        #expect(usage.status == 64)
+    }
+}
