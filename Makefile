@@ -34,7 +34,7 @@ test: setup
 	$(SWIFT) test --skip-build
 
 bench: setup
-	bench/check-speed.sh
+	python3 bench/check_speed.py
 
 clean:
 	rm -rf .build bench/out

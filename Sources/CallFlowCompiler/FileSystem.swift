@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The compiler's only file access: reading a file it was asked to read.
 public enum FileSystem {

@@ -32,7 +32,7 @@ public enum FlowCompiler {
         var flows: [Flow] = []
         var byFile: [String: [Diagnostic]] = [:]
         for source in sources {
-            let sink = DiagnosticSink()
+            let sink = DiagnosticSink(file: source.path)
             let yaml = YAMLLoader.load(source.contents, file: source.path)
             sink.append(contentsOf: yaml.diagnostics)
             if yaml.diagnostics.isEmpty,
@@ -46,9 +46,9 @@ public enum FlowCompiler {
         var firstByName: [String: Flow] = [:]
         for flow in flows where !flow.name.value.isEmpty {
             if let first = firstByName[flow.name.value] {
-                byFile[flow.file, default: []].append(Diagnostic(.duplicateName, at: flow.name.location,
+                byFile[flow.file, default: []].append(Diagnostic(.duplicateName, in: flow.file, at: flow.name.location,
                     "another flow is already named `\(flow.name.value)`; flow names become Swift type names and must be unique",
-                    notes: ["`\(flow.name.value)` is first defined at \(first.name.location)"]))
+                    notes: ["`\(flow.name.value)` is first defined at \(first.name.location.reference(in: first.file))"]))
             } else {
                 firstByName[flow.name.value] = flow
             }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import CallFlowCompiler
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `flowc check [PATH …]`: prints the diagnostics of every flow file; exits 1 on any error.
 struct CheckCommand: ParsableCommand {
@@ -56,5 +63,11 @@ extension DiagnosticFormat: ExpressibleByArgument {}
 
 /// Writes to standard error, where diagnostics go so that build logs show them.
 func printError(_ text: String, terminator: String = "\n") {
-    FileHandle.standardError.write(Data((text + terminator).utf8))
+    let bytes = Array((text + terminator).utf8)
+    var written = 0
+    while written < bytes.count {
+        let result = bytes.withUnsafeBytes { write(2, $0.baseAddress! + written, $0.count - written) }
+        if result <= 0 { return }
+        written += result
+    }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Finds the flow files under the paths given on the command line.
 final class FlowFileDiscovery {
@@ -12,13 +16,13 @@ final class FlowFileDiscovery {
         var files: [String] = []
         var seen = Set<String>()
         for path in paths {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 problems.append("no such file or directory: \(path)")
                 continue
             }
-            let found = isDirectory.boolValue ? search(directory: path) : [path]
-            if isDirectory.boolValue, found.isEmpty {
+            let found = isDirectory ? search(directory: path) : [path]
+            if isDirectory, found.isEmpty {
                 problems.append("no flow files (*.yaml, *.yml) in \(path)")
             }
             for file in found where seen.insert(file).inserted { files.append(file) }
@@ -35,9 +39,9 @@ final class FlowFileDiscovery {
         var files: [String] = []
         for name in names.sorted() where !name.hasPrefix(".") {
             let path = base + "/" + name
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            if isDirectory {
                 if name != "Tests" { files += search(directory: path) }
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 files.append(path)

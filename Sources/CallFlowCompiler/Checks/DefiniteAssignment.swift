@@ -27,13 +27,9 @@ struct DefiniteAssignment {
         let words = (factIndex.count + 63) / 64
         let nodes = graph.edges.count
 
-        // What each edge sets, as bit sets.
-        let gens: [[[UInt64]]] = (0..<nodes).map { node in
-            graph.edges[node].map { edge in
-                var bits = [UInt64](repeating: 0, count: words)
-                for fact in sets(node, edge.exit) { if let index = factIndex[fact] { bits[index / 64] |= 1 << UInt64(index % 64) } }
-                return bits
-            }
+        // What each edge sets: a few fact numbers, so kept as lists rather than bit sets.
+        let gens: [[[Int]]] = (0..<nodes).map { node in
+            graph.edges[node].map { edge in sets(node, edge.exit).compactMap { factIndex[$0] } }
         }
 
         // IN[start] is empty; every other node starts at "everything" (top) when first reached
@@ -43,26 +39,33 @@ struct DefiniteAssignment {
         var worklist = [start]
         var queued = [Bool](repeating: false, count: nodes)
         queued[start] = true
+        var out = [UInt64](repeating: 0, count: words)
         while let node = worklist.popLast() {
             queued[node] = false
-            let incoming = facts[node]!
             for (edgeIndex, edge) in graph.edges[node].enumerated() {
                 guard let target = edge.target else { continue }
-                var out = incoming
-                for word in 0..<words { out[word] |= gens[node][edgeIndex][word] }
+                out.withUnsafeMutableBufferPointer { out in
+                    facts[node]!.withUnsafeBufferPointer { incoming in
+                        for word in 0..<words { out[word] = incoming[word] }
+                    }
+                    for index in gens[node][edgeIndex] { out[index / 64] |= 1 << UInt64(index % 64) }
+                }
                 var changed = false
-                if var current = facts[target] {
-                    for word in 0..<words {
-                        let meet = current[word] & out[word]
-                        if meet != current[word] {
-                            current[word] = meet
-                            changed = true
+                if facts[target] == nil {
+                    if target != start {
+                        facts[target] = out
+                        changed = true
+                    }
+                } else {
+                    facts[target]!.withUnsafeMutableBufferPointer { current in
+                        for word in 0..<words {
+                            let meet = current[word] & out[word]
+                            if meet != current[word] {
+                                current[word] = meet
+                                changed = true
+                            }
                         }
                     }
-                    if changed { facts[target] = current }
-                } else if target != start {
-                    facts[target] = out
-                    changed = true
                 }
                 if changed, !queued[target] {
                     queued[target] = true

@@ -10,7 +10,7 @@ struct NameChecks {
         for element in flow.elements where !element.name.isEmpty {
             if let first = index[element.name] {
                 sink.report(.duplicateName, at: element.nameLocation, "another element is already named `\(element.name)`; element names are unique in a flow",
-                            notes: ["`\(element.name)` is first defined at \(flow.elements[first].nameLocation)"])
+                            notes: ["`\(element.name)` is first defined at \(sink.reference(flow.elements[first].nameLocation))"])
             } else {
                 index[element.name] = element.index
             }
@@ -26,7 +26,7 @@ struct NameChecks {
             let location: SourceLocation
             if case .setProperty(let set) = flow.elements[assignment.element].kind { location = set.propertyLocation } else { location = assignment.location }
             sink.report(.duplicateName, at: location, "the property `\(assignment.property)` has the name of an element; `<<\(assignment.property)>>` must mean one thing, so rename one of them",
-                        notes: ["the element `\(assignment.property)` is defined at \(flow.elements[element].nameLocation)"])
+                        notes: ["the element `\(assignment.property)` is defined at \(sink.reference(flow.elements[element].nameLocation))"])
         }
     }
 

@@ -74,7 +74,7 @@ struct PropertyTypes {
             }
             if Self.normalized(earlier.type) != Self.normalized(type) {
                 sink.report(.typeMismatch, at: assignment.location,
-                            "`\(assignment.property)` is set to \(ReferenceResolver.article(type)) here but to \(ReferenceResolver.article(earlier.type)) at \(earlier.location); a property holds one type",
+                            "`\(assignment.property)` is set to \(ReferenceResolver.article(type)) here but to \(ReferenceResolver.article(earlier.type)) at \(sink.reference(earlier.location)); a property holds one type",
                             notes: ["convert one of the values, or store it in a property of its own"])
             }
         }

@@ -142,7 +142,7 @@ struct ReferenceResolver {
         guard case .apiRequest(let request) = kind else { return nil }
         if !request.parseResponse {
             sink?.report(.noResult, at: at, "`\(name)` has `ParseResponse: false`, so the flow goes on before any response and `\(name).\(field)` is never set",
-                         notes: request.parseResponseLocation.map { ["`ParseResponse: false` is at \($0)"] } ?? [])
+                         notes: request.parseResponseLocation.map { ["`ParseResponse: false` is at \(sink!.reference($0))"] } ?? [])
             return nil
         }
         switch field {

@@ -5,6 +5,8 @@ public struct Diagnostic: Sendable, Hashable {
         case warning
     }
 
+    /// The path of the file as the user named it (for example `Flows/Lead.yaml`).
+    public var file: String
     public var location: SourceLocation
     public var code: DiagnosticCode
     public var message: String
@@ -13,7 +15,8 @@ public struct Diagnostic: Sendable, Hashable {
 
     public var severity: Severity { code.severity }
 
-    public init(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [String] = []) {
+    public init(_ code: DiagnosticCode, in file: String, at location: SourceLocation, _ message: String, notes: [String] = []) {
+        self.file = file
         self.code = code
         self.location = location
         self.message = message
@@ -24,6 +27,6 @@ public struct Diagnostic: Sendable, Hashable {
 extension Diagnostic: CustomStringConvertible {
     /// `PATH:LINE:COLUMN: error|warning: MESSAGE [CODE]`, the one-line form of FLOW-LANGUAGE.md §6.
     public var description: String {
-        "\(location): \(severity.rawValue): \(message) [\(code.rawValue)]"
+        "\(location.reference(in: file)): \(severity.rawValue): \(message) [\(code.rawValue)]"
     }
 }

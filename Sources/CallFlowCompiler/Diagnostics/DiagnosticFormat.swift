@@ -24,7 +24,7 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
 
     static func json(_ diagnostic: Diagnostic) -> String {
         JSONText.object([
-            ("file", JSONText.string(diagnostic.location.file)),
+            ("file", JSONText.string(diagnostic.file)),
             ("line", String(diagnostic.location.line)),
             ("column", String(diagnostic.location.column)),
             ("severity", JSONText.string(diagnostic.severity.rawValue)),

@@ -27,7 +27,7 @@ struct SARIFLog {
                 ("message", JSONText.object([("text", JSONText.string(message))])),
                 ("locations", JSONText.array([JSONText.object([
                     ("physicalLocation", JSONText.object([
-                        ("artifactLocation", JSONText.object([("uri", JSONText.string(Self.uri(diagnostic.location.file)))])),
+                        ("artifactLocation", JSONText.object([("uri", JSONText.string(Self.uri(diagnostic.file)))])),
                         ("region", JSONText.object([
                             ("startLine", String(diagnostic.location.line)),
                             ("startColumn", String(diagnostic.location.column)),

@@ -1,21 +1,21 @@
 /// A 1-based line and column in a flow file. Columns count characters (Unicode scalars), as
 /// libyaml and most editors do.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The path of the file as the user named it (for example `Flows/Lead.yaml`).
-    public var file: String
+///
+/// The file is not part of a location: every location of a flow is in the flow's file, and
+/// leaving the path out keeps locations plain values that cost nothing to copy.
+public struct SourceLocation: Sendable, Hashable, Comparable {
     public var line: Int
     public var column: Int
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
+    public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 
     /// `PATH:LINE:COLUMN`, the form editors and build logs turn into a link.
-    public var description: String { "\(file):\(line):\(column)" }
+    public func reference(in file: String) -> String { "\(file):\(line):\(column)" }
 }

@@ -1,5 +1,5 @@
 extension FlowDecoder {
-    func apiRequest(_ entries: [String: Entry], at location: SourceLocation) -> APIRequest? {
+    func apiRequest(_ entries: Entries, at location: SourceLocation) -> APIRequest? {
         guard let urlEntry = entries["URL"], let url = template(urlEntry) else { return nil }
         var request = APIRequest(
             phrase: entries["Phrase"].flatMap { templateList($0) } ?? [],
@@ -123,7 +123,7 @@ extension FlowDecoder {
             }
             if let other = objectPaths[key] ?? valuePaths[key] { conflict = conflict ?? other }
             if let conflict {
-                sink.report(.invalidValue, at: pair.key.location, "`\(key)` conflicts with the body key at \(conflict): one key cannot be both a value and an object")
+                sink.report(.invalidValue, at: pair.key.location, "`\(key)` conflicts with the body key at \(sink.reference(conflict)): one key cannot be both a value and an object")
                 continue
             }
             valuePaths[key] = pair.key.location

@@ -1,5 +1,5 @@
 extension FlowDecoder {
-    func setProperty(_ entries: [String: Entry], at location: SourceLocation, label: String) -> SetProperty? {
+    func setProperty(_ entries: Entries, at location: SourceLocation, label: @autoclosure () -> String) -> SetProperty? {
         guard let nameEntry = entries["PropertyName"], let property = text(nameEntry) else { return nil }
         if !Identifier.isElementName(property) {
             sink.report(.invalidName, at: nameEntry.location, "`\(property)` is not a valid property name; fillpoints read it as `<<\(property)>>`, so use letters, digits and `_`, starting with a letter",
@@ -35,14 +35,14 @@ extension FlowDecoder {
             valueLocation = nameEntry.location
         case (nil, nil):
             let key = entries["ValueType"] == nil ? "Value" : "ValueName"
-            sink.report(.missingKey, at: location, "\(label) is missing the required key `\(key)` (the value to store)")
+            sink.report(.missingKey, at: location, "\(label()) is missing the required key `\(key)` (the value to store)")
             return nil
         }
         guard let value else { return nil }
         return SetProperty(property: property, propertyLocation: nameEntry.location, propertyType: propertyType, value: value, valueLocation: valueLocation)
     }
 
-    func branch(_ entries: [String: Entry]) -> Branch? {
+    func branch(_ entries: Entries) -> Branch? {
         guard let sourceEntry = entries["Source"], let defaultEntry = entries["Default"] else { return nil }
         guard sourceEntry.value.scalar != nil, !sourceEntry.value.isNull else {
             sink.report(.invalidValue, at: sourceEntry.location, "`Source` needs a property name or one fillpoint such as `<<GETAPI.Result.status.0>>`")
@@ -98,7 +98,7 @@ extension FlowDecoder {
                                 valueLocation: entries["Value"]?.location, goto: goto)
     }
 
-    func collectInput(_ entries: [String: Entry]) -> CollectInput? {
+    func collectInput(_ entries: Entries) -> CollectInput? {
         let minDigits = entries["MinDigits"].flatMap { int($0, in: 1...32) } ?? 1
         var maxDigits = entries["MaxDigits"].flatMap { int($0, in: 1...32) } ?? 1
         if let entry = entries["MaxDigits"], maxDigits < minDigits {

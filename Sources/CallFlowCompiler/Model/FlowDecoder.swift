@@ -17,6 +17,31 @@ final class FlowDecoder {
         var location: SourceLocation { key.location }
     }
 
+    /// The entries of one mapping. A mapping holds a handful of keys, so a list searched in
+    /// order is quicker than hashing.
+    struct Entries {
+        private var names: [String] = []
+        private var entries: [Entry] = []
+
+        mutating func append(_ entry: Entry) {
+            names.append(entry.name)
+            entries.append(entry)
+        }
+
+        subscript(name: String) -> Entry? {
+            // Compare the names alone: copying entries out to test them costs more than the search.
+            guard let index = names.firstIndex(where: { FlowDecoder.sameKey($0, name) }) else { return nil }
+            return entries[index]
+        }
+    }
+
+    /// String equality with a quick rejection by length: key names are short and most that are
+    /// compared differ, and Swift's general comparison of two different strings is slow.
+    @inline(__always)
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
+    }
+
     init(file: String, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) {
         self.file = file
         self.sink = sink
@@ -28,7 +53,7 @@ final class FlowDecoder {
 
     func decode(_ documents: [YAMLNode]) -> Flow? {
         guard let root = documents.first else {
-            sink.report(.missingKey, at: SourceLocation(file: file, line: 1, column: 1),
+            sink.report(.missingKey, at: SourceLocation(line: 1, column: 1),
                         "the file is empty; a flow file is a mapping with `Flow` and `Elements`")
             return nil
         }
@@ -79,7 +104,7 @@ final class FlowDecoder {
                 continue
             }
             if let first = names.first(where: { $0.value == text }) {
-                sink.report(.duplicateName, at: node.location, "the secret `\(text)` is listed twice", notes: ["first listed at \(first.location)"])
+                sink.report(.duplicateName, at: node.location, "the secret `\(text)` is listed twice", notes: ["first listed at \(sink.reference(first.location))"])
                 continue
             }
             names.append(Located(text, at: node.location))
@@ -95,23 +120,25 @@ final class FlowDecoder {
             return nil
         }
         // Read Type first: it decides which keys are allowed.
-        let all = mapping(node, keys: nil, owner: "")
         var type: ElementType?
-        if let entry = all["Type"], let text = text(entry) {
-            type = ElementType(rawValue: text)
-            if type == nil {
-                sink.report(.invalidValue, at: entry.location, "`\(text)` is not an element type; the types are \(ElementType.allCases.map(\.rawValue).joined(separator: ", "))",
-                            notes: Suggestion.note(for: text, in: ElementType.allCases.map(\.rawValue)))
+        if let typePair = node.pairs!.first(where: { $0.key.text == "Type" }) {
+            let types = ElementType.allCases.map(\.rawValue)
+            if let text = typePair.value.scalar?.value, !typePair.value.isNull {
+                type = ElementType(rawValue: text)
+                if type == nil {
+                    sink.report(.invalidValue, at: typePair.key.location, "`\(text)` is not an element type; the types are \(types.joined(separator: ", "))",
+                                notes: Suggestion.note(for: text, in: types))
+                }
+            } else {
+                sink.report(.invalidValue, at: typePair.key.location, "`Type` needs one of \(types.joined(separator: ", ")); found \(typePair.value.kindDescription)")
             }
         }
-        let nameText = all["Name"].flatMap { $0.value.text }
-        let label = nameText.map { "`\($0)`" } ?? "element \(index + 1)"
-        let entries: [String: Entry]
-        if let type {
-            entries = mapping(node, keys: ElementType.commonKeys + type.keys, owner: "\(label) (\(type.rawValue))")
-        } else {
-            entries = mapping(node, keys: ElementType.commonKeys, owner: label, reportUnknown: false)
+        let label = { () -> String in
+            let name = node.pairs!.first { $0.key.text == "Name" }?.value.text
+            let named = name.map { "`\($0)`" } ?? "element \(index + 1)"
+            return type.map { "\(named) (\($0.rawValue))" } ?? named
         }
+        let entries = mapping(node, keys: type?.allKeys ?? ElementType.commonKeys, owner: label(), reportUnknown: type != nil)
 
         var name = ""
         var nameLocation = node.location
@@ -134,15 +161,15 @@ final class FlowDecoder {
             supervisorCanSee: entries["SupervisorCanSee"].flatMap { bool($0) } ?? false,
             kind: nil)
         if let type {
-            element.kind = kind(type, entries, at: node.location, label: "\(label) (\(type.rawValue))")
+            element.kind = kind(type, entries, at: node.location, label: label())
         }
         return element
     }
 
-    private func kind(_ type: ElementType, _ entries: [String: Entry], at location: SourceLocation, label: String) -> Element.Kind? {
+    private func kind(_ type: ElementType, _ entries: Entries, at location: SourceLocation, label: @autoclosure () -> String) -> Element.Kind? {
         switch type {
         case .apiRequest: apiRequest(entries, at: location).map { .apiRequest($0) }
-        case .setProperty: setProperty(entries, at: location, label: label).map { .setProperty($0) }
+        case .setProperty: setProperty(entries, at: location, label: label()).map { .setProperty($0) }
         case .branch: branch(entries).map { .branch($0) }
         case .tts: entries["Text"].flatMap { template($0) }.map {
             .tts(TTS(text: $0, voice: entries["Voice"].flatMap { optionalText($0) }, language: entries["Language"].flatMap { optionalText($0) }))
@@ -157,29 +184,27 @@ final class FlowDecoder {
     // MARK: - Reading values
 
     /// The entries of a mapping by key. Reports keys that `keys` does not list (`unknown-key`,
-    /// with a did-you-mean) and required keys it lacks (`missing-key`). With `keys` nil, reads
-    /// without checking.
-    func mapping(_ node: YAMLNode, keys: [ElementType.Key]?, owner: String, reportUnknown: Bool = true) -> [String: Entry] {
-        var entries: [String: Entry] = [:]
-        let allowed = keys.map { Set($0.map(\.name)) }
+    /// with a did-you-mean) and required keys it lacks (`missing-key`); with `reportUnknown`
+    /// false, keys it does not list are skipped silently and only common keys are required.
+    func mapping(_ node: YAMLNode, keys: [ElementType.Key], owner: @autoclosure () -> String, reportUnknown: Bool = true) -> Entries {
+        var entries = Entries()
         for pair in node.pairs ?? [] {
             guard let name = pair.key.text, pair.key.pairs == nil else {
                 sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
                 continue
             }
-            if let allowed, !allowed.contains(name) {
+            guard keys.contains(where: { Self.sameKey($0.name, name) }) else {
                 if reportUnknown {
-                    let names = keys!.map(\.name)
-                    sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner)",
-                                notes: Suggestion.note(for: name, in: names))
+                    sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner())",
+                                notes: Suggestion.note(for: name, in: keys.map(\.name)))
                 }
                 continue
             }
-            entries[name] = Entry(key: pair.key, value: pair.value, name: name)
+            entries.append(Entry(key: pair.key, value: pair.value, name: name))
         }
-        for key in keys ?? [] where key.isRequired && entries[key.name] == nil {
+        for key in keys where key.isRequired && entries[key.name] == nil {
             if reportUnknown || ElementType.commonKeys.contains(where: { $0.name == key.name }) {
-                sink.report(.missingKey, at: node.location, "\(owner) is missing the required key `\(key.name)` (\(key.summary))")
+                sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
             }
         }
         return entries

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Infers a `Result` shape from a sample JSON response (`ResultSample`).
 ///
@@ -78,7 +82,7 @@ enum ResultSampleInference {
 
     private static func describe(_ error: Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+            return context.underlyingError.map { String(describing: $0) } ?? context.debugDescription
         }
         return String(describing: error)
     }

@@ -75,7 +75,10 @@ public enum PathSegment: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .name(let name): name
         case .index(let index): String(index)
-        case .key(let key): "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .key(let key): "\"" + key.reduce(into: "") { escaped, character in
+            if character == "\\" || character == "\"" { escaped.append("\\") }
+            escaped.append(character)
+        } + "\""
         }
     }
 

@@ -26,14 +26,13 @@ struct TemplateParser {
     /// block scalars too.
     func parse(_ bytes: [UInt8], range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation, plain: Bool = false) -> Template? {
         var parts: [Template.Part] = []
-        var literal: [UInt8] = []
         var valid = true
+        var literalStart = range.lowerBound
         var i = range.lowerBound
         // Ordinal of the next `<<` among all of the scalar's markers, counted as the loader does.
         var ordinal = Self.markerOrdinal(before: i, in: bytes)
         while i < range.upperBound {
             guard bytes[i] == UInt8(ascii: "<"), i + 1 < range.upperBound, bytes[i + 1] == UInt8(ascii: "<") else {
-                literal.append(bytes[i])
                 i += 1
                 continue
             }
@@ -42,9 +41,8 @@ struct TemplateParser {
                 sink.report(.fillpointSyntax, at: markerLocation, "this `<<` is never closed; end the fillpoint with `>>`")
                 return nil
             }
-            if !literal.isEmpty {
-                parts.append(.text(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll()
+            if literalStart < i {
+                parts.append(.text(String(decoding: bytes[literalStart..<i], as: UTF8.self)))
             }
             let inner = String(decoding: bytes[(i + 2)..<close], as: UTF8.self)
             if let fillpoint = parseFillpoint(inner, at: markerLocation) {
@@ -52,19 +50,22 @@ struct TemplateParser {
             } else {
                 valid = false
             }
-            ordinal += Self.markerOrdinal(before: close + 2 - i, in: Array(bytes[i..<(close + 2)]))
+            // This fillpoint's `<<`, and any inside a quoted part of it.
+            ordinal += 1 + Self.markerCount(in: bytes, from: i + 2, to: close)
             i = close + 2
+            literalStart = i
         }
-        if !literal.isEmpty { parts.append(.text(String(decoding: literal, as: UTF8.self))) }
+        if literalStart < range.upperBound {
+            parts.append(.text(String(decoding: bytes[literalStart..<range.upperBound], as: UTF8.self)))
+        }
         return valid ? Template(parts: parts, location: location, isPlainScalar: plain) : nil
     }
 
-    /// The number of `<<` markers that start before `offset`, counted left to right without
-    /// overlap (the same count `YAMLLoader.markerCount` makes).
-    static func markerOrdinal(before offset: Int, in bytes: [UInt8]) -> Int {
+    /// The number of `<<` in `bytes[start..<end]`, counted left to right without overlap.
+    static func markerCount(in bytes: [UInt8], from start: Int, to end: Int) -> Int {
         var count = 0
-        var i = 0
-        while i + 1 < bytes.count, i < offset {
+        var i = start
+        while i + 1 < end {
             if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "<") {
                 count += 1
                 i += 2
@@ -73,6 +74,12 @@ struct TemplateParser {
             }
         }
         return count
+    }
+
+    /// The number of `<<` markers that start before `offset`, counted left to right without
+    /// overlap (the same count `YAMLLoader.markerCount` makes).
+    static func markerOrdinal(before offset: Int, in bytes: [UInt8]) -> Int {
+        markerCount(in: bytes, from: 0, to: min(offset + 1, bytes.count))
     }
 
     /// The offset of the `>>` that closes a fillpoint, skipping `>>` inside a quoted key or
@@ -172,10 +179,13 @@ private struct FillpointScanner {
         while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
     }
 
-    mutating func consume(_ text: String) -> Bool {
-        let expected = Array(text.utf8)
-        guard index + expected.count <= bytes.count, Array(bytes[index..<(index + expected.count)]) == expected else { return false }
-        index += expected.count
+    /// Consumes `text` (ASCII) if the bytes at the cursor are exactly it.
+    mutating func consume(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let expected = UnsafeBufferPointer(start: text.utf8Start, count: count)
+        for offset in 0..<count where bytes[index + offset] != expected[offset] { return false }
+        index += count
         return true
     }
 

@@ -25,27 +25,29 @@ struct SourceText {
     /// The 1-based positions of each `<<` (left to right, without overlap) in the bytes from
     /// `start` up to `end`, where `start` is at the 0-based `line` and `column`.
     func markers(from start: Int, to end: Int, line: Int, column: Int) -> [(line: Int, column: Int)] {
-        var found: [(line: Int, column: Int)] = []
-        var line = line, column = column
-        var i = start
-        let end = min(end, bytes.count)
-        while i < end {
-            let byte = bytes[i]
-            if byte == UInt8(ascii: "<"), i + 1 < end, bytes[i + 1] == UInt8(ascii: "<") {
-                found.append((line + 1, column + 1))
-                i += 2
-                column += 2
-                continue
+        bytes.withUnsafeBufferPointer { bytes in
+            var found: [(line: Int, column: Int)] = []
+            var line = line, column = column
+            var i = start
+            let end = min(end, bytes.count)
+            while i < end {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: "<"), i + 1 < end, bytes[i + 1] == UInt8(ascii: "<") {
+                    found.append((line + 1, column + 1))
+                    i += 2
+                    column += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (i + 1 >= end || bytes[i + 1] != UInt8(ascii: "\n"))) {
+                    line += 1
+                    column = 0
+                } else if byte & 0xC0 != 0x80, byte != UInt8(ascii: "\r") {
+                    column += 1
+                }
+                i += 1
             }
-            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (i + 1 >= end || bytes[i + 1] != UInt8(ascii: "\n"))) {
-                line += 1
-                column = 0
-            } else if byte & 0xC0 != 0x80, byte != UInt8(ascii: "\r") {
-                column += 1
-            }
-            i += 1
+            return found
         }
-        return found
     }
 
     private mutating func indexLines() {

@@ -17,9 +17,8 @@ public struct YAMLLoader {
         public var diagnostics: [Diagnostic]
     }
 
-    private let file: String
     private var source: SourceText
-    private let sink = DiagnosticSink()
+    private let sink: DiagnosticSink
     private var stack: [Frame] = []
     private var documents: [YAMLNode] = []
     private var anchors: [String: YAMLNode] = [:]
@@ -50,7 +49,7 @@ public struct YAMLLoader {
     }
 
     private init(file: String, source: SourceText) {
-        self.file = file
+        self.sink = DiagnosticSink(file: file)
         self.source = source
     }
 
@@ -93,11 +92,12 @@ public struct YAMLLoader {
         switch event.type {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let value = string(data.value, length: data.length)
+            let raw = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : data.length)
+            let value = String(decoding: raw, as: UTF8.self)
             let style = scalarStyle(data.style)
             var markers: [SourceLocation] = []
-            if value.utf8.count >= 2, hasMarker(value) {
-                markers = markerLocations(in: value, start: event.start_mark, end: event.end_mark)
+            if Self.hasMarker(raw) {
+                markers = markerLocations(count: Self.markerCount(raw), start: event.start_mark, end: event.end_mark)
             }
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(
@@ -131,7 +131,7 @@ public struct YAMLLoader {
 
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
-            guard var node = anchors[name] else {
+            guard let node = anchors[name] else {
                 sink.report(.yamlSyntax, at: start, "the alias `*\(name)` names no anchor defined before it",
                             notes: Suggestion.note(for: name, in: anchors.keys))
                 throw Stop()
@@ -143,8 +143,7 @@ public struct YAMLLoader {
             }
             // Positions stay those of the anchored node, where the text really is; only the
             // node itself moves to where the alias stands.
-            node.location = start
-            try complete(node, anchor: nil)
+            try complete(node.moved(to: start), anchor: nil)
 
         case YAML_DOCUMENT_START_EVENT:
             anchors = [:]
@@ -175,9 +174,9 @@ public struct YAMLLoader {
         if let text = key.scalar?.value, key.scalar?.style == .plain, text == "<<", key.tag == nil {
             stack[top].hasMergeKey = true
         } else if let text = key.scalar?.value {
-            if let first = firstLocation(ofKey: text, at: key.location, in: &stack[top]) {
+            if let first = Self.firstLocation(ofKey: text, at: key.location, in: &stack[top]) {
                 sink.report(.yamlSyntax, at: key.location, "duplicate key `\(text)` in this mapping",
-                            notes: ["`\(text)` is first set at \(first); remove one of them"])
+                            notes: ["`\(text)` is first set at \(sink.reference(first)); remove one of them"])
             }
         }
         stack[top].pairs.append(YAMLPair(key: key, value: node))
@@ -185,7 +184,7 @@ public struct YAMLLoader {
 
     /// The location of an earlier key with this text in the mapping, if any. Small mappings are
     /// searched directly; large ones get an index so the check stays linear.
-    private func firstLocation(ofKey text: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
+    private static func firstLocation(ofKey text: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
         if frame.keyIndex == nil {
             if frame.pairs.count < 16 {
                 return frame.pairs.first { $0.key.scalar?.value == text }?.key.location
@@ -241,7 +240,7 @@ public struct YAMLLoader {
             let at = location(line: parser.context_mark.line, column: parser.context_mark.column)
             let noticed = location(line: parser.problem_mark.line, column: parser.problem_mark.column)
             sink.report(.yamlSyntax, at: at, "invalid YAML: \(problem) \(context)",
-                        notes: (noticed == at ? [] : ["the parser noticed it at \(noticed)"]) + tabNote(parser.problem_mark))
+                        notes: (noticed == at ? [] : ["the parser noticed it at \(sink.reference(noticed))"]) + tabNote(parser.problem_mark))
         } else {
             var at = location(line: parser.problem_mark.line, column: parser.problem_mark.column)
             if parser.error == YAML_READER_ERROR {
@@ -262,7 +261,7 @@ public struct YAMLLoader {
     }
 
     private func location(line: Int, column: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line + 1, column: column + 1)
+        SourceLocation(line: line + 1, column: column + 1)
     }
 
     private func location(ofByte offset: Int) -> SourceLocation {
@@ -275,49 +274,45 @@ public struct YAMLLoader {
                 column += 1
             }
         }
-        return SourceLocation(file: file, line: line, column: column)
+        return SourceLocation(line: line, column: column)
     }
 
-    private mutating func markerLocations(in value: String, start: yaml_mark_t, end: yaml_mark_t) -> [SourceLocation] {
+    private mutating func markerLocations(count: Int, start: yaml_mark_t, end: yaml_mark_t) -> [SourceLocation] {
         let from = source.offset(line: start.line, column: start.column)
         let to = source.offset(line: end.line, column: end.column)
         let raw = source.markers(from: from, to: to, line: start.line, column: start.column)
-        guard raw.count == Self.markerCount(value) else { return [] }
-        return raw.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+        guard raw.count == count else { return [] }
+        return raw.map { SourceLocation(line: $0.line, column: $0.column) }
     }
 
-    /// The number of `<<` in `text`, counted left to right without overlap, as the template
-    /// parser and `SourceText.markers` count them.
-    static func markerCount(_ text: String) -> Int {
+    /// The number of `<<` in a scalar's text, counted left to right without overlap, as the
+    /// template parser and `SourceText.markers` count them.
+    static func markerCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
-        var previousWasMarkerStart = false
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "<") {
-                if previousWasMarkerStart {
-                    count += 1
-                    previousWasMarkerStart = false
-                } else {
-                    previousWasMarkerStart = true
-                }
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "<") {
+                count += 1
+                i += 2
             } else {
-                previousWasMarkerStart = false
+                i += 1
             }
         }
         return count
     }
 
-    private func hasMarker(_ value: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in value.utf8 {
-            if byte == UInt8(ascii: "<"), previous == UInt8(ascii: "<") { return true }
-            previous = byte
+    private static func hasMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 1
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "<") {
+                if bytes[i - 1] == UInt8(ascii: "<") { return true }
+                i += 1
+            } else {
+                // Neither this byte nor the one before can pair with the next.
+                i += 2
+            }
         }
         return false
-    }
-
-    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int) -> String {
-        guard let pointer else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
     private func scalarStyle(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {

@@ -1,18 +1,33 @@
 /// A YAML node with the position of its first character. The tree is what the flow model is
 /// built from; unlike a Codable decode it keeps every position.
-public struct YAMLNode: Sendable {
+///
+/// Nodes are immutable objects: the decoder hands them around a lot, and sharing one costs a
+/// reference count where copying a value would cost the whole node.
+public final class YAMLNode: Sendable {
     public enum Content: Sendable {
         case scalar(YAMLScalar)
         case mapping([YAMLPair])
         case sequence([YAMLNode])
     }
 
-    public var content: Content
-    public var location: SourceLocation
+    public let content: Content
+    public let location: SourceLocation
     /// An explicit tag such as `!!str`, if the file gave one.
-    public var tag: String?
+    public let tag: String?
     /// How many nodes this subtree holds; bounds the cost of alias expansion.
-    var weight: Int
+    let weight: Int
+
+    init(content: Content, location: SourceLocation, tag: String?, weight: Int) {
+        self.content = content
+        self.location = location
+        self.tag = tag
+        self.weight = weight
+    }
+
+    /// The same node, standing at another place (where an alias to it is).
+    func moved(to location: SourceLocation) -> YAMLNode {
+        YAMLNode(content: content, location: location, tag: tag, weight: weight)
+    }
 
     public var scalar: YAMLScalar? {
         if case .scalar(let scalar) = content { scalar } else { nil }

@@ -421,7 +421,7 @@ import Testing
             .init(path: "b.yaml", text: "Flow: B\nElements: [\n"),
             .init(path: "c.yaml", text: "Flow: C\nElements:\n  - {Name: X, Type: TTS, Text: <<call.nam>>}\n"),
         ], readFile: { _ in nil })
-        #expect(result.diagnostics.map { "\($0.location.file):\($0.code.rawValue)" } == [
+        #expect(result.diagnostics.map { "\($0.file):\($0.code.rawValue)" } == [
             "a.yaml:unknown-reference", "a.yaml:unknown-target", "b.yaml:yaml-syntax", "c.yaml:unknown-field",
         ])
     }

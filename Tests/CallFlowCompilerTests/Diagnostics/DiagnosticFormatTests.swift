@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct DiagnosticFormatTests {
     private let sample = [
-        Diagnostic(.unknownField, at: SourceLocation(file: "Flows/A b.yaml", line: 3, column: 7), "`X` has \"no\" field", notes: ["did you mean `Y`?"]),
-        Diagnostic(.unreachable, at: SourceLocation(file: "Flows/B.yaml", line: 1, column: 1), "never reached"),
+        Diagnostic(.unknownField, in: "Flows/A b.yaml", at: SourceLocation(line: 3, column: 7), "`X` has \"no\" field", notes: ["did you mean `Y`?"]),
+        Diagnostic(.unreachable, in: "Flows/B.yaml", at: SourceLocation(line: 1, column: 1), "never reached"),
     ]
 
     @Test func textIsOneLineADiagnosticThenNotes() {

@@ -4,7 +4,7 @@ import Testing
 @Suite struct HeaderParserTests {
     /// The headers of a Header string as `name=value` (values as written), or the first error.
     private func parse(_ header: String) -> [String] {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         let yaml = "h: '\(header.replacingOccurrences(of: "'", with: "''"))'"
         let node = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml").documents[0].pairs![0].value
         let headers = HeaderParser(sink: sink).parse(node, key: node.location)

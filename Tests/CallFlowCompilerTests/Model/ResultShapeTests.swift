@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ResultShapeTests {
     private func shape(_ yaml: String) -> (ValueType?, [String]) {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         let node = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml").documents[0]
         let type = ResultShapeReader(sink: sink).readObject(node, key: node.location)
         return (type, sink.diagnostics.map(\.message))
@@ -32,7 +32,7 @@ import Testing
 
     @Test func inferenceFromASample() throws {
         let json = #"{"id": 7, "name": "x", "ok": true, "gone": null, "tags": ["a"], "rows": [{"a": 1}, {"a": 2, "b": "y"}], "empty": []}"#
-        let type = try ResultSampleInference.infer(from: Data(json.utf8), location: SourceLocation(file: "t", line: 1, column: 1))
+        let type = try ResultSampleInference.infer(from: Data(json.utf8), location: SourceLocation(line: 1, column: 1))
         guard case .object(let fields) = type else { Issue.record("not an object"); return }
         let described = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.type.description) })
         #expect(described == ["id": "number", "name": "string", "ok": "boolean", "gone": "string?", "tags": "[string]", "rows": "[{a, b}]", "empty": "[string?]"])
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func samplesThatAreNotObjectsAreRejected() {
-        let location = SourceLocation(file: "t", line: 1, column: 1)
+        let location = SourceLocation(line: 1, column: 1)
         #expect(throws: ResultSampleInference.Failure.self) { try ResultSampleInference.infer(from: Data("[1]".utf8), location: location) }
         #expect(throws: ResultSampleInference.Failure.self) { try ResultSampleInference.infer(from: Data("{".utf8), location: location) }
     }

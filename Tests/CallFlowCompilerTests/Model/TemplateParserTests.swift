@@ -2,15 +2,15 @@ import Testing
 @testable import CallFlowCompiler
 
 @Suite struct TemplateParserTests {
-    private let location = SourceLocation(file: "t.yaml", line: 1, column: 1)
+    private let location = SourceLocation(line: 1, column: 1)
 
     private func paths(_ inner: String) -> ([PathSegment], Fallback?)? {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         return TemplateParser(sink: sink).parseFillpoint(inner, at: location).map { ($0.path, $0.fallback) }
     }
 
     private func failure(_ inner: String) -> String? {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         _ = TemplateParser(sink: sink).parseFillpoint(inner, at: location)
         return sink.diagnostics.first?.message
     }
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func templatesSplitTextAndFillpoints() throws {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         let node = YAMLLoader.load(Array("t: \"Hi <<call.name>>, <<x ?? \\\"a>>b\\\">>!\"".utf8), file: "t.yaml").documents[0].pairs![0].value
         let template = try #require(TemplateParser(sink: sink).parse(node))
         #expect(sink.diagnostics.isEmpty)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func aSingleLessThanIsText() throws {
-        let sink = DiagnosticSink()
+        let sink = DiagnosticSink(file: "t.yaml")
         let node = YAMLLoader.load(Array("t: a < b > c".utf8), file: "t.yaml").documents[0].pairs![0].value
         #expect(TemplateParser(sink: sink).parse(node)?.constant == "a < b > c")
     }
