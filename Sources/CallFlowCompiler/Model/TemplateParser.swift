@@ -51,7 +51,7 @@ struct TemplateParser {
                 valid = false
             }
             // This fillpoint's `<<`, and any inside a quoted part of it.
-            ordinal += 1 + Self.markerCount(in: bytes, from: i + 2, to: close)
+            ordinal += 1 + FillpointMarkers.count(in: bytes, from: i + 2, to: close)
             i = close + 2
             literalStart = i
         }
@@ -61,25 +61,9 @@ struct TemplateParser {
         return valid ? Template(parts: parts, location: location, isPlainScalar: plain) : nil
     }
 
-    /// The number of `<<` in `bytes[start..<end]`, counted left to right without overlap.
-    static func markerCount(in bytes: [UInt8], from start: Int, to end: Int) -> Int {
-        var count = 0
-        var i = start
-        while i + 1 < end {
-            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "<") {
-                count += 1
-                i += 2
-            } else {
-                i += 1
-            }
-        }
-        return count
-    }
-
-    /// The number of `<<` markers that start before `offset`, counted left to right without
-    /// overlap (the same count `YAMLLoader.markerCount` makes).
+    /// The number of `<<` markers that start before `offset`.
     static func markerOrdinal(before offset: Int, in bytes: [UInt8]) -> Int {
-        markerCount(in: bytes, from: 0, to: min(offset + 1, bytes.count))
+        FillpointMarkers.count(in: bytes, from: 0, to: min(offset + 1, bytes.count))
     }
 
     /// The offset of the `>>` that closes a fillpoint, skipping `>>` inside a quoted key or

@@ -97,7 +97,7 @@ public struct YAMLLoader {
             let style = scalarStyle(data.style)
             var markers: [SourceLocation] = []
             if Self.hasMarker(raw) {
-                markers = markerLocations(count: Self.markerCount(raw), start: event.start_mark, end: event.end_mark)
+                markers = markerLocations(count: FillpointMarkers.count(in: raw, from: 0, to: raw.count), start: event.start_mark, end: event.end_mark)
             }
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(
@@ -283,22 +283,6 @@ public struct YAMLLoader {
         let raw = source.markers(from: from, to: to, line: start.line, column: start.column)
         guard raw.count == count else { return [] }
         return raw.map { SourceLocation(line: $0.line, column: $0.column) }
-    }
-
-    /// The number of `<<` in a scalar's text, counted left to right without overlap, as the
-    /// template parser and `SourceText.markers` count them.
-    static func markerCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 0
-        var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "<") {
-                count += 1
-                i += 2
-            } else {
-                i += 1
-            }
-        }
-        return count
     }
 
     private static func hasMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
