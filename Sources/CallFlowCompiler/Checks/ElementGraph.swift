@@ -34,35 +34,32 @@ struct ElementGraph {
     /// Builds the graph. References that name no element are left out (they are reported as
     /// `unknown-target` by the name checks).
     init(flow: Flow, indexOf: [String: Int]) {
-        func index(_ reference: ElementReference?) -> Int?? {
-            guard let reference else { return nil }
-            return .some(indexOf[reference.name])
+        // An exit that is given but names no element leads nowhere (it is reported as
+        // `unknown-target`); one that is not given falls back to the default exit.
+        func target(_ reference: ElementReference?, otherwise fallback: Int?) -> Int? {
+            guard let reference else { return fallback }
+            return indexOf[reference.name]
         }
         var edges: [[Edge]] = []
         edges.reserveCapacity(flow.elements.count)
         for element in flow.elements {
             let below = element.index + 1 < flow.elements.count ? element.index + 1 : nil
-            let next: Int? = index(element.next) ?? below
+            let next = target(element.next, otherwise: below)
             switch element.kind {
             case .apiRequest(let request):
                 if !request.parseResponse {
                     edges.append([Edge(exit: .next, target: next)])
                     continue
                 }
-                let success: Int? = index(request.onSuccess) ?? next
-                let failure: Int?
-                if let onFailure = index(request.onFailure) {
-                    failure = onFailure
-                } else {
-                    failure = request.fallback == .stop ? nil : success
-                }
+                let success = target(request.onSuccess, otherwise: next)
+                let failure = target(request.onFailure, otherwise: request.fallback == .stop ? nil : success)
                 edges.append([Edge(exit: .success, target: success), Edge(exit: .failure, target: failure)])
             case .branch(let branch):
                 var exits = branch.conditions.enumerated().map { Edge(exit: .condition($0.offset), target: indexOf[$0.element.goto.name]) }
                 exits.append(Edge(exit: .defaultExit, target: indexOf[branch.defaultTarget.name]))
                 edges.append(exits)
             case .collectInput(let input):
-                let noInput: Int? = index(input.onNoInput) ?? next
+                let noInput = target(input.onNoInput, otherwise: next)
                 edges.append([Edge(exit: .next, target: next), Edge(exit: .noInput, target: noInput)])
             case .transfer, .hangup:
                 edges.append([])

@@ -6,15 +6,4 @@ enum Fact: Hashable {
     case status(Int)
     case error(Int)
     case digits(Int)
-
-    /// How a message names the value: `LeadField`, `GETAPI.Result`.
-    func describe(in flow: Flow) -> String {
-        switch self {
-        case .property(let name): name
-        case .result(let element): "\(flow.elements[element].name).Result"
-        case .status(let element): "\(flow.elements[element].name).Status"
-        case .error(let element): "\(flow.elements[element].name).Error"
-        case .digits(let element): "\(flow.elements[element].name).Value"
-        }
-    }
 }

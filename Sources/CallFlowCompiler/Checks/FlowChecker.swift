@@ -20,9 +20,7 @@ struct FlowChecker {
             for use in TemplateUse.uses(of: element) {
                 for fillpoint in use.template.fillpoints {
                     guard let resolution = resolver.resolve(fillpoint, place: use.place, sink: sink) else { continue }
-                    if case .branch(let branch) = element.kind, fillpoint.location == branch.source.location, use.place == .other("Source") {
-                        sourceTypes[element.index] = resolution.type
-                    }
+                    if use.place == .branchSource { sourceTypes[element.index] = resolution.type }
                     if let fact = resolution.requires, fillpoint.fallback == nil {
                         reads.append(DefiniteAssignment.Read(fillpoint: fillpoint, element: element.index, fact: fact))
                     }

@@ -3,24 +3,15 @@
 struct TemplateUse {
     enum Place: Equatable {
         case url, query, header, body, contentType
+        /// A Branch's `Source`, whose type the conditions are checked against.
+        case branchSource
         case other(String)
 
         /// Secrets may go to the API, never anywhere they could be spoken or logged.
         var allowsSecrets: Bool {
             switch self {
             case .url, .query, .header, .body: true
-            case .contentType, .other: false
-            }
-        }
-
-        var keyName: String {
-            switch self {
-            case .url: "URL"
-            case .query: "Query"
-            case .header: "Header"
-            case .body: "Body"
-            case .contentType: "ContentType"
-            case .other(let key): key
+            case .contentType, .branchSource, .other: false
             }
         }
     }
@@ -50,7 +41,7 @@ struct TemplateUse {
         case .setProperty(let set):
             add(set.value, .other("Value"))
         case .branch(let branch):
-            add(Template(parts: [.fillpoint(branch.source)], location: branch.sourceLocation), .other("Source"))
+            add(Template(parts: [.fillpoint(branch.source)], location: branch.sourceLocation), .branchSource)
             branch.conditions.forEach { add($0.value, .other("Value")) }
         case .tts(let tts):
             add(tts.text, .other("Text"))

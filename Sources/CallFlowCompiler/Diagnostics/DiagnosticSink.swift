@@ -9,8 +9,6 @@ final class DiagnosticSink {
         self.file = file
     }
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-
     func report(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, notes: [String] = []) {
         diagnostics.append(Diagnostic(code, in: file, at: location, message, notes: notes))
     }

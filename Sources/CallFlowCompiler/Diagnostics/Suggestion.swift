@@ -25,9 +25,10 @@ enum Suggestion {
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if abs(a.count - b.count) > limit { return limit + 1 }
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
+        for i in 1...a.count {
             current[0] = i
             var rowMinimum = current[0]
             for j in stride(from: 1, through: b.count, by: 1) {
@@ -38,6 +39,6 @@ enum Suggestion {
             if rowMinimum > limit { return limit + 1 }
             swap(&previous, &current)
         }
-        return a.isEmpty ? b.count : previous[b.count]
+        return previous[b.count]
     }
 }

@@ -91,7 +91,4 @@ public struct APIRequest: Sendable {
     public var fallback: FallbackMode
     public var alertEmail: [String]
     public var rateLimit: RateLimit?
-
-    /// Whether a response is waited for and made available to later elements.
-    public var producesResponse: Bool { parseResponse }
 }

@@ -185,7 +185,8 @@ final class FlowDecoder {
 
     /// The entries of a mapping by key. Reports keys that `keys` does not list (`unknown-key`,
     /// with a did-you-mean) and required keys it lacks (`missing-key`); with `reportUnknown`
-    /// false, keys it does not list are skipped silently and only common keys are required.
+    /// false, keys it does not list are skipped silently (used where `Type` is unknown, so the
+    /// type's keys are too).
     func mapping(_ node: YAMLNode, keys: [ElementType.Key], owner: @autoclosure () -> String, reportUnknown: Bool = true) -> Entries {
         var entries = Entries()
         for pair in node.pairs ?? [] {
@@ -203,9 +204,7 @@ final class FlowDecoder {
             entries.append(Entry(key: pair.key, value: pair.value, name: name))
         }
         for key in keys where key.isRequired && entries[key.name] == nil {
-            if reportUnknown || ElementType.commonKeys.contains(where: { $0.name == key.name }) {
-                sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
-            }
+            sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
         }
         return entries
     }

@@ -81,6 +81,4 @@ public struct YAMLScalar: Sendable {
     /// the raw text so that quotes, escapes and block indentation are accounted for. Empty when
     /// the value has no `<<`, or when escapes make raw and value disagree.
     public var markerLocations: [SourceLocation]
-
-    public var isQuoted: Bool { style != .plain }
 }
