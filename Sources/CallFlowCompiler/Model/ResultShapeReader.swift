@@ -50,7 +50,7 @@ struct ResultShapeReader {
             }
             return read(items[0], key: items[0].location).map { .array($0) }
         case .scalar(let scalar):
-            if let type = Self.parse(typeName: Substring(scalar.value)) { return type }
+            if let type = Self.parse(typeName: scalar.value) { return type }
             let word = scalar.value.trimming("?[] ")
             sink.report(.invalidValue, at: key, "`\(scalar.value)` is not a result type; use string, number, integer, boolean, a mapping, or a one-item list such as [string], each optionally with a trailing `?`",
                         notes: Suggestion.note(for: word, in: Self.scalarTypes))
@@ -59,7 +59,21 @@ struct ResultShapeReader {
     }
 
     /// Parses a type written as text: `string`, `integer?`, `[number]`, `[string?]?`.
-    static func parse(typeName text: Substring) -> ValueType? {
+    static func parse(typeName text: String) -> ValueType? {
+        switch text {
+        case "string": .string
+        case "number": .number
+        case "integer": .integer
+        case "boolean": .boolean
+        case "string?": .optional(.string)
+        case "number?": .optional(.number)
+        case "integer?": .optional(.integer)
+        case "boolean?": .optional(.boolean)
+        default: parse(typeName: Substring(text))
+        }
+    }
+
+    private static func parse(typeName text: Substring) -> ValueType? {
         var text = text.drop { $0 == " " }
         while text.last == " " { text = text.dropLast() }
         if text.hasSuffix("?") {

@@ -1,25 +1,30 @@
-/// The raw bytes of a YAML file, with the byte offset of each line, for locating characters
-/// inside a scalar from libyaml's (character-counting) marks.
+/// The raw bytes of a YAML file, for locating characters inside a scalar from libyaml's marks,
+/// which count characters, not bytes.
 struct SourceText {
     let bytes: [UInt8]
-    private var lineStarts: [Int] = []
+    /// The last character index converted and its byte offset. Marks arrive in file order, so
+    /// each conversion walks forward from the previous one.
+    private var cursor = (character: 0, byte: 0)
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        // libyaml does not count a UTF-8 byte-order mark as a character.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { cursor = (0, 3) }
     }
 
-    /// The byte offset of a 0-based line and character column, clamped to the text.
-    mutating func offset(line: Int, column: Int) -> Int {
-        if lineStarts.isEmpty { indexLines() }
-        guard line < lineStarts.count else { return bytes.count }
-        var offset = lineStarts[line]
-        var remaining = column
-        while remaining > 0, offset < bytes.count {
-            offset += 1
-            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
-            remaining -= 1
+    /// The byte offset of the character at `index` (a libyaml mark's `index`).
+    mutating func offset(ofCharacter index: Int) -> Int {
+        if index < cursor.character { cursor = (0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0) }
+        var (character, byte) = cursor
+        bytes.withUnsafeBufferPointer { bytes in
+            while character < index, byte < bytes.count {
+                byte += 1
+                while byte < bytes.count, bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+                character += 1
+            }
         }
-        return offset
+        cursor = (character, byte)
+        return byte
     }
 
     /// The 1-based positions of each `<<` (left to right, without overlap) in the bytes from
@@ -47,21 +52,6 @@ struct SourceText {
                 i += 1
             }
             return found
-        }
-    }
-
-    private mutating func indexLines() {
-        lineStarts = [0]
-        var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            if byte == UInt8(ascii: "\n") {
-                lineStarts.append(i + 1)
-            } else if byte == UInt8(ascii: "\r") {
-                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
-                lineStarts.append(i + 1)
-            }
-            i += 1
         }
     }
 }

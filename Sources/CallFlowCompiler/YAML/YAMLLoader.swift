@@ -255,7 +255,7 @@ public struct YAMLLoader {
 
     /// A hint when libyaml stopped at a tab, which its messages do not name.
     private mutating func tabNote(_ mark: yaml_mark_t) -> [String] {
-        let offset = source.offset(line: mark.line, column: mark.column)
+        let offset = source.offset(ofCharacter: mark.index)
         let isTab = offset < source.bytes.count && source.bytes[offset] == UInt8(ascii: "\t")
         return isTab ? ["this is a tab; YAML indents with spaces only"] : []
     }
@@ -278,8 +278,8 @@ public struct YAMLLoader {
     }
 
     private mutating func markerLocations(count: Int, start: yaml_mark_t, end: yaml_mark_t) -> [SourceLocation] {
-        let from = source.offset(line: start.line, column: start.column)
-        let to = source.offset(line: end.line, column: end.column)
+        let from = source.offset(ofCharacter: start.index)
+        let to = source.offset(ofCharacter: end.index)
         let raw = source.markers(from: from, to: to, line: start.line, column: start.column)
         guard raw.count == count else { return [] }
         return raw.map { SourceLocation(line: $0.line, column: $0.column) }
