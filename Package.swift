@@ -1,11 +1,15 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "CallFlow",
     products: [
         .executable(name: "flowc", targets: ["flowc"]),
+        .executable(name: "flows", targets: ["flows"]),
+        .plugin(name: "CallFlowPlugin", targets: ["CallFlowPlugin"]),
         .library(name: "CallFlowCompiler", targets: ["CallFlowCompiler"]),
+        .library(name: "CallFlowRuntime", targets: ["CallFlowRuntime"]),
+        .library(name: "FlowsCommand", targets: ["FlowsCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +39,33 @@ let package = Package(
                 "CallFlowCompiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // What generated flow code runs on: the call, its events, HTTP over libcurl.
+        .target(
+            name: "CallFlowRuntime",
+            dependencies: ["CCurl"]
+        ),
+
+        // Runs flowc over the flow files of the target it is applied to.
+        .plugin(
+            name: "CallFlowPlugin",
+            capability: .buildTool(),
+            dependencies: ["flowc"]
+        ),
+        // The `flows` command (list, run) for a target's compiled flows.
+        .target(
+            name: "FlowsCommand",
+            dependencies: [
+                "CallFlowRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The example flows of Flows/ (linked into this target's folder), compiled and runnable.
+        .executableTarget(
+            name: "flows",
+            dependencies: ["CallFlowRuntime", "FlowsCommand"],
+            plugins: ["CallFlowPlugin"]
         ),
 
         .testTarget(

@@ -32,6 +32,36 @@ public enum FlowCompiler {
         var syntaxTrees: [YAMLNode]
     }
 
+    /// A Swift file written by `generate`.
+    public struct GeneratedFile: Sendable, Equatable {
+        public var name: String
+        public var contents: String
+    }
+
+    /// The Swift file name for a flow file: its name with `.swift` for `.yaml` or `.yml`.
+    public static func outputName(forFlowFile path: String) -> String {
+        var name = Substring(path.split(separator: "/").last ?? Substring(path))
+        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name = name.dropLast(suffix.count) }
+        return name + ".swift"
+    }
+
+    /// Checks `sources` and, if there is no error, emits one Swift file per flow file (named by
+    /// `outputName(forFlowFile:)`) and `AllFlows.swift`, the list of all flows.
+    ///
+    /// - Parameter sourcePath: the path `#sourceLocation` should name for a source (an absolute
+    ///   path, so a Swift error points at the file wherever the compiler runs).
+    public static func generate(_ sources: [Source], sourcePath: (String) -> String = { $0 },
+                                readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> (result: Result, files: [GeneratedFile]) {
+        let result = check(sources, readFile: readFile)
+        guard !result.hasErrors else { return (result, []) }
+        var files = result.flows.map { flow in
+            GeneratedFile(name: outputName(forFlowFile: flow.file),
+                          contents: FlowEmitter(flow: flow, displayPath: flow.file, sourcePath: sourcePath(flow.file)).emit())
+        }
+        files.append(GeneratedFile(name: RegistryEmitter.fileName, contents: RegistryEmitter.emit(result.flows)))
+        return (result, files)
+    }
+
     /// Parses, decodes and checks `sources` as one set: flow names are unique across files.
     public static func check(_ sources: [Source], readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> Result {
         var flows: [Flow] = []

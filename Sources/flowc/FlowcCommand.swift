@@ -6,6 +6,6 @@ struct FlowcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowc",
         abstract: "Check CallFlow flow files and compile them to Swift.",
-        subcommands: [CheckCommand.self]
+        subcommands: [CheckCommand.self, GenerateCommand.self]
     )
 }

@@ -1,0 +1,104 @@
+extension FlowEmitter {
+    func emitRequest(_ element: Element, _ request: APIRequest, _ edges: [ElementGraph.Edge], _ writer: inout CodeWriter) {
+        let name = SwiftNames.literal(element.name)
+        let field = SwiftNames.escaped(element.name)
+        if !request.phrase.isEmpty {
+            writer.line("await call.play(\(name), \(fileList(request.phrase, &writer)))")
+        }
+        sourceLine(request.urlLocation.line, &writer)
+        let adjusted = request.timeout != 10 || request.retries != 0 || !request.successStatus.isEmpty || !request.parseResponse
+            || !request.query.isEmpty || !request.headers.isEmpty || request.body != nil || request.contentType != nil
+        writer.line("\(adjusted ? "var" : "let") plan = RequestPlan(method: .\(request.method.rawValue.lowercased()), url: \(pieces(request.url)))")
+        if request.timeout != 10 { writer.line("plan.timeout = \(request.timeout)") }
+        if request.retries != 0 { writer.line("plan.retries = \(request.retries)") }
+        if !request.successStatus.isEmpty { writer.line("plan.successStatus = [\(request.successStatus.map(String.init).joined(separator: ", "))]") }
+        if !request.parseResponse { writer.line("plan.waitsForResponse = false") }
+        if !request.query.isEmpty {
+            writer.list("plan.query =") { writer in
+                for item in request.query { writer.line("(name: \(SwiftNames.literal(item.name)), value: \(pieces(item.value))),") }
+            }
+        }
+        if !request.headers.isEmpty {
+            if let line = request.headerLocation?.line { sourceLine(line, &writer) }
+            writer.list("plan.headers =") { writer in
+                for header in request.headers { writer.line("(name: \(SwiftNames.literal(header.name)), value: \(pieces(header.value))),") }
+            }
+        }
+        if let body = request.body {
+            if let line = request.bodyLocation?.line { sourceLine(line, &writer) }
+            switch (body, request.bodyType) {
+            case (.raw(let template), _):
+                writer.line("plan.body = .raw(\(pieces(template)))")
+            case (.fields(let fields), .form):
+                writer.list("plan.body = .form(") { writer in
+                    for field in fields { writer.line("(name: \(SwiftNames.literal(field.key)), value: \(pieces(field.value))),") }
+                }
+                writer.line(")")
+            case (.fields(let fields), _):
+                writer.list("plan.body = .json(") { writer in
+                    for field in fields {
+                        let path = "[" + field.keyPath.map(SwiftNames.literal).joined(separator: ", ") + "]"
+                        writer.line("(path: \(path), value: \(pieces(field.value, asJSON: true)), format: .\(field.format.rawValue.lowercased())),")
+                    }
+                }
+                writer.line(")")
+            }
+        }
+        if let contentType = request.contentType { writer.line("plan.contentType = \(pieces(contentType))") }
+
+        if !request.parseResponse {
+            writer.line("await call.send(\(name), plan)")
+            writer.line(exit(edges[0].target))
+            return
+        }
+        if case .object = request.result {
+            let type = Self.resultTypeName(element)
+            writer.line("let outcome = await call.request(\(name), plan, decode: { json throws(ResponseShapeError) in try \(type)(json: json, at: \"\") })")
+        } else {
+            writer.line("let outcome = await call.request(\(name), plan)")
+        }
+        writer.line("state.statuses.\(field) = outcome.status")
+        let success = edges.first { $0.exit == .success }!.target
+        let failure = edges.first { $0.exit == .failure }!.target
+        writer.block("guard outcome.succeeded else") { writer in
+            writer.line("state.errors.\(field) = outcome.error")
+            writer.line(exit(failure))
+        }
+        if case .object = request.result {
+            writer.line("state.results.\(field) = outcome.value")
+            if !request.results.isEmpty {
+                writer.block("if let result = outcome.value") { writer in
+                    for assignment in request.results {
+                        sourceLine(assignment.location.line, &writer)
+                        let start = ValueExpressions.Expression(code: "result", type: request.result!, isOptional: false)
+                        let value = values.walk(start, assignment.path[...])
+                        let storage = ValueExpressions.storage(of: propertyTypes[assignment.property] ?? .string)
+                        let property = "state.properties.\(SwiftNames.escaped(assignment.property))"
+                        writer.line("\(property) = \(converted(value, to: storage.swiftType, fallback: nil))")
+                        writer.line("await call.set(\(name), property: \(SwiftNames.literal(assignment.property)), value: FlowText.text(\(property)))")
+                    }
+                }
+            }
+        }
+        writer.line(exit(success))
+    }
+
+    /// A template as `[TemplatePiece]`: constant text, values as text (or as JSON for a body
+    /// value that is one fillpoint, so it keeps its type), secrets by name.
+    func pieces(_ template: Template, asJSON: Bool = false) -> String {
+        if asJSON, let fillpoint = template.soleFillpoint, fillpoint.fallback == nil, fillpoint.root != "secrets" {
+            let expression = values.expression(for: fillpoint)
+            return "[.json((\(expression.code)).json)]"
+        }
+        let items = template.parts.map { part -> String in
+            switch part {
+            case .text(let text):
+                return ".text(\(SwiftNames.literal(text)))"
+            case .fillpoint(let fillpoint):
+                if fillpoint.root == "secrets", let name = fillpoint.path.last?.key { return ".secret(\(SwiftNames.literal(name)))" }
+                return ".value(\(values.text(fillpoint)))"
+            }
+        }
+        return "[" + items.joined(separator: ", ") + "]"
+    }
+}

@@ -1,0 +1,109 @@
+/// Compiles fillpoints to Swift expressions over the call and the flow's typed state.
+///
+/// Generation runs only on flows that checked clean, so every path here resolves. An
+/// expression may be optional (a value that may be unset); it never traps: indexes go through
+/// `flowElement(at:)` and missing values render as empty text.
+struct ValueExpressions {
+    /// A Swift expression and what it holds.
+    struct Expression {
+        var code: String
+        var type: ValueType
+        /// Whether `code` is an optional.
+        var isOptional: Bool
+        /// Whether `code` is a `JSONValue` (a property holding an object or a list), read by
+        /// JSON members rather than struct fields.
+        var isJSON = false
+    }
+
+    let flow: Flow
+    let indexOf: [String: Int]
+    let propertyTypes: [String: ValueType]
+
+    /// How a property is stored: numbers as Double, text, booleans, anything else as JSON.
+    static func storage(of type: ValueType) -> (swiftType: String, type: ValueType) {
+        switch type.unwrapped {
+        case .string: ("String", .string)
+        case .number, .integer: ("Double", .number)
+        case .boolean: ("Bool", .boolean)
+        default: ("JSONValue", type.unwrapped)
+        }
+    }
+
+    func expression(for fillpoint: Fillpoint) -> Expression {
+        let path = fillpoint.path
+        guard case .name(let root) = path[0] else { preconditionFailure("checked: a path starts with a name") }
+        let rest = path.dropFirst()
+        switch root {
+        case "call":
+            let key = rest.first!.key!
+            let type: ValueType = key == "waiting_time" ? .number : .string
+            return Expression(code: "call.variables.\(SwiftNames.escaped(key))", type: type, isOptional: false)
+        case "contact":
+            let key = rest.first!.key!
+            if key == "custom_fields" {
+                return Expression(code: "call.contact.customField(\(SwiftNames.literal(rest.last!.key!)))", type: .string, isOptional: false)
+            }
+            let type: ValueType = key == "tags" || key == "emails" ? .array(.string) : .string
+            return walk(Expression(code: "call.contact.\(SwiftNames.escaped(key))", type: type, isOptional: false), rest.dropFirst())
+        default:
+            break
+        }
+        if let index = indexOf[root] {
+            let element = flow.elements[index]
+            let name = SwiftNames.escaped(element.name)
+            switch rest.first!.key! {
+            case "Status": return Expression(code: "state.statuses.\(name)", type: .integer, isOptional: true)
+            case "Error": return Expression(code: "state.errors.\(name)", type: .string, isOptional: true)
+            case "Value": return Expression(code: "state.digits.\(name)", type: .string, isOptional: true)
+            default:
+                guard case .apiRequest(let request) = element.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
+                return walk(Expression(code: "state.results.\(name)", type: shape, isOptional: true), rest.dropFirst())
+            }
+        }
+        let storage = Self.storage(of: propertyTypes[root] ?? .string)
+        return walk(Expression(code: "state.properties.\(SwiftNames.escaped(root))", type: storage.type, isOptional: true,
+                               isJSON: storage.swiftType == "JSONValue"), rest)
+    }
+
+    /// Follows path steps from `start`: struct fields for declared results, JSON members for
+    /// JSON values.
+    func walk(_ start: Expression, _ steps: ArraySlice<PathSegment>) -> Expression {
+        var current = start
+        // Whether the value reached so far may be nil, so the next step needs `?.`.
+        var mayBeNil = start.isOptional
+        for step in steps {
+            let access = mayBeNil ? "?." : "."
+            if current.isJSON {
+                let member = step.key.map { "flowMember(\(SwiftNames.literal($0)))" } ?? "flowElement(at: \(step.description))"
+                current = Expression(code: current.code + access + member, type: .string, isOptional: true, isJSON: true)
+                mayBeNil = true
+                continue
+            }
+            switch (current.type.unwrapped, step) {
+            case (.array(let element), .index(let index)):
+                current = Expression(code: current.code + access + "flowElement(at: \(index))", type: element, isOptional: true)
+                mayBeNil = true
+            case (.object(let fields), _):
+                let key = step.key!
+                let position = fields.firstIndex { $0.name == key }!
+                let field = fields[position]
+                current = Expression(code: current.code + access + SwiftNames.fieldIdentifiers(fields)[position], type: field.type,
+                                     isOptional: current.isOptional || field.type.isOptional)
+                mayBeNil = field.type.isOptional
+            default:
+                preconditionFailure("checked: the path fits the type")
+            }
+        }
+        return current
+    }
+
+    /// The fillpoint's value as text, its fallback used where it is unset.
+    func text(_ fillpoint: Fillpoint) -> String {
+        let expression = expression(for: fillpoint)
+        switch fillpoint.fallback {
+        case nil: return "FlowText.text(\(expression.code))"
+        case .text(let text)?: return "FlowText.text(\(expression.code), fallback: \(SwiftNames.literal(text)))"
+        case .number(let number)?: return "FlowText.text(\(expression.code), fallback: \(SwiftNames.literal(number)))"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// A compiled flow: what `flowc generate` emits for each flow file.
+public protocol CallFlow: Sendable {
+    /// The `Flow` name.
+    static var name: String { get }
+    static var summary: String? { get }
+    /// The secrets the flow reads, by name (`FLOW_SECRET_<NAME>`).
+    static var secrets: [String] { get }
+    /// The elements in the order of the file.
+    static var elements: [FlowElement] { get }
+    /// Runs one call from `Start`; returns the result code it ended with.
+    static func run(on call: Call) async -> String
+}
+
+/// An element as `flows list` shows it.
+public struct FlowElement: Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var agentsCanSee: Bool
+    public var supervisorCanSee: Bool
+
+    public init(name: String, type: String, agentsCanSee: Bool = false, supervisorCanSee: Bool = false) {
+        self.name = name
+        self.type = type
+        self.agentsCanSee = agentsCanSee
+        self.supervisorCanSee = supervisorCanSee
+    }
+}
+
+/// Limits that keep every call finite.
+public enum FlowLimits {
+    /// Elements one call may run before it is ended; a flow that loops without end stops here.
+    public static let maximumSteps = 10_000
+    /// The result code of a call stopped by `maximumSteps`.
+    public static let stepLimitResultCode = "STEP_LIMIT"
+}
+
+extension Array {
+    /// The element at `index`, or nil past the end: a fillpoint index never traps.
+    public func flowElement(at index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}
+
+extension JSONValue {
+    /// The element at `index` of a list, or nil.
+    public func flowElement(at index: Int) -> JSONValue? {
+        guard case .array(let items) = self else { return nil }
+        return items.flowElement(at: index)
+    }
+
+    /// The member `key` of an object, or nil.
+    public func flowMember(_ key: String) -> JSONValue? { self[key] }
+}
+
+/// A compiled flow as a value: what a `flows` command lists and runs.
+public struct CompiledFlow: Sendable {
+    public let name: String
+    public let summary: String?
+    public let secrets: [String]
+    public let elements: [FlowElement]
+    private let body: @Sendable (Call) async -> String
+
+    public init<Flow: CallFlow>(_ flow: Flow.Type) {
+        name = Flow.name
+        summary = Flow.summary
+        secrets = Flow.secrets
+        elements = Flow.elements
+        body = { call in await Flow.run(on: call) }
+    }
+
+    /// Runs one call from `Start`; returns the result code it ended with.
+    public func run(on call: Call) async -> String {
+        await body(call)
+    }
+}

@@ -1,0 +1,69 @@
+/// An APIRequest element as generated code describes it, before secrets are read and values
+/// encoded.
+public struct RequestPlan: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE", head = "HEAD"
+    }
+
+    public enum Body: Sendable {
+        /// JSON object fields: a dotted key path, the value, its format.
+        case json([(path: [String], value: [TemplatePiece], format: BodyFormat)])
+        case form([(name: String, value: [TemplatePiece])])
+        case raw([TemplatePiece])
+    }
+
+    public var method: Method
+    public var url: [TemplatePiece]
+    public var query: [(name: String, value: [TemplatePiece])]
+    public var headers: [(name: String, value: [TemplatePiece])]
+    public var body: Body?
+    public var contentType: [TemplatePiece]?
+    /// Seconds for the whole request, retries included.
+    public var timeout: Int
+    public var retries: Int
+    /// Status codes that count as success; empty means any 2xx.
+    public var successStatus: [Int]
+    /// Whether the flow waits for the response (`ParseResponse`).
+    public var waitsForResponse: Bool
+
+    public init(method: Method, url: [TemplatePiece], query: [(name: String, value: [TemplatePiece])] = [],
+                headers: [(name: String, value: [TemplatePiece])] = [], body: Body? = nil, contentType: [TemplatePiece]? = nil,
+                timeout: Int = 10, retries: Int = 0, successStatus: [Int] = [], waitsForResponse: Bool = true) {
+        self.method = method
+        self.url = url
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.contentType = contentType
+        self.timeout = timeout
+        self.retries = retries
+        self.successStatus = successStatus
+        self.waitsForResponse = waitsForResponse
+    }
+
+    func isSuccess(_ status: Int) -> Bool {
+        successStatus.isEmpty ? (200...299).contains(status) : successStatus.contains(status)
+    }
+}
+
+/// A request ready to send: every secret read, every value encoded.
+public struct PreparedRequest: Sendable {
+    public var method: RequestPlan.Method
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+}
+
+/// What one HTTP exchange gave.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+}
+
+/// Why no usable response came.
+public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    /// Whether trying again may help (a connection problem or a timeout).
+    public var isTransient: Bool
+    public var description: String { message }
+}

@@ -1,0 +1,110 @@
+import CallFlowRuntime
+import Synchronization
+
+/// Where `flows run` writes a call's events as they happen.
+protocol CallOutput: Sendable {
+    func write(_ event: CallEvent)
+}
+
+/// `--trace json`: one JSON object a line, flushed at once so a reader sees each as it happens.
+struct JSONTraceOutput: CallOutput {
+    func write(_ event: CallEvent) {
+        Terminal.out(event.json)
+    }
+}
+
+/// The readable transcript: what was said and played, each request with its status and time,
+/// where the call went and how it ended. On a terminal, a spinner shows while a request waits.
+final class TranscriptOutput: CallOutput {
+    private let spinner: Spinner?
+
+    init(showsProgress: Bool) {
+        spinner = showsProgress ? Spinner() : nil
+    }
+
+    func write(_ event: CallEvent) {
+        switch event {
+        case .enter(let element, let type):
+            if type == "APIRequest" { spinner?.start("\(element): waiting for the API") }
+        case .say(let element, let text):
+            line(element, "says \"\(text)\"")
+        case .play(let element, let files):
+            line(element, "plays \(files.joined(separator: ", "))")
+        case .collect(let element, let digits):
+            line(element, digits.isEmpty ? "gets no input" : "reads \(digits)")
+        case .request(let record):
+            spinner?.stop()
+            var text = "\(record.method) \(record.url) → "
+            if let error = record.error {
+                text += "failed: \(error)" + (record.status > 0 ? " (status \(record.status))" : "")
+            } else {
+                text += "\(record.status)"
+            }
+            text += ", \(record.milliseconds) ms"
+            if record.attempts > 1 { text += ", \(record.attempts) attempts" }
+            line(record.element, text)
+        case .set(let element, let property, let value):
+            line(element, "sets \(property) = \(value)")
+        case .branch(let element, let goto):
+            line(element, "goes to \(goto)")
+        case .transfer(let element, let to):
+            line(element, "transfers the call to \(to)")
+        case .end(let resultCode):
+            spinner?.stop()
+            Terminal.out("Call ended: \(resultCode)")
+        }
+    }
+
+    private func line(_ element: String, _ text: String) {
+        Terminal.out("\(element.padding(to: 14)) \(text)")
+    }
+}
+
+/// A one-line progress indicator on standard error.
+final class Spinner: Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    func start(_ message: String) {
+        stop()
+        let frames = ["|", "/", "-", "\\"]
+        task.withLock {
+            $0 = Task {
+                var index = 0
+                while !Task.isCancelled {
+                    Terminal.errorInline("\r\(frames[index % frames.count]) \(message)")
+                    index += 1
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
+
+    func stop() {
+        task.withLock {
+            guard let running = $0 else { return }
+            running.cancel()
+            $0 = nil
+            Terminal.errorInline("\r\u{1B}[K")
+        }
+    }
+}
+
+/// CollectInput answers: the `--input` values in order, then a person at the terminal if there
+/// is one, else no input.
+actor ConsoleDigits: DigitSource {
+    private var scripted: [String]
+    private let asksTerminal: Bool
+
+    init(_ scripted: [String], asksTerminal: Bool) {
+        self.scripted = scripted
+        self.asksTerminal = asksTerminal
+    }
+
+    func nextDigits(element: String, prompt: String) -> String? {
+        if !scripted.isEmpty { return scripted.removeFirst() }
+        guard asksTerminal else { return nil }
+        Terminal.errorInline("\(element): enter digits (empty for no input): ")
+        guard let line = readLine(), !line.isEmpty else { return nil }
+        return line
+    }
+}

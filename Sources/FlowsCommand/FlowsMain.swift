@@ -1,0 +1,40 @@
+import ArgumentParser
+import CallFlowRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entry point of a `flows` executable: parses the command line and runs it against the
+/// flows compiled into that executable.
+public enum FlowsMain {
+    public static func main(flows: [CompiledFlow], arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        do {
+            var command = try FlowsRootCommand.parseAsRoot(arguments)
+            switch command {
+            case let list as ListCommand:
+                list.run(flows)
+                exit(0)
+            case let run as RunCommand:
+                exit(await run.run(flows))
+            default:
+                try command.run()
+                exit(0)
+            }
+        } catch {
+            FlowsRootCommand.exit(withError: error)
+        }
+    }
+}
+
+struct FlowsRootCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flows",
+        abstract: "List and run the compiled call flows.",
+        subcommands: [ListCommand.self, RunCommand.self]
+    )
+}
+
+func printError(_ text: String) {
+    Terminal.error(text)
+}
