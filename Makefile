@@ -4,11 +4,12 @@ SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libcurl4-openssl-dev pkg-config python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup build run check test bench clean
+.PHONY: help setup build run check test golden bench clean
 
 help:
-	@echo "make run    check the example flows in Flows/ (installs what is missing)"
+	@echo "make run    check and run the example flows in Flows/ (installs what is missing)"
 	@echo "make test   build and run the test suite"
+	@echo "make golden accept new generated Swift as the golden files"
 	@echo "make bench  measure the compiler against libyaml's bare parse"
 	@echo "make setup  install the system packages (apt) the build needs"
 
@@ -23,9 +24,10 @@ setup:
 build: setup
 	$(SWIFT) build
 
-# The main job: until the runner exists, check every example flow.
+# The main job: check the example flows, then run each one against the demo API on 127.0.0.1.
 run: build
 	$(SWIFT) run --skip-build flowc check Flows
+	demo/run-examples.sh
 
 check: run
 
@@ -33,8 +35,12 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Accept the emitter's new output as the golden files (review with git diff).
+golden: setup
+	CALLFLOW_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenTests
+
 bench: setup
 	python3 bench/check_speed.py
 
 clean:
-	rm -rf .build bench/out
+	rm -rf .build bench/out demo/.api.log

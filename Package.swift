@@ -71,7 +71,12 @@ let package = Package(
         .testTarget(
             name: "CallFlowCompilerTests",
             dependencies: ["CallFlowCompiler", "flowc"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Golden"]
+        ),
+        .testTarget(
+            name: "CallFlowRuntimeTests",
+            dependencies: ["CallFlowRuntime", "flows"],
+            exclude: ["Support/echo_server.py"]
         ),
     ],
     swiftLanguageModes: [.v6]

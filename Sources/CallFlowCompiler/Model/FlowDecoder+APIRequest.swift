@@ -72,7 +72,7 @@ extension FlowDecoder {
                 continue
             }
             guard let value = template(Entry(key: pair.key, value: pair.value, name: name)) else { continue }
-            if let constant = value.constant, constant.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            if let constant = value.constant, HeaderParser.hasLineBreak(constant) {
                 sink.report(.invalidHeader, at: pair.key.location, "the value of header `\(name)` contains a line break")
                 continue
             }

@@ -26,6 +26,12 @@ struct HeaderParser {
         }
     }
 
+    /// Whether `text` holds CR or LF. Checked on bytes: `"\r\n"` is one Character, equal to
+    /// neither `"\r"` nor `"\n"`.
+    static func hasLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 13 || $0 == 10 }
+    }
+
     /// The headers of a `Header` string, or `nil` after reporting `invalid-header`.
     func parse(_ node: YAMLNode, key: SourceLocation) -> [APIRequest.Header]? {
         guard let scalar = node.scalar else { return nil }
@@ -53,7 +59,7 @@ struct HeaderParser {
                 valid = false
                 continue
             }
-            if let constant = value.constant, constant.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            if let constant = value.constant, Self.hasLineBreak(constant) {
                 sink.report(.invalidHeader, at: key, "the value of header `\(name)` contains a line break")
                 valid = false
                 continue

@@ -193,7 +193,8 @@ public actor Call {
             var headers: [(name: String, value: String)] = []
             for header in plan.headers {
                 let value = try render(header.value, place: .header)
-                guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+                guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
                     return .failure(Problem(message: "Header \(header.name) would contain a line break; nothing was sent"))
                 }
                 headers.append((header.name, value))

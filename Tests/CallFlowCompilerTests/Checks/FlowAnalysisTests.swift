@@ -356,6 +356,26 @@ import Testing
         ])
     }
 
+    @Test func headerValuesWithLineBreaksAreRejected() {
+        let yaml = """
+            Flow: Breaks
+            Elements:
+              - Name: Api
+                Type: APIRequest
+                URL: https://api.example.com
+                Header: {X-A: "a\\r\\nX-Evil: 1", X-B: "b\\nc"}
+              - Name: Other
+                Type: APIRequest
+                URL: https://api.example.com
+                Header: "X-C: c\\r\\nd"
+            """
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:6:14: error: the value of header `X-A` contains a line break [invalid-header]",
+            "Flows/Test.yaml:6:37: error: the value of header `X-B` contains a line break [invalid-header]",
+            "Flows/Test.yaml:10:5: error: the value of header `X-C` contains a line break [invalid-header]",
+        ])
+    }
+
     @Test func otherValueChecks() {
         let yaml = """
             Flow: Values

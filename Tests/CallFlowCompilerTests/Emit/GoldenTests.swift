@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import CallFlowCompiler
+
+/// The generated Swift for each example flow, byte for byte. After an intended change to the
+/// emitter, `make golden` writes the new output; review it with `git diff`.
+@Suite struct GoldenTests {
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
+    static let updating = ProcessInfo.processInfo.environment["CALLFLOW_UPDATE_GOLDEN"] == "1"
+
+    static func generated() throws -> [FlowCompiler.GeneratedFile] {
+        let flows = packageRoot.appendingPathComponent("Flows")
+        let names = try FileManager.default.contentsOfDirectory(atPath: flows.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let sources = try names.map { name in
+            FlowCompiler.Source(path: "Flows/\(name)", contents: [UInt8](try Data(contentsOf: flows.appendingPathComponent(name))))
+        }
+        let (result, files) = FlowCompiler.generate(sources, readFile: { FileSystem.read(packageRoot.appendingPathComponent($0).path) })
+        #expect(result.diagnostics.isEmpty)
+        return files
+    }
+
+    @Test func generatedSwiftMatchesTheGoldenFiles() throws {
+        let files = try Self.generated()
+        #expect(files.map(\.name) == ["CloudTalkContact.swift", "DtmfMenu.swift", "LeadFieldReadback.swift", "ZoomMeeting.swift", "AllFlows.swift"])
+        for file in files {
+            let golden = Self.goldenDirectory.appendingPathComponent(file.name + ".golden")
+            if Self.updating {
+                try file.contents.write(to: golden, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: golden, encoding: .utf8)
+            #expect(file.contents == expected, "\(file.name) differs from \(golden.lastPathComponent); if intended, run `make golden`")
+        }
+    }
+
+    @Test func generationIsDeterministic() throws {
+        #expect(try Self.generated() == Self.generated())
+    }
+
+    @Test func nothingIsGeneratedWhenAFlowHasAnError() {
+        let (result, files) = FlowCompiler.generate([.init(path: "Flows/Bad.yaml", text: "Flow: Bad\nElements:\n  - {Name: A, Type: TTS, Text: <<call.nam>>}\n")])
+        #expect(result.hasErrors)
+        #expect(files.isEmpty)
+    }
+
+    @Test func namesFromFilesBecomeSafeSwift() {
+        let yaml = """
+            Flow: Odd
+            Elements:
+              - Name: default
+                Type: APIRequest
+                URL: https://api.example.com/x
+                Result:
+                  "first name": string
+                  json: integer
+                  "2fa": boolean?
+                  class: {"a-b": [string]}
+                Fallback: Stop
+              - Name: return
+                Type: TTS
+                Text: <<default.Result."first name">> <<default.Result.json>> <<default.Result.class."a-b".0>> <<default.Result."2fa" ?? "no">>
+            """
+        let (result, files) = FlowCompiler.generate([.init(path: "Flows/Odd.yaml", text: yaml)])
+        #expect(result.diagnostics.map(\.description) == [])
+        let swift = files.first { $0.name == "Odd.swift" }?.contents ?? ""
+        #expect(swift.contains("public var first_name: String"))
+        #expect(swift.contains("public var json_2: Int"))
+        #expect(swift.contains("public var _2fa: Bool?"))
+        #expect(swift.contains("public var `class`: Class"))
+        #expect(swift.contains("case `default`"))
+        #expect(swift.contains("FlowText.text(state.results.`default`?.`class`.a_b.flowElement(at: 0))"))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import CallFlowRuntime
+
+/// Requests as generated code makes them, against a real HTTP server on 127.0.0.1.
+@Suite(.serialized) struct CallRequestTests {
+    let server: TestServer
+    let events = EventLog()
+
+    init() throws {
+        server = try TestServer(script: TestServer.echoScript)
+    }
+
+    func call(secrets: [String: String] = ["TOKEN": "s3cr et/+"]) -> Call {
+        let events = events
+        return Call(variables: CallVariables(), contact: ContactVariables(), secrets: secrets, digits: ScriptedDigits([]),
+                    http: HTTPClient(), observer: { events.append($0.json) })
+    }
+
+    func echo(_ outcome: Call.Outcome<JSONValue>) -> JSONValue { outcome.value ?? .null }
+
+    @Test func valuesAreEncodedForWhereTheyStand() async throws {
+        var plan = RequestPlan(method: .post, url: [.text(server.base + "/echo?fixed=1&path="), .value("a b/c")])
+        plan.query = [(name: "q", value: [.value("x&y=z")]), (name: "key", value: [.secret("TOKEN")])]
+        plan.headers = [(name: "X-Value", value: [.text("v: "), .value("a, b")]), (name: "Authorization", value: [.text("Bearer "), .secret("TOKEN")])]
+        plan.body = .json([
+            (path: ["customer", "firstname"], value: [.value("Ann")], format: .auto),
+            (path: ["customer", "age"], value: [.value("42")], format: .auto),
+            (path: ["customer", "vip"], value: [.value("yes")], format: .boolean),
+            (path: ["id"], value: [.value("007")], format: .string),
+            (path: ["tags"], value: [.json(.array([.string("a")]))], format: .auto),
+        ])
+        let outcome = await call().request("Echo", plan, decode: { $0 })
+        #expect(outcome.succeeded && outcome.status == 200)
+        let echo = echo(outcome)
+        #expect(echo["method"] == .string("POST"))
+        #expect(echo["rawQuery"] == .string("fixed=1&path=a%20b%2Fc&q=x%26y%3Dz&key=s3cr+et%2F%2B"))
+        #expect(echo["headers"]?["x-value"] == .string("v: a, b"))
+        #expect(echo["headers"]?["authorization"] == .string("Bearer s3cr et/+"))
+        #expect(echo["headers"]?["content-type"] == .string("application/json"))
+        #expect(echo["body"] == .string(#"{"customer":{"firstname":"Ann","age":42,"vip":true},"id":"007","tags":["a"]}"#))
+        // The secret is in the URL as sent, and nowhere in what is reported.
+        let log = events.lines.joined(separator: "\n")
+        #expect(log.contains("key=***"))
+        #expect(!log.contains("s3cr"))
+    }
+
+    @Test func formAndRawBodies() async {
+        var plan = RequestPlan(method: .put, url: [.text(server.base + "/echo")])
+        plan.body = .form([(name: "name", value: [.value("A B")]), (name: "city", value: [.value("x&y")])])
+        #expect(echo(await call().request("Form", plan, decode: { $0 }))["body"] == .string("name=A+B&city=x%26y"))
+        plan.body = .raw([.text("id="), .value("7")])
+        plan.contentType = [.text("text/plain")]
+        let raw = echo(await call().request("Raw", plan, decode: { $0 }))
+        #expect(raw["body"] == .string("id=7"))
+        #expect(raw["headers"]?["content-type"] == .string("text/plain"))
+    }
+
+    @Test func aHeaderWithALineBreakIsRefusedAndNothingIsSent() async {
+        var plan = RequestPlan(method: .get, url: [.text(server.base + "/sequence/crlf?codes=200")])
+        plan.headers = [(name: "X-Injected", value: [.value("a\r\nX-Evil: 1")])]
+        let outcome = await call().request("Inject", plan)
+        #expect(outcome.error == "Header X-Injected would contain a line break; nothing was sent")
+        #expect(outcome.status == 0)
+        // The next request to the same sequence is its first.
+        let next = await call().request("Next", RequestPlan(method: .get, url: [.text(server.base + "/sequence/crlf?codes=200")]), decode: { $0 })
+        #expect(next.value?["attempt"] == .number(1))
+    }
+
+    @Test func failuresAreDataWithTheirErrors() async {
+        let c = call()
+        #expect(await c.request("S", RequestPlan(method: .get, url: [.text(server.base + "/status/404")])).error == "HTTP status 404")
+        #expect(await c.request("T", RequestPlan(method: .get, url: [.text(server.base + "/text")]), decode: { $0 }).error == "Response is not JSON")
+        let shape = await c.request("J", RequestPlan(method: .get, url: [.text(server.base + "/json?body=%7B%22Value%22%3A1%7D")]),
+                                    decode: { json throws(ResponseShapeError) in try ResponseDecoding.string(ResponseDecoding.object(json, at: "")["Value"], at: "Value") })
+        #expect(shape.error == "Response structure changed: `Value` is a number, expected text")
+        #expect(shape.status == 200)
+        let refused = await c.request("R", RequestPlan(method: .get, url: [.text("http://127.0.0.1:1/x")]))
+        #expect(refused.status == 0)
+        #expect(refused.error == "Couldn't connect to server")
+        let missing = await call(secrets: [:]).request("M", RequestPlan(method: .get, url: [.text(server.base + "/echo?k="), .secret("TOKEN")]))
+        #expect(missing.error == "Missing secret TOKEN: set the environment variable FLOW_SECRET_TOKEN")
+        let insecure = await c.request("I", RequestPlan(method: .get, url: [.text("http://"), .value("example.com"), .text("/x")]))
+        #expect(insecure.error?.hasPrefix("Refused: only https:// URLs") == true)
+    }
+
+    @Test func retriesFollowFailuresThatMayPass() async {
+        var plan = RequestPlan(method: .get, url: [.text(server.base + "/sequence/retry?codes=500,503,200")], retries: 2)
+        let outcome = await call().request("Retry", plan, decode: { $0 })
+        #expect(outcome.succeeded && outcome.value?["attempt"] == .number(3))
+        #expect(events.lines.last?.contains(#""attempts":3"#) == true)
+        plan = RequestPlan(method: .get, url: [.text(server.base + "/sequence/no-retry?codes=404,200")], retries: 2)
+        #expect(await call().request("NoRetry", plan).error == "HTTP status 404")
+    }
+
+    @Test func theTimeoutIsABudgetForTheWholeRequest() async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let plan = RequestPlan(method: .get, url: [.text(server.base + "/slow?ms=3000")], timeout: 1, retries: 3)
+        let outcome = await call().request("Slow", plan)
+        #expect(outcome.status == 0)
+        #expect(outcome.error?.contains("Timeout") == true || outcome.error?.contains("Timed out") == true)
+        #expect(clock.now - started < .seconds(2))
+    }
+
+    @Test func successStatusDecidesSuccess() async {
+        let plan = RequestPlan(method: .get, url: [.text(server.base + "/status/404")], successStatus: [404])
+        #expect(await call().request("Missing", plan).succeeded)
+    }
+}
