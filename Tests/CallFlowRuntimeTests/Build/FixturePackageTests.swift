@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// `swift build` of a package that uses CallFlow as a user's package would (Tests/Fixtures/
+/// FlowPackage): a bad reference fails the build at the YAML line; fixed, it builds and runs;
+/// adding, editing and deleting a flow file are picked up by the next plain `swift build`.
+@Suite(.serialized) struct FixturePackageTests {
+    let server: TestServer
+    let root: URL
+
+    init() throws {
+        server = try TestServer(script: TestServer.echoScript)
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("callflow-fixture-\(UUID().uuidString)")
+        let fixture = TestServer.packageRoot.appendingPathComponent("Tests/Fixtures/FlowPackage")
+        try FileManager.default.copyItem(at: fixture, to: root)
+        let package = TestServer.packageRoot.standardizedFileURL.path
+        try replace(in: "Package.swift", [
+            ("CALLFLOW_PATH", package),
+            ("CALLFLOW_PACKAGE", URL(fileURLWithPath: package).lastPathComponent.lowercased()),
+        ])
+        for flow in ["Flows/Lead.yaml", "Flows/OddNames.yaml"] { try replace(in: flow, [("SERVER_PORT", String(server.port))]) }
+    }
+
+    func replace(in file: String, _ pairs: [(String, String)]) throws {
+        let url = root.appendingPathComponent(file)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        for (target, replacement) in pairs { text = text.replacingOccurrences(of: target, with: replacement) }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func build() throws -> (status: Int32, output: String) {
+        try run("/usr/bin/env", ["swift", "build", "--package-path", root.path])
+    }
+
+    func fixture(_ arguments: [String]) throws -> String {
+        let result = try run(root.appendingPathComponent(".build/debug/fixture").path, arguments)
+        #expect(result.status == 0, "\(arguments): \(result.output)")
+        return result.output
+    }
+
+    @Test func buildFailsAtTheYAMLLineThenBuildsRunsAndFollowsFlowFiles() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let failing = try build()
+        #expect(failing.status != 0)
+        let lines = failing.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Flows/Lead.yaml:16:26: error: `GETAPI.Result` has no field `Valu` [unknown-field]"), "\(failing.output)")
+        #expect(lines.contains("note: did you mean `Value`?"))
+
+        try replace(in: "Flows/Lead.yaml", [("GETAPI.Result.Valu>>", "GETAPI.Result.Value>>")])
+        let fixed = try build()
+        #expect(fixed.status == 0, "\(fixed.output)")
+        #expect(!fixed.output.contains("warning:"), "\(fixed.output)")
+        #expect(try fixture(["run", "Lead", "--call", "name=Ann"]).replacing(/, \d+ ms/, with: "") == """
+            Welcome        says "Hello Ann."
+            GETAPI         GET http://127.0.0.1:\(server.port)/json?body=%7B%22Value%22%3A%22gold%22%7D → 200
+            ReadBack       says "Your field is gold"
+            Call ended: INBOUND
+
+            """)
+        #expect(try fixture(["run", "OddNames"]).contains(#"switch         says "nobody 0 - no""#))
+
+        // Added.
+        try "Flow: Second\nElements:\n  - {Name: Hi, Type: TTS, Text: one}\n".write(
+            to: root.appendingPathComponent("Flows/Second.yaml"), atomically: true, encoding: .utf8)
+        #expect(try build().status == 0)
+        #expect(try fixture(["list"]).contains("Second\n  Hi  TTS\n"))
+
+        // Edited.
+        try replace(in: "Flows/Second.yaml", [("Text: one", "Text: two")])
+        #expect(try build().status == 0)
+        #expect(try fixture(["run", "Second"]).contains(#"Hi             says "two""#))
+
+        // Deleted.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("Flows/Second.yaml"))
+        #expect(try build().status == 0)
+        let list = try fixture(["list"])
+        #expect(!list.contains("Second"))
+        #expect(list.contains("Lead"))
+    }
+}

@@ -1,0 +1,3 @@
+import FlowsCommand
+
+await FlowsMain.main(flows: GeneratedFlows.all)
