@@ -21,9 +21,9 @@ struct CodeWriter {
         enclosed(opening + " {", "}", body)
     }
 
-    /// `opening [`, the items indented, then `]`: an array literal.
-    mutating func list(_ opening: String, _ body: (inout CodeWriter) -> Void) {
-        enclosed(opening + " [", "]", body)
+    /// `opening [`, the items indented, then `]` and `suffix`: an array literal.
+    mutating func list(_ opening: String, suffix: String = "", _ body: (inout CodeWriter) -> Void) {
+        enclosed(opening.hasSuffix("(") ? opening + "[" : opening + " [", "]" + suffix, body)
     }
 
     private mutating func enclosed(_ opening: String, _ closing: String, _ body: (inout CodeWriter) -> Void) {

@@ -2,9 +2,9 @@ extension FlowEmitter {
     func emitElement(_ element: Element, _ writer: inout CodeWriter) {
         let type = element.type!.rawValue
         writer.line("/// \(type) `\(element.name)`\(element.description.map { ": " + $0.split(separator: "\n").joined(separator: " ") } ?? "")")
-        writer.block("static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Step?") { writer in
+        writer.block("@Sendable static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Step?") { writer in
             sourceLine(element.nameLocation.line, &writer)
-            writer.line("await call.enter(\(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(type)))")
+            writer.line("call.enter(\(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(type)))")
             let defaultCode = element.type == .transfer ? "TRANSFERRED" : "INBOUND"
             writer.line("state.resultCode = \(SwiftNames.literal(element.resultCode?.value ?? defaultCode))")
             let edges = graph.edges[element.index]
@@ -12,26 +12,26 @@ extension FlowEmitter {
             switch element.kind! {
             case .tts(let tts):
                 let text = buildText(tts.text, named: "text", &writer)
-                writer.line("await call.say(\(name), \(text))")
+                writer.line("call.say(\(name), \(text))")
                 writer.line(exit(edges[0].target))
             case .play(let play):
-                writer.line("await call.play(\(name), \(fileList(play.phrase, &writer)))")
+                writer.line("call.play(\(name), \(fileList(play.phrase, &writer)))")
                 writer.line(exit(edges[0].target))
             case .hangup(let hangup):
                 if let template = hangup.text {
                     let text = buildText(template, named: "text", &writer)
-                    writer.line("await call.say(\(name), \(text))")
+                    writer.line("call.say(\(name), \(text))")
                 }
                 writer.line("return nil")
             case .transfer(let transfer):
                 let to = buildText(transfer.to, named: "destination", &writer)
-                writer.line("await call.transfer(\(name), to: \(to))")
+                writer.line("call.transfer(\(name), to: \(to))")
                 writer.line("return nil")
             case .setProperty(let set):
                 sourceLine(set.valueLocation.line, &writer)
                 let property = "state.properties.\(SwiftNames.escaped(set.property))"
                 writer.line("\(property) = \(propertyValue(set.value, for: set.property, &writer))")
-                writer.line("await call.set(\(name), property: \(SwiftNames.literal(set.property)), value: FlowText.text(\(property)))")
+                writer.line("call.set(\(name), property: \(SwiftNames.literal(set.property)), value: FlowText.text(\(property)))")
                 writer.line(exit(edges[0].target))
             case .collectInput(let input):
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
@@ -75,12 +75,12 @@ extension FlowEmitter {
             }
             let target = edges[index].target!
             writer.block("if \(test)") { writer in
-                writer.line("await call.branch(\(name), goto: \(SwiftNames.literal(flow.elements[target].name)))")
+                writer.line("call.branch(\(name), goto: \(SwiftNames.literal(flow.elements[target].name)))")
                 writer.line(exit(target))
             }
         }
         let fallback = edges.last!.target!
-        writer.line("await call.branch(\(name), goto: \(SwiftNames.literal(flow.elements[fallback].name)))")
+        writer.line("call.branch(\(name), goto: \(SwiftNames.literal(flow.elements[fallback].name)))")
         writer.line(exit(fallback))
     }
 

@@ -3,7 +3,7 @@ extension FlowEmitter {
         let name = SwiftNames.literal(element.name)
         let field = SwiftNames.escaped(element.name)
         if !request.phrase.isEmpty {
-            writer.line("await call.play(\(name), \(fileList(request.phrase, &writer)))")
+            writer.line("call.play(\(name), \(fileList(request.phrase, &writer)))")
         }
         sourceLine(request.urlLocation.line, &writer)
         let adjusted = request.timeout != 10 || request.retries != 0 || !request.successStatus.isEmpty || !request.parseResponse
@@ -75,7 +75,7 @@ extension FlowEmitter {
                         let storage = ValueExpressions.storage(of: propertyTypes[assignment.property] ?? .string)
                         let property = "state.properties.\(SwiftNames.escaped(assignment.property))"
                         writer.line("\(property) = \(converted(value, to: storage.swiftType, fallback: nil))")
-                        writer.line("await call.set(\(name), property: \(SwiftNames.literal(assignment.property)), value: FlowText.text(\(property)))")
+                        writer.line("call.set(\(name), property: \(SwiftNames.literal(assignment.property)), value: FlowText.text(\(property)))")
                     }
                 }
             }

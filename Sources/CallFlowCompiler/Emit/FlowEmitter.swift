@@ -38,12 +38,10 @@ struct FlowEmitter {
             writer.line("public static let name = \(SwiftNames.literal(flow.name.value))")
             writer.line("public static let summary: String? = \(flow.description.map(SwiftNames.literal) ?? "nil")")
             writer.line("public static let secrets: [String] = [\(flow.secrets.map { SwiftNames.literal($0.value) }.joined(separator: ", "))]")
-            writer.list("public static let elements: [FlowElement] =") { writer in
+            // A literal of plain tuples: quick to type-check however long it grows.
+            writer.list("public static let elements = FlowElement.table(", suffix: ")") { writer in
                 for element in flow.elements {
-                    var arguments = "name: \(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(element.type!.rawValue))"
-                    if element.agentsCanSee { arguments += ", agentsCanSee: true" }
-                    if element.supervisorCanSee { arguments += ", supervisorCanSee: true" }
-                    writer.line("FlowElement(\(arguments)),")
+                    writer.line("(\(SwiftNames.literal(element.name)), \(SwiftNames.literal(element.type!.rawValue)), \(element.agentsCanSee), \(element.supervisorCanSee)),")
                 }
             }
             emitResultTypes(&writer)
@@ -111,24 +109,30 @@ struct FlowEmitter {
 
     private func emitSteps(_ writer: inout CodeWriter) {
         writer.line()
-        writer.block("enum Step") { writer in
-            for element in flow.elements { writer.line("case \(SwiftNames.escaped(element.name))") }
+        writer.line("/// An element to run next, by its position in `steps`.")
+        writer.block("struct Step") { writer in
+            writer.line("let index: Int")
+            for element in flow.elements {
+                writer.line("static var \(SwiftNames.escaped(element.name)): Step { Step(index: \(element.index)) }")
+            }
         }
     }
 
+    /// The run loop calls elements through a table indexed by step: one `await` in one small
+    /// function, however many elements the flow has. (A `switch` with an `await` per element makes
+    /// the Swift compiler's time and memory grow far faster than the flow.)
     private func emitRun(_ writer: inout CodeWriter) {
+        writer.line()
+        writer.list("static let steps: [@Sendable (Call, inout State) async -> Step?] =") { writer in
+            for element in flow.elements { writer.line("\(Self.functionName(element)),") }
+        }
         writer.line()
         writer.block("public static func run(on call: Call) async -> String") { writer in
             writer.line("var state = State()")
             writer.line("var step: Step? = .\(SwiftNames.escaped(flow.elements[graph.start ?? 0].name))")
             writer.block("while let current = step") { writer in
-                writer.line("guard await call.step() else { return FlowLimits.stepLimitResultCode }")
-                writer.block("switch current") { writer in
-                    for element in flow.elements {
-                        let name = SwiftNames.escaped(element.name)
-                        writer.line("case .\(name): step = await \(Self.functionName(element))(call, &state)")
-                    }
-                }
+                writer.line("guard call.step() else { return FlowLimits.stepLimitResultCode }")
+                writer.line("step = await steps[current.index](call, &state)")
             }
             writer.line("return state.resultCode")
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -15,7 +17,7 @@ public actor Call {
     private let http: HTTPClient
     private let observer: @Sendable (CallEvent) -> Void
     private var background: [Task<Void, Never>] = []
-    private var steps = 0
+    private let steps = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - secrets: the secret names the flow declares, with the values found for them.
@@ -33,22 +35,24 @@ public actor Call {
         self.observer = observer
     }
 
-    private func emit(_ event: CallEvent) {
+    // Reporting an event reads only constants, so it needs no isolation: generated code calls
+    // these without `await`, which keeps suspension points (and compile time) to requests and
+    // input.
+    private nonisolated func emit(_ event: CallEvent) {
         observer(event.redacting(redactions))
     }
 
     /// Counts a step; false once the call has run `FlowLimits.maximumSteps` elements.
-    public func step() -> Bool {
-        steps += 1
-        return steps <= FlowLimits.maximumSteps
+    public nonisolated func step() -> Bool {
+        steps.add(1, ordering: .relaxed).newValue <= FlowLimits.maximumSteps
     }
 
-    public func enter(_ element: String, type: String) { emit(.enter(element: element, type: type)) }
-    public func say(_ element: String, _ text: String) { emit(.say(element: element, text: text)) }
-    public func play(_ element: String, _ files: [String]) { emit(.play(element: element, files: files)) }
-    public func set(_ element: String, property: String, value: String) { emit(.set(element: element, property: property, value: value)) }
-    public func branch(_ element: String, goto: String) { emit(.branch(element: element, goto: goto)) }
-    public func transfer(_ element: String, to: String) { emit(.transfer(element: element, to: to)) }
+    public nonisolated func enter(_ element: String, type: String) { emit(.enter(element: element, type: type)) }
+    public nonisolated func say(_ element: String, _ text: String) { emit(.say(element: element, text: text)) }
+    public nonisolated func play(_ element: String, _ files: [String]) { emit(.play(element: element, files: files)) }
+    public nonisolated func set(_ element: String, property: String, value: String) { emit(.set(element: element, property: property, value: value)) }
+    public nonisolated func branch(_ element: String, goto: String) { emit(.branch(element: element, goto: goto)) }
+    public nonisolated func transfer(_ element: String, to: String) { emit(.transfer(element: element, to: to)) }
 
     /// Prompts and reads digits; nil when none came after every retry.
     public func collect(_ element: String, prompt: String, files: [String], minDigits: Int, maxDigits: Int, retries: Int) async -> String? {

@@ -67,7 +67,7 @@ import Testing
         #expect(swift.contains("public var json_2: Int"))
         #expect(swift.contains("public var _2fa: Bool?"))
         #expect(swift.contains("public var `class`: Class"))
-        #expect(swift.contains("case `default`"))
+        #expect(swift.contains("static var `default`: Step { Step(index: 0) }"))
         #expect(swift.contains("FlowText.text(state.results.`default`?.`class`.a_b.flowElement(at: 0))"))
     }
 }
