@@ -1,7 +1,7 @@
 # CallFlow: the commands a user and CI run. `make help` lists them.
 
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libcurl4-openssl-dev pkg-config python3
+APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config python3 openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup build run check test golden bench clean

@@ -26,6 +26,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The runtime's state across calls and processes (request logs, rate limits, alert
+        // throttles): the system SQLite, a C library every Debian machine has, not a wrapper
+        // package, since the runtime needs a handful of statements only.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // The compiler: YAML with positions, the flow model, the checks, diagnostics.
         .target(
@@ -41,10 +49,11 @@ let package = Package(
             ]
         ),
 
-        // What generated flow code runs on: the call, its events, HTTP over libcurl.
+        // What generated flow code runs on: the call, its events, HTTP over libcurl, state in
+        // SQLite.
         .target(
             name: "CallFlowRuntime",
-            dependencies: ["CCurl"]
+            dependencies: ["CCurl", "CSQLite"]
         ),
 
         // Runs flowc over the flow files of the target it is applied to.
@@ -75,8 +84,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CallFlowRuntimeTests",
-            dependencies: ["CallFlowRuntime", "flows"],
-            exclude: ["Support/echo_server.py"]
+            dependencies: ["CallFlowRuntime", "FaultFlows", "flows"],
+            exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
+        ),
+        // Flows made for the runtime's fault tests, compiled by the plugin as a user's would be.
+        // (A test target cannot apply the plugin: its tool would be linked into the tests twice.)
+        .target(
+            name: "FaultFlows",
+            dependencies: ["CallFlowRuntime"],
+            path: "Tests/FaultFlows",
+            plugins: ["CallFlowPlugin"]
         ),
     ],
     swiftLanguageModes: [.v6]

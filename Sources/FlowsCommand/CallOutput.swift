@@ -34,25 +34,35 @@ final class TranscriptOutput: CallOutput {
             line(element, digits.isEmpty ? "gets no input" : "reads \(digits)")
         case .request(let record):
             spinner?.stop()
-            var text = "\(record.method) \(record.url) → "
-            if let error = record.error {
-                text += "failed: \(error)" + (record.status > 0 ? " (status \(record.status))" : "")
-            } else {
-                text += "\(record.status)"
-            }
-            text += ", \(record.milliseconds) ms"
-            if record.attempts > 1 { text += ", \(record.attempts) attempts" }
-            line(record.element, text)
+            line(record.element, Self.summary(method: record.method, url: record.url, status: record.status, error: record.error,
+                                              milliseconds: record.milliseconds, attempts: record.attempts))
         case .set(let element, let property, let value):
             line(element, "sets \(property) = \(value)")
         case .branch(let element, let goto):
             line(element, "goes to \(goto)")
         case .transfer(let element, let to):
             line(element, "transfers the call to \(to)")
+        case .alert(let element, let to, let error):
+            line(element, error.map { "alert mail \($0)" } ?? "mails an alert to \(to.joined(separator: ", "))")
+        case .warning(let element, let message):
+            line(element, "warning: \(message)")
         case .end(let resultCode):
             spinner?.stop()
             Terminal.out("Call ended: \(resultCode)")
         }
+    }
+
+    /// One request in a line: `GET URL → 200, 6 ms` or `… → failed: ERROR, 4 ms, 2 attempts`.
+    static func summary(method: String, url: String, status: Int, error: String?, milliseconds: Int, attempts: Int) -> String {
+        var text = "\(method) \(url) → "
+        if let error {
+            text += "failed: \(error)" + (status > 0 ? " (status \(status))" : "")
+        } else {
+            text += "\(status)"
+        }
+        text += ", \(milliseconds) ms"
+        if attempts > 1 { text += ", \(attempts) attempts" }
+        return text
     }
 
     private func line(_ element: String, _ text: String) {

@@ -17,6 +17,8 @@ public enum FlowsMain {
                 exit(0)
             case let run as RunCommand:
                 exit(await run.run(flows))
+            case let logs as LogsCommand:
+                exit(await logs.run(flows))
             default:
                 try command.run()
                 exit(0)
@@ -31,7 +33,7 @@ struct FlowsRootCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flows",
         abstract: "List and run the compiled call flows.",
-        subcommands: [ListCommand.self, RunCommand.self]
+        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self]
     )
 }
 

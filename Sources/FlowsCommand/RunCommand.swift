@@ -10,7 +10,10 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run one call of a flow.",
-        discussion: "Secrets come from the environment as FLOW_SECRET_<NAME>. Exits 0 when the call ended normally."
+        discussion: """
+            Secrets come from the environment as FLOW_SECRET_<NAME>. AlertEmail mails go to the \
+            SMTP server of FLOW_SMTP_URL. Exits 0 when the call ended normally.
+            """
     )
 
     enum TraceFormat: String, ExpressibleByArgument {
@@ -31,6 +34,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .long, help: "Print one JSON object a line for each event instead of a transcript.")
     var trace: TraceFormat?
+
+    @OptionGroup var state: StateOption
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
         guard let flowType = flows.first(where: { $0.name == flow }) else {
@@ -56,11 +61,12 @@ struct RunCommand: ParsableCommand {
         for name in flowType.secrets {
             if let value = getenv("FLOW_SECRET_" + name) { secrets[name] = String(cString: value) }
         }
+        guard let store = state.open() else { return 1 }
         let interactive = Terminal.inputIsTerminal
         let output: any CallOutput = trace == .json ? JSONTraceOutput() : TranscriptOutput(showsProgress: Terminal.errorIsTerminal)
-        let call = Call(variables: variables, contact: contact, secrets: secrets,
+        let call = Call(flow: flowType.name, variables: variables, contact: contact, secrets: secrets,
                         digits: ConsoleDigits(inputs, asksTerminal: interactive && trace == nil),
-                        http: HTTPClient(), observer: { output.write($0) })
+                        http: HTTPClient(), store: store, mailer: .fromEnvironment, observer: { output.write($0) })
         let resultCode = await flowType.run(on: call)
         await call.end(resultCode)
         return resultCode == FlowLimits.stepLimitResultCode ? 1 : 0

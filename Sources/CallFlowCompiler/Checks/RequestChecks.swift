@@ -37,8 +37,11 @@ struct RequestChecks {
         }
         let afterScheme = prefix.dropFirst("http://".count)
         let hostEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" }
-        let hostIsConstant = hostEnd != nil || request.url.parts.count == 1
         let authority = hostEnd.map { afterScheme[..<$0] } ?? afterScheme
+        // `http://127.0.0.1:<<port>>/…` names its host before the fillpoint; a fillpoint's value is
+        // percent-encoded in a URL, so it cannot add an `@` or a `/` that would change the host.
+        let hostThenPort = !authority.contains("@") && Self.host(ofAuthority: authority).count < authority.count
+        let hostIsConstant = hostEnd != nil || request.url.parts.count == 1 || hostThenPort
         if hostIsConstant, Self.isLoopback(host: Self.host(ofAuthority: authority)) { return }
         sink.report(.insecureURL, at: request.urlLocation,
                     hostIsConstant

@@ -8,11 +8,16 @@ extension FlowEmitter {
         sourceLine(request.urlLocation.line, &writer)
         let adjusted = request.timeout != 10 || request.retries != 0 || !request.successStatus.isEmpty || !request.parseResponse
             || !request.query.isEmpty || !request.headers.isEmpty || request.body != nil || request.contentType != nil
+            || request.rateLimit != nil || !request.alertEmail.isEmpty
         writer.line("\(adjusted ? "var" : "let") plan = RequestPlan(method: .\(request.method.rawValue.lowercased()), url: \(pieces(request.url)))")
         if request.timeout != 10 { writer.line("plan.timeout = \(request.timeout)") }
         if request.retries != 0 { writer.line("plan.retries = \(request.retries)") }
         if !request.successStatus.isEmpty { writer.line("plan.successStatus = [\(request.successStatus.map(String.init).joined(separator: ", "))]") }
         if !request.parseResponse { writer.line("plan.waitsForResponse = false") }
+        if let limit = request.rateLimit { writer.line("plan.rateLimit = RateLimit(count: \(limit.count), seconds: \(limit.period))") }
+        if !request.alertEmail.isEmpty {
+            writer.line("plan.alertEmail = [\(request.alertEmail.map(SwiftNames.literal).joined(separator: ", "))]")
+        }
         if !request.query.isEmpty {
             writer.list("plan.query =") { writer in
                 for item in request.query { writer.line("(name: \(SwiftNames.literal(item.name)), value: \(pieces(item.value))),") }

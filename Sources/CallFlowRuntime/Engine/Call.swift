@@ -11,27 +11,33 @@ import Foundation
 public actor Call {
     public nonisolated let variables: CallVariables
     public nonisolated let contact: ContactVariables
+    /// The flow's name, under which its requests are logged and rate-limited.
+    public nonisolated let flow: String
     private let secrets: [String: String]
-    private let redactions: [String]
+    private let redact: Redactor
     private let digits: any DigitSource
     private let http: HTTPClient
+    private let store: StateStore
+    private let mailer: AlertMailer
     private let observer: @Sendable (CallEvent) -> Void
     private var background: [Task<Void, Never>] = []
     private let steps = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - secrets: the secret names the flow declares, with the values found for them.
-    public init(variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
-                http: HTTPClient, observer: @escaping @Sendable (CallEvent) -> Void) {
+    ///   - store: where request logs, rate limits and the alert throttle are kept.
+    public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
+                http: HTTPClient, store: StateStore, mailer: AlertMailer, observer: @escaping @Sendable (CallEvent) -> Void) {
+        self.flow = flow
         self.variables = variables
         self.contact = contact
         self.secrets = secrets
         // A secret may appear as written or encoded for a URL or a form.
-        self.redactions = secrets.values.filter { !$0.isEmpty }
-            .flatMap { [$0, Encoding.percentEncoded($0), Encoding.formEncoded($0)] }
-            .sorted { $0.count > $1.count }
+        self.redact = Redactor(secrets: secrets.values)
         self.digits = digits
         self.http = http
+        self.store = store
+        self.mailer = mailer
         self.observer = observer
     }
 
@@ -39,7 +45,7 @@ public actor Call {
     // these without `await`, which keeps suspension points (and compile time) to requests and
     // input.
     private nonisolated func emit(_ event: CallEvent) {
-        observer(event.redacting(redactions))
+        observer(event.redacting(redact))
     }
 
     /// Counts a step; false once the call has run `FlowLimits.maximumSteps` elements.
@@ -110,69 +116,160 @@ public actor Call {
     private func perform<Value>(_ element: String, _ plan: RequestPlan, decode: ((JSONValue) throws(ResponseShapeError) -> Value)?) async -> Outcome<Value> {
         let clock = ContinuousClock()
         let started = clock.now
-        var record = CallEvent.RequestRecord(element: element, method: plan.method.rawValue, url: "", status: 0, attempts: 0, milliseconds: 0, error: nil)
-        func finish(_ status: Int, _ error: String?, _ value: Value?) -> Outcome<Value> {
-            record.status = status
-            record.error = error
-            record.milliseconds = Int((clock.now - started) / .milliseconds(1))
-            emit(.request(record))
-            return Outcome(status: status, error: error, value: error == nil ? value : nil)
-        }
+        var exchange = Exchange(element: element, method: plan.method.rawValue, started: StateStore.now())
 
-        let prepared: PreparedRequest
         switch prepare(plan) {
         case .failure(let problem):
-            record.url = (try? render(plan.url, place: .url)) ?? ""
-            return finish(0, problem.message, nil)
+            exchange.url = (try? render(plan.url, place: .url)) ?? ""
+            exchange.error = problem.message
         case .success(let request):
-            prepared = request
+            exchange.request = request
+            exchange.url = request.url
+            if let limit = plan.rateLimit {
+                do {
+                    if try await !store.admit(flow + "." + element, under: limit) { exchange.error = "Rate Limit Exceeded" }
+                } catch {
+                    exchange.error = "Rate Limit not checked: \(error)"
+                }
+            }
+            if exchange.error == nil {
+                await send(request, plan, from: started, clock, &exchange)
+            }
         }
-        record.url = prepared.url
 
+        var value: Value?
+        if exchange.error == nil, let decode {
+            do {
+                value = try decode(try JSONParser.parse(exchange.response?.body ?? []))
+            } catch let error as ResponseShapeError {
+                exchange.error = error.description
+            } catch {
+                exchange.error = "Response is not JSON"
+            }
+        }
+        exchange.milliseconds = Int((clock.now - started) / .milliseconds(1))
+        await conclude(exchange, alerting: plan.alertEmail)
+        let status = exchange.response?.status ?? 0
+        return Outcome(status: status, error: exchange.error, value: exchange.error == nil ? value : nil)
+    }
+
+    /// One request as it went: what was sent, what came back, how it ended.
+    private struct Exchange {
+        var element: String
+        var method: String
+        var started: Double
+        var url = ""
+        var request: PreparedRequest?
+        var response: HTTPResponse?
+        var attempts = 0
+        var milliseconds = 0
+        var error: String?
+    }
+
+    /// Sends `request`, retrying what may pass, all within the plan's `Timeout`.
+    private func send(_ request: PreparedRequest, _ plan: RequestPlan, from started: ContinuousClock.Instant,
+                      _ clock: ContinuousClock, _ exchange: inout Exchange) async {
         let deadline = started + .seconds(plan.timeout)
-        var lastStatus = 0
-        var lastError: String?
-        var body: [UInt8] = []
         for attempt in 0...plan.retries {
             let remaining = deadline - clock.now
             guard remaining > .zero else {
-                lastError = lastError.map { "\($0); then timed out" } ?? "Timed out after \(plan.timeout) s"
-                break
+                exchange.error = exchange.error.map { "\($0); then timed out" } ?? "Timed out after \(plan.timeout) s"
+                return
             }
-            record.attempts = attempt + 1
-            let result = await http.send(prepared, timeoutMilliseconds: Int(remaining / .milliseconds(1)))
-            var mayRetry = false
-            switch result {
+            exchange.attempts = attempt + 1
+            var wait: Duration?
+            switch await http.send(request, timeoutMilliseconds: Int(remaining / .milliseconds(1))) {
             case .success(let response):
-                lastStatus = response.status
-                body = response.body
-                lastError = plan.isSuccess(response.status) ? nil : "HTTP status \(response.status)"
-                mayRetry = response.status == 429 || (500...599).contains(response.status)
+                exchange.response = response
+                exchange.error = plan.isSuccess(response.status) ? nil : "HTTP status \(response.status)"
+                if response.status == 429 {
+                    wait = Self.retryAfter(response.header("Retry-After")) ?? Self.backoff(attempt)
+                } else if (500...599).contains(response.status) {
+                    wait = Self.backoff(attempt)
+                }
             case .failure(let failure):
-                lastStatus = 0
-                lastError = failure.message
-                mayRetry = failure.isTransient
+                exchange.response = nil
+                exchange.error = failure.message
+                if failure.isTransient { wait = Self.backoff(attempt) }
             }
-            guard lastError != nil, mayRetry, attempt < plan.retries else { break }
-            // Exponential backoff with jitter, never past the budget.
-            let backoff = Duration.milliseconds(Int(Double(100 << attempt) * Double.random(in: 0.5...1.5)))
-            let left = deadline - clock.now
-            guard left > backoff else { break }
-            try? await Task.sleep(for: backoff)
+            guard exchange.error != nil, let wait, attempt < plan.retries else { return }
+            guard deadline - clock.now > wait else {
+                exchange.error! += "; no time left for a retry within the \(plan.timeout) s timeout"
+                return
+            }
+            try? await Task.sleep(for: wait)
         }
-        if let error = lastError { return finish(lastStatus, error, nil) }
-        guard let decode else { return finish(lastStatus, nil, nil) }
-        let json: JSONValue
+    }
+
+    /// Exponential backoff from 100 ms, with jitter so that many calls do not retry in step.
+    private static func backoff(_ attempt: Int) -> Duration {
+        .milliseconds(Int(Double(100 << attempt) * Double.random(in: 0.5...1.5)))
+    }
+
+    /// `Retry-After` in seconds; nil for a date or anything else (the backoff applies then).
+    static func retryAfter(_ value: String?) -> Duration? {
+        guard let value, let seconds = Int(value.trimmingSpaces()), seconds >= 0 else { return nil }
+        return .seconds(seconds)
+    }
+
+    /// Reports the request, mails the alert of a failure, and logs it, all redacted.
+    private func conclude(_ exchange: Exchange, alerting recipients: [String]) async {
+        emit(.request(CallEvent.RequestRecord(
+            element: exchange.element, method: exchange.method, url: exchange.url, status: exchange.response?.status ?? 0,
+            attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error)))
+        var alert: String?
+        if let error = exchange.error, !recipients.isEmpty {
+            alert = await sendAlert(exchange, error: error, to: recipients)
+        }
+        let entry = RequestLogEntry(
+            flow: flow, element: exchange.element, started: exchange.started, method: exchange.method, url: redact(exchange.url),
+            requestHeaders: (exchange.request?.headers ?? []).map { HTTPHeader(name: $0.name, value: redact($0.value)) },
+            requestBody: exchange.request?.body.map { redact(String(decoding: $0, as: UTF8.self)) },
+            status: exchange.response?.status ?? 0,
+            responseHeaders: (exchange.response?.headers ?? []).map { HTTPHeader(name: $0.name, value: redact($0.value)) },
+            responseBody: exchange.response.map { redact(String(decoding: $0.body, as: UTF8.self)) },
+            attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error.map { redact($0) },
+            alert: alert.map { redact($0) })
         do {
-            json = try JSONParser.parse(body)
+            try await store.record(entry)
         } catch {
-            return finish(lastStatus, "Response is not JSON", nil)
+            emit(.warning(element: exchange.element, message: "The request was not logged: \(error)"))
         }
+    }
+
+    /// Mails the failure unless this element already did within the hour; what happened, for
+    /// the log. A mail that fails is reported and never changes the call.
+    private func sendAlert(_ exchange: Exchange, error: String, to recipients: [String]) async -> String {
+        let reservation: AlertReservation
         do {
-            return finish(lastStatus, nil, try decode(json))
+            reservation = try await store.reserveAlert(flow: flow, element: exchange.element)
         } catch {
-            return finish(lastStatus, error.description, nil)
+            emit(.alert(element: exchange.element, to: recipients, error: "not sent: \(error)"))
+            return "not sent: \(error)"
         }
+        if case .alreadySent = reservation {
+            let note = "not sent: one alert an element an hour, and one was sent within the last hour"
+            emit(.alert(element: exchange.element, to: recipients, error: note))
+            return note
+        }
+        let body = """
+            The request of element \(exchange.element) in flow \(flow) failed.
+
+            \(exchange.method) \(exchange.url)
+            Status: \(exchange.response?.status ?? 0)
+            Error: \(error)
+            Attempts: \(exchange.attempts)
+            Time: \(exchange.milliseconds) ms
+
+            No further alert is sent for this element within the hour. `flows logs \(flow).\(exchange.element)` shows the last requests.
+            """
+        if let failure = await mailer.send(to: recipients, subject: redact("CallFlow alert: \(flow).\(exchange.element) failed: \(error)"), body: redact(body)) {
+            try? await store.release(reservation, flow: flow, element: exchange.element)
+            emit(.alert(element: exchange.element, to: recipients, error: "not sent: \(failure)"))
+            return "not sent: \(failure)"
+        }
+        emit(.alert(element: exchange.element, to: recipients, error: nil))
+        return "mailed to \(recipients.joined(separator: ", "))"
     }
 
     // MARK: - Encoding a plan
@@ -194,14 +291,14 @@ public actor Call {
             guard Self.isAllowed(url) else {
                 return .failure(Problem(message: "Refused: only https:// URLs, or http:// to a loopback host, may be requested"))
             }
-            var headers: [(name: String, value: String)] = []
+            var headers: [HTTPHeader] = []
             for header in plan.headers {
                 let value = try render(header.value, place: .header)
                 // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
                 guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
                     return .failure(Problem(message: "Header \(header.name) would contain a line break; nothing was sent"))
                 }
-                headers.append((header.name, value))
+                headers.append(HTTPHeader(name: header.name, value: value))
             }
             var body: [UInt8]?
             var impliedType: String?
@@ -226,12 +323,12 @@ public actor Call {
             }
             if let contentType = plan.contentType {
                 headers.removeAll { $0.name.lowercased() == "content-type" }
-                headers.append(("Content-Type", try render(contentType, place: .header)))
+                headers.append(HTTPHeader(name: "Content-Type", value: try render(contentType, place: .header)))
             } else if let impliedType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-                headers.append(("Content-Type", impliedType))
+                headers.append(HTTPHeader(name: "Content-Type", value: impliedType))
             }
             if plan.waitsForResponse, !headers.contains(where: { $0.name.lowercased() == "accept" }) {
-                headers.append(("Accept", "application/json"))
+                headers.append(HTTPHeader(name: "Accept", value: "application/json"))
             }
             return .success(PreparedRequest(method: plan.method, url: url, headers: headers, body: body))
         } catch {

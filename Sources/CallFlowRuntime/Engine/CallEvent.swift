@@ -9,6 +9,11 @@ public enum CallEvent: Sendable, Equatable {
     case set(element: String, property: String, value: String)
     case branch(element: String, goto: String)
     case transfer(element: String, to: String)
+    /// A failed request's `AlertEmail`: mailed (`error` nil) or why not.
+    case alert(element: String, to: [String], error: String?)
+    /// Something went wrong beside the flow (the request log could not be written); the call
+    /// goes on.
+    case warning(element: String, message: String)
     case end(resultCode: String)
 
     /// One request as it was made: secrets already redacted.
@@ -48,33 +53,35 @@ public enum CallEvent: Sendable, Equatable {
             return object([("event", .string("branch")), ("element", .string(element)), ("goto", .string(goto))])
         case .transfer(let element, let to):
             return object([("event", .string("transfer")), ("element", .string(element)), ("to", .string(to))])
+        case .alert(let element, let to, let error):
+            return object([
+                ("event", .string("alert")), ("element", .string(element)), ("to", .array(to.map { .string($0) })),
+                ("sent", .bool(error == nil)), ("error", error.map { .string($0) } ?? .null),
+            ])
+        case .warning(let element, let message):
+            return object([("event", .string("warning")), ("element", .string(element)), ("message", .string(message))])
         case .end(let resultCode):
             return object([("event", .string("end")), ("resultCode", .string(resultCode))])
         }
     }
 
-    /// The same event with `secret` replaced by `***` in every text it holds.
-    func redacting(_ secrets: [String]) -> CallEvent {
-        guard !secrets.isEmpty else { return self }
-        func clean(_ text: String) -> String {
-            var text = text
-            for secret in secrets where !secret.isEmpty && text.contains(secret) {
-                text = text.replacing(secret, with: "***")
-            }
-            return text
-        }
+    /// The same event with every secret replaced by `***` in every text it holds.
+    func redacting(_ clean: Redactor) -> CallEvent {
+        guard !clean.isEmpty else { return self }
         switch self {
         case .enter: return self
         case .say(let element, let text): return .say(element: element, text: clean(text))
-        case .play(let element, let files): return .play(element: element, files: files.map(clean))
+        case .play(let element, let files): return .play(element: element, files: files.map { clean($0) })
         case .collect: return self
         case .request(var record):
             record.url = clean(record.url)
-            record.error = record.error.map(clean)
+            record.error = record.error.map { clean($0) }
             return .request(record)
         case .set(let element, let property, let value): return .set(element: element, property: property, value: clean(value))
         case .branch: return self
         case .transfer(let element, let to): return .transfer(element: element, to: clean(to))
+        case .alert(let element, let to, let error): return .alert(element: element, to: to, error: error.map { clean($0) })
+        case .warning(let element, let message): return .warning(element: element, message: clean(message))
         case .end: return self
         }
     }

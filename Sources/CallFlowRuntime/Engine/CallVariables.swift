@@ -79,10 +79,11 @@ public struct ContactVariables: Sendable {
 }
 
 extension String {
+    /// Without leading and trailing white space (line breaks included).
     func trimmingSpaces() -> String {
         var slice = Substring(self)
-        while slice.first == " " { slice = slice.dropFirst() }
-        while slice.last == " " { slice = slice.dropLast() }
+        while slice.first?.isWhitespace == true { slice = slice.dropFirst() }
+        while slice.last?.isWhitespace == true { slice = slice.dropLast() }
         return String(slice)
     }
 }

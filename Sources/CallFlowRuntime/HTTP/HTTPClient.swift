@@ -1,52 +1,154 @@
 import CCurl
-import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// HTTP over libcurl. Easy handles are pooled, so their connections are reused by later
-/// requests; the blocking transfer runs on a dispatch queue, never on Swift's cooperative pool.
+/// HTTP over libcurl: one multi handle, driven by one thread of its own, runs every transfer of
+/// the process side by side. Its connection cache is shared by all of them, so consecutive and
+/// concurrent calls reuse connections, and no blocking curl work ever runs on Swift's
+/// cooperative pool.
 public final class HTTPClient: Sendable {
     /// The most a response body may hold before the request fails.
     public let maximumResponseBytes: Int
-    private let handles = Mutex<[EasyHandle]>([])
-    private let queue = DispatchQueue(label: "callflow.http", attributes: .concurrent)
+    /// The CA bundle that TLS verification trusts instead of the system's.
+    public let caBundle: String?
+    private let engine: TransferEngine
 
-    private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+    static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
 
-    public init(maximumResponseBytes: Int = 1 << 20) {
+    /// - Parameter caBundle: a PEM file of the certificates to trust; by default
+    ///   `FLOW_CA_BUNDLE` when set, else the system's.
+    public init(maximumResponseBytes: Int = 1 << 20, caBundle: String? = HTTPClient.caBundleFromEnvironment) {
         _ = Self.globalInit
         self.maximumResponseBytes = maximumResponseBytes
+        self.caBundle = caBundle
+        engine = TransferEngine()
+    }
+
+    public static var caBundleFromEnvironment: String? {
+        guard let value = getenv("FLOW_CA_BUNDLE"), value.pointee != 0 else { return nil }
+        return String(cString: value)
     }
 
     deinit {
-        for handle in handles.withLock({ $0 }) { curl_easy_cleanup(handle.pointer) }
+        engine.stop()
     }
 
     /// Sends `request`, giving up after `timeoutMilliseconds`.
     public func send(_ request: PreparedRequest, timeoutMilliseconds: Int) async -> Result<HTTPResponse, HTTPFailure> {
-        await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.perform(request, timeoutMilliseconds: timeoutMilliseconds))
-            }
+        let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes, caBundle: caBundle)
+        let code = await withCheckedContinuation { continuation in
+            transfer.continuation = continuation
+            engine.submit(transfer)
         }
+        return transfer.outcome(code)
+    }
+}
+
+/// The thread that drives the multi handle: it adds submitted transfers, runs them, and
+/// resumes each one's continuation when it is done.
+private final class TransferEngine: @unchecked Sendable {
+    // `multi` and `running` are touched only on the engine's thread; `pending` and `stopping`
+    // are how other threads talk to it.
+    private let multi: UnsafeMutableRawPointer
+    private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private let pending = Mutex<[Transfer]>([])
+    private let stopping = Atomic<Bool>(false)
+    private var thread = pthread_t()
+
+    init() {
+        multi = curl_multi_init()!
+        let context = Unmanaged.passRetained(self).toOpaque()
+        pthread_create(&thread, nil, { context in
+            let engine = Unmanaged<TransferEngine>.fromOpaque(context!).takeRetainedValue()
+            engine.loop()
+            return nil
+        }, context)
+        pthread_detach(thread)
     }
 
-    private func perform(_ request: PreparedRequest, timeoutMilliseconds: Int) -> Result<HTTPResponse, HTTPFailure> {
-        guard let pooled = handles.withLock({ $0.popLast() }) ?? curl_easy_init().map(EasyHandle.init) else {
-            return .failure(HTTPFailure(message: "could not start libcurl", isTransient: false))
+    func submit(_ transfer: Transfer) {
+        pending.withLock { $0.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        curl_multi_wakeup(multi)
+    }
+
+    private func loop() {
+        var active: Int32 = 0
+        while !stopping.load(ordering: .acquiring) {
+            for transfer in pending.withLock({ list in defer { list.removeAll() }; return list }) {
+                let handle = idleHandles.popLast() ?? curl_easy_init()
+                guard let handle else {
+                    transfer.continuation?.resume(returning: CURLE_FAILED_INIT)
+                    continue
+                }
+                transfer.configure(handle)
+                running[handle] = transfer
+                curl_multi_add_handle(multi, handle)
+            }
+            curl_multi_perform(multi, &active)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, handle)
+                guard let transfer = running.removeValue(forKey: handle) else { continue }
+                transfer.collect(handle)
+                // Reset keeps the connection in the multi handle's cache for the next request.
+                curl_easy_reset(handle)
+                idleHandles.append(handle)
+                transfer.continuation?.resume(returning: code)
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
         }
-        let handle = pooled.pointer
-        defer {
-            // Reset keeps the handle's connections, so the next request to the host reuses one.
-            curl_easy_reset(handle)
-            handles.withLock { $0.append(pooled) }
+        for (handle, transfer) in running {
+            curl_multi_remove_handle(multi, handle)
+            curl_easy_cleanup(handle)
+            transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
         }
-        let sink = ResponseSink(limit: maximumResponseBytes)
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        curl_multi_cleanup(multi)
+    }
+}
+
+/// One request in flight: its options, and what libcurl's callbacks collect of the response.
+/// Only the engine's thread touches it while it runs; the caller reads it after resumption.
+private final class Transfer: @unchecked Sendable {
+    let request: PreparedRequest
+    let timeoutMilliseconds: Int
+    let limit: Int
+    let caBundle: String?
+    var continuation: CheckedContinuation<CURLcode, Never>?
+
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl writes its detail of a failure here; it must stay put while the transfer runs.
+    private let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    var body: [UInt8] = []
+    var headers: [HTTPHeader] = []
+    var tooLarge = false
+    var status = 0
+
+    init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int, caBundle: String?) {
+        self.request = request
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.limit = limit
+        self.caBundle = caBundle
+        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        errorText.deallocate()
+    }
+
+    func configure(_ handle: UnsafeMutableRawPointer) {
         for header in request.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
@@ -58,11 +160,11 @@ public final class HTTPClient: Sendable {
         _ = cf_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, timeoutMilliseconds))
         _ = cf_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         _ = cf_easy_setopt_long(handle, CURLOPT_MAXREDIRS, 3)
-        _ = cf_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, request.url.hasPrefix("https:") ? "https" : "http,https")
+        _ = cf_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, request.url.lowercased().hasPrefix("https:") ? "https" : "http,https")
         _ = cf_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let bundle = getenv("FLOW_CA_BUNDLE") { _ = cf_easy_setopt_string(handle, CURLOPT_CAINFO, bundle) }
+        if let caBundle { _ = cf_easy_setopt_string(handle, CURLOPT_CAINFO, caBundle) }
         _ = cf_easy_setopt_string(handle, CURLOPT_USERAGENT, "CallFlow/1")
         _ = cf_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         switch request.method {
@@ -76,46 +178,69 @@ public final class HTTPClient: Sendable {
                 _ = cf_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
             }
         }
-        let context = Unmanaged.passUnretained(sink).toOpaque()
+        _ = cf_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorText)
+        // The engine keeps the transfer alive (in `running`) while libcurl may call back.
+        let context = Unmanaged.passUnretained(self).toOpaque()
         _ = cf_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         _ = cf_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
-            guard sink.body.count + length <= sink.limit else {
-                sink.tooLarge = true
+            guard transfer.body.count + length <= transfer.limit else {
+                transfer.tooLarge = true
                 return 0
             }
-            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
             return length
         }
-        let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
-        if sink.tooLarge {
-            return .failure(HTTPFailure(message: "Response larger than \(maximumResponseBytes) bytes", isTransient: false))
+        _ = cf_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        _ = cf_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            transfer.headerLine(UnsafeRawBufferPointer(start: data, count: length))
+            return length
         }
-        guard code == CURLE_OK else {
-            let transient = [CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_RESOLVE_HOST, CURLE_RECV_ERROR,
-                             CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE].contains(code)
-            return .failure(HTTPFailure(message: String(cString: curl_easy_strerror(code)), isTransient: transient))
-        }
-        var status = 0
-        _ = cf_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, body: sink.body))
     }
-}
 
-/// A libcurl easy handle. One transfer uses it at a time: the pool's mutex hands it over, which
-/// is what makes moving it between threads safe.
-private struct EasyHandle: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-}
+    /// Reads what is known only on the handle, before the handle is reset.
+    func collect(_ handle: UnsafeMutableRawPointer) {
+        _ = cf_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+    }
 
-/// Collects a response body for the write callback, up to a limit.
-private final class ResponseSink {
-    let limit: Int
-    var body: [UInt8] = []
-    var tooLarge = false
+    /// Keeps the headers of the last response only: a redirect or an interim response starts
+    /// again with its status line.
+    private func headerLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingSpaces()
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+        } else if let colon = line.firstIndex(of: ":") {
+            headers.append(HTTPHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingSpaces()))
+        }
+    }
 
-    init(limit: Int) {
-        self.limit = limit
+    func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFailure> {
+        if tooLarge {
+            return .failure(HTTPFailure(message: "Response larger than \(limit) bytes", isTransient: false))
+        }
+        guard code == CURLE_OK else { return .failure(failure(code)) }
+        return .success(HTTPResponse(status: status, headers: headers, body: body))
+    }
+
+    /// A failure in words a flow author can act on, with libcurl's own detail.
+    private func failure(_ code: CURLcode) -> HTTPFailure {
+        let transient = [CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_RESOLVE_HOST, CURLE_RECV_ERROR,
+                         CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE].contains(code)
+        let summary = switch code {
+        case CURLE_OPERATION_TIMEDOUT: "Timed out"
+        case CURLE_COULDNT_CONNECT: "Could not connect"
+        case CURLE_COULDNT_RESOLVE_HOST: "Could not resolve the host"
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE: "TLS: the server's certificate could not be verified"
+        case CURLE_SSL_CONNECT_ERROR: "TLS: the secure connection failed"
+        case CURLE_TOO_MANY_REDIRECTS: "More than 3 redirects"
+        case CURLE_UNSUPPORTED_PROTOCOL where request.url.lowercased().hasPrefix("https:"): "Refused a redirect from https:// to another scheme"
+        case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: "The server closed the connection before the response was complete"
+        default: String(cString: curl_easy_strerror(code))
+        }
+        let detail = String(cString: errorText)
+        return HTTPFailure(message: detail.isEmpty ? summary : "\(summary) (\(detail))", isTransient: transient)
     }
 }

@@ -25,10 +25,14 @@ public struct RequestPlan: Sendable {
     public var successStatus: [Int]
     /// Whether the flow waits for the response (`ParseResponse`).
     public var waitsForResponse: Bool
+    public var rateLimit: RateLimit?
+    /// Who is mailed when the request fails (`AlertEmail`).
+    public var alertEmail: [String] = []
 
     public init(method: Method, url: [TemplatePiece], query: [(name: String, value: [TemplatePiece])] = [],
                 headers: [(name: String, value: [TemplatePiece])] = [], body: Body? = nil, contentType: [TemplatePiece]? = nil,
-                timeout: Int = 10, retries: Int = 0, successStatus: [Int] = [], waitsForResponse: Bool = true) {
+                timeout: Int = 10, retries: Int = 0, successStatus: [Int] = [], waitsForResponse: Bool = true,
+                rateLimit: RateLimit? = nil, alertEmail: [String] = []) {
         self.method = method
         self.url = url
         self.query = query
@@ -39,6 +43,8 @@ public struct RequestPlan: Sendable {
         self.retries = retries
         self.successStatus = successStatus
         self.waitsForResponse = waitsForResponse
+        self.rateLimit = rateLimit
+        self.alertEmail = alertEmail
     }
 
     func isSuccess(_ status: Int) -> Bool {
@@ -50,14 +56,20 @@ public struct RequestPlan: Sendable {
 public struct PreparedRequest: Sendable {
     public var method: RequestPlan.Method
     public var url: String
-    public var headers: [(name: String, value: String)]
+    public var headers: [HTTPHeader]
     public var body: [UInt8]?
 }
 
 /// What one HTTP exchange gave.
 public struct HTTPResponse: Sendable {
     public var status: Int
+    public var headers: [HTTPHeader]
     public var body: [UInt8]
+
+    /// The first value of a header, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 }
 
 /// Why no usable response came.

@@ -346,6 +346,12 @@ import Testing
                 URL: https://api.example.com/x
                 Body: {a.b: 1, a: 2, n: {Value: abc, Format: Number}}
                 BodyType: Raw
+              - Name: Port
+                Type: APIRequest
+                URL: http://127.0.0.1:<<call.dnis>>/x
+              - Name: HostFromValue
+                Type: APIRequest
+                URL: http://127.0.0.1<<call.dnis>>/x
             """
         #expect(diagnosticLines(yaml) == [
             "Flows/Test.yaml:13:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
@@ -353,6 +359,7 @@ import Testing
             "Flows/Test.yaml:23:20: error: `a` conflicts with the body key at Flows/Test.yaml:23:12: one key cannot be both a value and an object [invalid-value]",
             "Flows/Test.yaml:23:42: error: `n` is sent as a number, but `abc` is not one; a number is an integer or a decimal with a dot, such as `12` or `12.5` [type-mismatch]",
             "Flows/Test.yaml:24:5: error: `BodyType: Raw` sends a string as it is, but `Body` is a mapping; write the body as a string, or use JSON or Form [invalid-value]",
+            "Flows/Test.yaml:30:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
         ])
     }
 

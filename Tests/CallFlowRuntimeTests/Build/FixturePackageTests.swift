@@ -28,7 +28,12 @@ import Testing
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let root = root
+        return try await offThePool { try Self.runBlocking(executable, arguments, in: root) }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], in root: URL) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -43,53 +48,54 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    func build() throws -> (status: Int32, output: String) {
-        try run("/usr/bin/env", ["swift", "build", "--package-path", root.path])
+    func build() async throws -> (status: Int32, output: String) {
+        try await run("/usr/bin/env", ["swift", "build", "--package-path", root.path])
     }
 
-    func fixture(_ arguments: [String]) throws -> String {
-        let result = try run(root.appendingPathComponent(".build/debug/fixture").path, arguments)
+    func fixture(_ arguments: [String]) async throws -> String {
+        // The runner's state database stays inside the fixture's folder.
+        let result = try await run("/usr/bin/env", ["FLOW_STATE_DB=\(root.path)/state.sqlite", root.appendingPathComponent(".build/debug/fixture").path] + arguments)
         #expect(result.status == 0, "\(arguments): \(result.output)")
         return result.output
     }
 
-    @Test func buildFailsAtTheYAMLLineThenBuildsRunsAndFollowsFlowFiles() throws {
+    @Test func buildFailsAtTheYAMLLineThenBuildsRunsAndFollowsFlowFiles() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
 
-        let failing = try build()
+        let failing = try await build()
         #expect(failing.status != 0)
         let lines = failing.output.split(separator: "\n").map(String.init)
         #expect(lines.contains("Flows/Lead.yaml:16:26: error: `GETAPI.Result` has no field `Valu` [unknown-field]"), "\(failing.output)")
         #expect(lines.contains("note: did you mean `Value`?"))
 
         try replace(in: "Flows/Lead.yaml", [("GETAPI.Result.Valu>>", "GETAPI.Result.Value>>")])
-        let fixed = try build()
+        let fixed = try await build()
         #expect(fixed.status == 0, "\(fixed.output)")
         #expect(!fixed.output.contains("warning:"), "\(fixed.output)")
-        #expect(try fixture(["run", "Lead", "--call", "name=Ann"]).replacing(/, \d+ ms/, with: "") == """
+        #expect(try await fixture(["run", "Lead", "--call", "name=Ann"]).replacing(/, \d+ ms/, with: "") == """
             Welcome        says "Hello Ann."
             GETAPI         GET http://127.0.0.1:\(server.port)/json?body=%7B%22Value%22%3A%22gold%22%7D → 200
             ReadBack       says "Your field is gold"
             Call ended: INBOUND
 
             """)
-        #expect(try fixture(["run", "OddNames"]).contains(#"switch         says "nobody 0 - no""#))
+        #expect(try await fixture(["run", "OddNames"]).contains(#"switch         says "nobody 0 - no""#))
 
         // Added.
         try "Flow: Second\nElements:\n  - {Name: Hi, Type: TTS, Text: one}\n".write(
             to: root.appendingPathComponent("Flows/Second.yaml"), atomically: true, encoding: .utf8)
-        #expect(try build().status == 0)
-        #expect(try fixture(["list"]).contains("Second\n  Hi  TTS\n"))
+        #expect(try await build().status == 0)
+        #expect(try await fixture(["list"]).contains("Second\n  Hi  TTS\n"))
 
         // Edited.
         try replace(in: "Flows/Second.yaml", [("Text: one", "Text: two")])
-        #expect(try build().status == 0)
-        #expect(try fixture(["run", "Second"]).contains(#"Hi             says "two""#))
+        #expect(try await build().status == 0)
+        #expect(try await fixture(["run", "Second"]).contains(#"Hi             says "two""#))
 
         // Deleted.
         try FileManager.default.removeItem(at: root.appendingPathComponent("Flows/Second.yaml"))
-        #expect(try build().status == 0)
-        let list = try fixture(["list"])
+        #expect(try await build().status == 0)
+        let list = try await fixture(["list"])
         #expect(!list.contains("Second"))
         #expect(list.contains("Lead"))
     }

@@ -12,38 +12,58 @@ import Testing
     }()
 
     let api: TestServer
+    /// Each test's own state database (request logs, rate limits), as FLOW_STATE_DB.
+    let state = TemporaryFolder()
 
     init() throws {
         api = try TestServer(script: TestServer.packageRoot.appendingPathComponent("demo/api.py").path, arguments: ["18080"], port: 18080)
     }
 
     /// Runs `flows` and returns its exit status and standard output.
-    func flows(_ arguments: [String], secrets: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    func flows(_ arguments: [String], secrets: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await start(arguments, secrets: secrets).finish()
+    }
+
+    /// A `flows` process that has been started.
+    struct Running: @unchecked Sendable {
+        let process: Process
+        let output: Pipe
+
+        func finish() async throws -> (status: Int32, output: String) {
+            try await offThePool {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+
+    func start(_ arguments: [String], secrets: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = Self.flows
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in secrets { environment["FLOW_SECRET_" + name] = value }
+        environment["FLOW_STATE_DB"] = state.path + "/state.sqlite"
+        environment["FLOW_SMTP_URL"] = nil
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return Running(process: process, output: output)
     }
 
     /// The trace's events, with the time each request took left out.
-    func trace(_ arguments: [String], secrets: [String: String] = [:]) throws -> [String] {
-        let run = try flows(["run"] + arguments + ["--trace", "json"], secrets: secrets)
+    func trace(_ arguments: [String], secrets: [String: String] = [:]) async throws -> [String] {
+        let run = try await flows(["run"] + arguments + ["--trace", "json"], secrets: secrets)
         #expect(run.status == 0)
         return run.output.split(separator: "\n").map { String($0).replacing(/"ms":\d+/, with: "\"ms\":0") }
     }
 
-    @Test func leadFieldReadback() throws {
-        let events = try trace(["LeadFieldReadback", "--call", "name=Ann", "--call", "leadid=42"], secrets: ["MAXCONTACT_BASIC": "ZGVtbzpkZW1v"])
+    @Test func leadFieldReadback() async throws {
+        let events = try await trace(["LeadFieldReadback", "--call", "name=Ann", "--call", "leadid=42"], secrets: ["MAXCONTACT_BASIC": "ZGVtbzpkZW1v"])
         #expect(events == [
             #"{"event":"enter","element":"Welcome","type":"TTS"}"#,
             #"{"event":"say","element":"Welcome","text":"Hello Ann, one moment please."}"#,
@@ -62,16 +82,16 @@ import Testing
         ])
     }
 
-    @Test func leadFieldReadbackWithAWrongSecretTakesTheFailureExit() throws {
-        let events = try trace(["LeadFieldReadback", "--call", "leadid=42"], secrets: ["MAXCONTACT_BASIC": "d3Jvbmc6d3Jvbmc="])
+    @Test func leadFieldReadbackWithAWrongSecretTakesTheFailureExit() async throws {
+        let events = try await trace(["LeadFieldReadback", "--call", "leadid=42"], secrets: ["MAXCONTACT_BASIC": "d3Jvbmc6d3Jvbmc="])
         #expect(events.contains(#"{"event":"request","element":"GETAPI","method":"GET","url":"http://127.0.0.1:18080/leadservices/api/v2/leads/42/fields/158","status":401,"attempts":1,"ms":0,"error":"HTTP status 401"}"#))
         #expect(events.contains(#"{"event":"say","element":"Sorry","text":"Sorry, we could not find your details."}"#))
         #expect(events.last == #"{"event":"end","resultCode":"INBOUND"}"#)
         #expect(!events.joined().contains("d3Jvbmc6d3Jvbmc="))
     }
 
-    @Test func cloudTalkContact() throws {
-        let events = try trace(["CloudTalkContact", "--call", "name=Ben", "--call", "phonenum=+447700900123", "--contact", "tags=new,ivr"],
+    @Test func cloudTalkContact() async throws {
+        let events = try await trace(["CloudTalkContact", "--call", "name=Ben", "--call", "phonenum=+447700900123", "--contact", "tags=new,ivr"],
                                secrets: ["CLOUDTALK_KEY": "cloudtalk-secret-key"])
         #expect(events == [
             #"{"event":"enter","element":"CreateContact","type":"APIRequest"}"#,
@@ -85,8 +105,8 @@ import Testing
         ])
     }
 
-    @Test func zoomMeetingRetriesAndMapsResults() throws {
-        let events = try trace(["ZoomMeeting", "--call", "agent_email=agent@example.com"], secrets: ["ZOOM_TOKEN": "zoom-secret-token"])
+    @Test func zoomMeetingRetriesAndMapsResults() async throws {
+        let events = try await trace(["ZoomMeeting", "--call", "agent_email=agent@example.com"], secrets: ["ZOOM_TOKEN": "zoom-secret-token"])
         #expect(events == [
             #"{"event":"enter","element":"NextMeeting","type":"APIRequest"}"#,
             #"{"event":"play","element":"NextMeeting","files":["one_moment.wav"]}"#,
@@ -100,14 +120,14 @@ import Testing
         ])
     }
 
-    @Test func dtmfMenu() throws {
-        #expect(try trace(["DtmfMenu", "--input", "1"]).suffix(3) == [
+    @Test func dtmfMenu() async throws {
+        #expect(try await trace(["DtmfMenu", "--input", "1"]).suffix(3) == [
             #"{"event":"enter","element":"Sales","type":"Transfer"}"#,
             #"{"event":"transfer","element":"Sales","to":"sales_queue"}"#,
             #"{"event":"end","resultCode":"SALES"}"#,
         ])
         // No input: the prompt is said again (Retries: 1), then the no-input exit.
-        #expect(try trace(["DtmfMenu"]) == [
+        #expect(try await trace(["DtmfMenu"]) == [
             #"{"event":"enter","element":"Menu","type":"CollectInput"}"#,
             #"{"event":"say","element":"Menu","text":"Press 1 for sales or 2 for support."}"#,
             #"{"event":"say","element":"Menu","text":"Press 1 for sales or 2 for support."}"#,
@@ -118,8 +138,8 @@ import Testing
         ])
     }
 
-    @Test func transcriptAndList() throws {
-        let run = try flows(["run", "DtmfMenu", "--input", "9"])
+    @Test func transcriptAndList() async throws {
+        let run = try await flows(["run", "DtmfMenu", "--input", "9"])
         #expect(run.status == 0)
         #expect(run.output == """
             Menu           says "Press 1 for sales or 2 for support."
@@ -129,9 +149,44 @@ import Testing
             Call ended: NO_CHOICE
 
             """)
-        let list = try flows(["list"])
+        let list = try await flows(["list"])
         #expect(list.output.contains("DtmfMenu: Route the caller with a keypad menu\n  Menu      CollectInput\n"))
-        #expect(try flows(["run", "Nope"]).status == 64)
-        #expect(try flows(["run", "DtmfMenu", "--call", "bogus=1"]).status == 64)
+        #expect(try await flows(["run", "Nope"]).status == 64)
+        #expect(try await flows(["run", "DtmfMenu", "--call", "bogus=1"]).status == 64)
+    }
+
+    @Test func logsShowTheLastRequestsWithSecretsHidden() async throws {
+        _ = try await flows(["run", "LeadFieldReadback", "--call", "leadid=42"], secrets: ["MAXCONTACT_BASIC": "ZGVtbzpkZW1v"])
+        _ = try await flows(["run", "LeadFieldReadback", "--call", "leadid=7"], secrets: ["MAXCONTACT_BASIC": "d3Jvbmc6d3Jvbmc="])
+        let list = try await flows(["logs", "LeadFieldReadback.GETAPI"])
+        #expect(list.status == 0)
+        let lines = list.output.split(separator: "\n").map { $0.replacing(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/, with: "TIME").replacing(/\d+ ms/, with: "N ms") }
+        #expect(lines == [
+            "The last 2 requests of LeadFieldReadback.GETAPI, newest first:",
+            "  1  TIME  GET http://127.0.0.1:18080/leadservices/api/v2/leads/7/fields/158 → failed: HTTP status 401 (status 401), N ms",
+            "  2  TIME  GET http://127.0.0.1:18080/leadservices/api/v2/leads/42/fields/158 → 200, N ms",
+        ])
+        let detail = try await flows(["logs", "LeadFieldReadback.GETAPI", "--detail", "2"])
+        #expect(detail.status == 0)
+        #expect(detail.output.contains("> GET http://127.0.0.1:18080/leadservices/api/v2/leads/42/fields/158\n"))
+        #expect(detail.output.contains("> Authorization: Basic ***\n"))
+        #expect(detail.output.contains("< 200\n"))
+        #expect(detail.output.hasSuffix("\n\n{\"FieldId\": 158, \"Value\": \"gold\"}\n"))
+        #expect(!detail.output.contains("ZGVtbzpkZW1v") && !list.output.contains("d3Jvbmc6d3Jvbmc="))
+        #expect(try await flows(["logs", "LeadFieldReadback.GETAPI", "--detail", "3"]).status == 64)
+        #expect(try await flows(["logs", "LeadFieldReadback.Welcome"]).status == 64)
+        #expect(try await flows(["logs", "ZoomMeeting.NextMeeting"]).output == "No request of ZoomMeeting.NextMeeting is logged in \(state.path)/state.sqlite.\n")
+    }
+
+    @Test func processesRunningAtOnceShareOneRateLimit() async throws {
+        // CloudTalkContact allows 10 requests a minute; 12 processes start together.
+        let arguments = ["run", "CloudTalkContact", "--call", "name=Ben", "--trace", "json"]
+        let running = try (0..<12).map { _ in try start(arguments, secrets: ["CLOUDTALK_KEY": "k"]) }
+        var outputs: [String] = []
+        for process in running { outputs.append(try await process.finish().output) }
+        let requests = outputs.flatMap { $0.split(separator: "\n") }.filter { $0.contains(#""event":"request""#) }
+        #expect(requests.count == 12)
+        #expect(requests.filter { $0.contains(#""status":201"#) }.count == 10)
+        #expect(requests.filter { $0.contains(#""error":"Rate Limit Exceeded""#) }.count == 2)
     }
 }

@@ -7,6 +7,22 @@
   /slow?ms=N            waits N ms, then answers
   /text                 a plain-text body
   /json?body=TEXT       TEXT as the body, typed application/json
+
+The faults of the runtime's fault matrix, each a single path segment (a flow puts it in the URL
+through a fillpoint, percent-encoded):
+
+  /ok                   {"Value": "fine"}
+  /close                promises 100 bytes, sends 10, closes the connection
+  /hang                 answers after 30 s
+  /trickle              sends a byte every 200 ms for 30 s
+  /big                  a JSON string of 1 MiB + 1 bytes in all
+  /shape                {"Value": 42} where a string is declared
+  /flaky                500 the first time, then {"Value": "fine"}
+  /busy                 429 with Retry-After: 1 the first time, then {"Value": "fine"}
+  /busy-long            429 with Retry-After: 60, always
+  /redirect-PORT        302 to http://127.0.0.1:PORT/ok
+
+With `--tls CERT KEY` it serves https with that certificate.
 """
 import json
 import os
@@ -14,7 +30,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+import ssl
+from urllib.parse import parse_qs, unquote, urlsplit
 
 counters = {}
 lock = threading.Lock()
@@ -26,10 +43,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, status, body, content_type="application/json"):
+    def answer(self, status, body, content_type="application/json", extra={}):
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
@@ -57,6 +76,51 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/slow":
             time.sleep(int(query["ms"][0]) / 1000)
             return self.answer(200, json.dumps({"Value": "late"}))
+        fault = unquote(url.path)
+        if fault == "/ok":
+            return self.answer(200, json.dumps({"Value": "fine"}))
+        if fault == "/close":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"Value": "')
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if fault == "/hang":
+            time.sleep(30)
+            return self.answer(200, json.dumps({"Value": "late"}))
+        if fault == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "150")
+            self.end_headers()
+            try:
+                for _ in range(150):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            return
+        if fault == "/big":
+            return self.answer(200, json.dumps("x" * ((1 << 20) - 1)))
+        if fault == "/shape":
+            return self.answer(200, json.dumps({"Value": 42}))
+        if fault in ("/flaky", "/busy"):
+            with lock:
+                n = counters.get(fault, 0)
+                counters[fault] = n + 1
+            if n == 0 and fault == "/flaky":
+                return self.answer(500, json.dumps({"error": "try again"}))
+            if n == 0:
+                return self.answer(429, json.dumps({"error": "slow down"}), extra={"Retry-After": "1"})
+            return self.answer(200, json.dumps({"Value": "fine"}))
+        if fault == "/busy-long":
+            return self.answer(429, json.dumps({"error": "slow down"}), extra={"Retry-After": "60"})
+        if fault.startswith("/redirect-"):
+            return self.answer(302, "{}", extra={"Location": "http://127.0.0.1:%s/ok" % fault[len("/redirect-"):]})
         if url.path == "/text":
             return self.answer(200, "hello", "text/plain")
         if url.path == "/json":
@@ -77,5 +141,9 @@ def exit_with_parent():
 threading.Thread(target=exit_with_parent, daemon=True).start()
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import CallFlowRuntime
+import FaultFlows
+
+/// `AlertEmail` through libcurl's SMTP to a real SMTP server on 127.0.0.1.
+@Suite struct AlertMailTests {
+    let api: TestServer
+    let folder = TemporaryFolder()
+    var mailbox: String { folder.path + "/mails.jsonl" }
+    let smtp: TestServer
+    let store: StateStore
+
+    init() throws {
+        api = try TestServer(script: TestServer.echoScript)
+        smtp = try TestServer(script: TestServer.smtpScript, arguments: [folder.path + "/mails.jsonl"])
+        store = try StateStore(path: folder.path + "/state.sqlite")
+    }
+
+    struct Mail: Decodable {
+        var from: String
+        var to: [String]
+        var data: String
+    }
+
+    var mails: [Mail] {
+        guard let text = try? String(contentsOfFile: mailbox, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Mail.self, from: Data($0.utf8)) }
+    }
+
+    func failingCall(mailer: AlertMailer) async -> CallHarness.Run {
+        let harness = CallHarness(store: store, mailer: mailer)
+        let faults = GeneratedFlows.all.first { $0.name == "Faults" }!
+        return await harness.run(faults, variables: ["dnis": String(api.port), "referenceid": "shape"], secrets: ["TOKEN": "hush-hush"])
+    }
+
+    @Test func aFailureIsMailedOnceAnHour() async throws {
+        let mailer = AlertMailer(serverURL: "smtp://127.0.0.1:\(smtp.port)", from: "ivr@example.com")
+        let first = await failingCall(mailer: mailer)
+        #expect(first.events.contains(.alert(element: "Fetch", to: ["ops@example.com"], error: nil)))
+        #expect(first.resultCode == "FAILED")
+        let second = await failingCall(mailer: mailer)
+        #expect(second.events.contains(.alert(element: "Fetch", to: ["ops@example.com"],
+                                              error: "not sent: one alert an element an hour, and one was sent within the last hour")))
+        #expect(second.resultCode == "FAILED")
+
+        let mails = mails
+        try #require(mails.count == 1)
+        #expect(mails[0].from == "<ivr@example.com>" && mails[0].to == ["<ops@example.com>"])
+        #expect(mails[0].data.contains("Subject: CallFlow alert: Faults.Fetch failed: Response structure changed: `Value` is a number, expected text"))
+        #expect(mails[0].data.contains("Status: 200"))
+        let log = try await store.requestLog(flow: "Faults", element: "Fetch")
+        #expect(log.map(\.alert) == ["not sent: one alert an element an hour, and one was sent within the last hour",
+                                     "mailed to ops@example.com"])
+    }
+
+    @Test func aMailThatCannotBeSentNeverBreaksTheCall() async throws {
+        let unreachable = await failingCall(mailer: AlertMailer(serverURL: "smtp://127.0.0.1:1"))
+        #expect(unreachable.entered == ["Fetch", "Failed"] && unreachable.resultCode == "FAILED")
+        let alert = unreachable.events.first { if case .alert = $0 { true } else { false } }
+        guard case .alert(_, _, let error)? = alert else { Issue.record("no alert event"); return }
+        #expect(error?.hasPrefix("not sent: ") == true)
+        let unset = await failingCall(mailer: AlertMailer(serverURL: nil))
+        #expect(unset.events.contains(.alert(element: "Fetch", to: ["ops@example.com"], error: "not sent: FLOW_SMTP_URL is not set")))
+        // Neither took the hour's alert: the next failure is mailed.
+        let mailed = await failingCall(mailer: AlertMailer(serverURL: "smtp://127.0.0.1:\(smtp.port)"))
+        #expect(mailed.events.contains(.alert(element: "Fetch", to: ["ops@example.com"], error: nil)))
+        #expect(mails.count == 1)
+    }
+
+    @Test func messageHeadersCannotBeInjected() {
+        let message = String(decoding: AlertMailer.message(from: "a@b", to: ["c@d"], subject: "x\r\nBcc: e@f", body: "line\nnext", date: 0), as: UTF8.self)
+        #expect(message == "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\nFrom: CallFlow <a@b>\r\nTo: c@d\r\nSubject: x Bcc: e@f\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nline\r\nnext\r\n")
+    }
+}

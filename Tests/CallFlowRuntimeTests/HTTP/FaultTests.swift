@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import CallFlowRuntime
+import FaultFlows
+
+/// The fault matrix: whole calls of compiled flows (Flows/Faults.yaml and its kin) against real
+/// servers on 127.0.0.1 that misbehave on purpose. Each fault ends in the element's failure exit
+/// with the expected error, and the call ends cleanly.
+@Suite struct FaultTests {
+    static let secret = "s3cr et/+"
+    static let faults = GeneratedFlows.all.first { $0.name == "Faults" }!
+    static let secureFaults = GeneratedFlows.all.first { $0.name == "SecureFaults" }!
+    static let limited = GeneratedFlows.all.first { $0.name == "Limited" }!
+    static let retrying = GeneratedFlows.all.first { $0.name == "Retrying" }!
+
+    let server: TestServer
+    let folder = TemporaryFolder()
+    let harness: CallHarness
+
+    init() throws {
+        server = try TestServer(script: TestServer.echoScript)
+        harness = CallHarness(store: try StateStore(path: folder.path + "/state.sqlite"))
+    }
+
+    func fault(_ name: String, in flow: CompiledFlow = FaultTests.faults, port: Int? = nil,
+               secrets: [String: String] = ["TOKEN": FaultTests.secret]) async -> CallHarness.Run {
+        await harness.run(flow, variables: ["dnis": String(port ?? server.port), "referenceid": name], secrets: secrets)
+    }
+
+    /// The failure exit was taken, the call ended with its result code, and the error is as given.
+    func expectFailure(_ run: CallHarness.Run, status: Int = 0, attempts: Int? = nil, _ error: (String) -> Bool,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.entered == ["Fetch", "Failed"], sourceLocation: sourceLocation)
+        #expect(run.resultCode == "FAILED", sourceLocation: sourceLocation)
+        #expect(run.events.last == .end(resultCode: "FAILED"), sourceLocation: sourceLocation)
+        #expect(run.request?.status == status, sourceLocation: sourceLocation)
+        if let attempts { #expect(run.request?.attempts == attempts, sourceLocation: sourceLocation) }
+        let message = run.request?.error ?? "(no error)"
+        #expect(error(message), "error was: \(message)", sourceLocation: sourceLocation)
+        #expect(run.events.contains(.say(element: "Failed", text: "Failed with status \(status)")), sourceLocation: sourceLocation)
+    }
+
+    @Test func connectionRefusedIsRetriedThenFails() async {
+        // Nothing listens on port 1 (only root could).
+        expectFailure(await fault("ok", port: 1), attempts: 2) { $0.hasPrefix("Could not connect") }
+    }
+
+    @Test func serverClosingMidResponse() async {
+        expectFailure(await fault("close"), attempts: 2) { $0.hasPrefix("The server closed the connection before the response was complete") }
+    }
+
+    @Test func aServerThatDoesNotAnswerTimesOutWithinTheBudget() async {
+        let started = ContinuousClock.now
+        expectFailure(await fault("hang")) { $0.hasPrefix("Timed out") }
+        // Timeout: 4 covers every attempt; the server would take 30 s.
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
+    @Test func aSlowTricklePastTheBudget() async {
+        let started = ContinuousClock.now
+        expectFailure(await fault("trickle")) { $0.hasPrefix("Timed out") }
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
+    @Test func aBodyOverOneMebibyte() async {
+        expectFailure(await fault("big"), attempts: 1) { $0 == "Response larger than 1048576 bytes" }
+    }
+
+    @Test func aResponseThatIsNotJSON() async {
+        expectFailure(await fault("text"), status: 200) { $0 == "Response is not JSON" }
+    }
+
+    @Test func aChangedShape() async {
+        expectFailure(await fault("shape"), status: 200) { $0 == "Response structure changed: `Value` is a number, expected text" }
+    }
+
+    @Test func aMissingSecretSendsNothing() async {
+        expectFailure(await fault("ok", secrets: [:]), attempts: 0) { $0 == "Missing secret TOKEN: set the environment variable FLOW_SECRET_TOKEN" }
+    }
+
+    @Test func fiveHundredThenTwoHundredWithRetries() async {
+        let run = await fault("flaky", in: Self.retrying)
+        #expect(run.entered == ["Fetch", "Fetched", "Done"])
+        #expect(run.request?.status == 200 && run.request?.attempts == 2 && run.request?.error == nil)
+        #expect(run.events.contains(.say(element: "Fetched", text: "Got fine")))
+    }
+
+    @Test func tooManyRequestsHonoursRetryAfter() async {
+        let run = await fault("busy", in: Self.retrying)
+        #expect(run.entered == ["Fetch", "Fetched", "Done"])
+        #expect(run.request?.attempts == 2)
+        // The server asked for a second's pause before the retry.
+        #expect((run.request?.milliseconds ?? 0) >= 1000)
+    }
+
+    @Test func aRetryAfterPastTheBudgetFailsAtOnce() async {
+        let started = ContinuousClock.now
+        expectFailure(await fault("busy-long", in: Self.retrying), status: 429, attempts: 1) {
+            $0 == "HTTP status 429; no time left for a retry within the 30 s timeout"
+        }
+        // The server asked for 60 s.
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func theRateLimitIsKeptAcrossCalls() async {
+        let variables = ["dnis": String(server.port)]
+        for _ in 1...2 {
+            #expect(await harness.run(Self.limited, variables: variables).resultCode == "INBOUND")
+        }
+        let third = await harness.run(Self.limited, variables: variables)
+        #expect(third.entered == ["Fetch", "Failed"])
+        #expect(third.request?.error == "Rate Limit Exceeded" && third.request?.attempts == 0 && third.request?.status == 0)
+        #expect(third.events.contains(.say(element: "Failed", text: "Failed: Rate Limit Exceeded")))
+        #expect(third.resultCode == "FAILED")
+    }
+
+    @Test func tls() async throws {
+        let certificates = try TestCertificates()
+        let secure = try TestServer(script: TestServer.echoScript, arguments: ["--tls", certificates.certificate, certificates.key])
+        let variables = { (fault: String) in ["dnis": String(secure.port), "referenceid": fault] }
+        var trusting = harness
+        trusting.http = HTTPClient(caBundle: certificates.authority)
+
+        let fine = await trusting.run(Self.secureFaults, variables: variables("ok"))
+        #expect(fine.entered == ["Fetch", "Fetched", "Done"])
+
+        // The system's authorities do not know the test's: the certificate is invalid there.
+        var strict = harness
+        strict.http = HTTPClient(caBundle: nil)
+        let untrusted = await strict.run(Self.secureFaults, variables: variables("ok"))
+        #expect(untrusted.entered == ["Fetch", "Failed"] && untrusted.resultCode == "FAILED")
+        #expect(untrusted.request?.error?.hasPrefix("TLS: the server's certificate could not be verified") == true)
+
+        let redirected = await trusting.run(Self.secureFaults, variables: variables("redirect-\(server.port)"))
+        #expect(redirected.entered == ["Fetch", "Failed"])
+        #expect(redirected.request?.error?.hasPrefix("Refused a redirect from https:// to another scheme") == true)
+    }
+
+    /// Every event, log entry and error of a run of faults, searched for the secret in every
+    /// form it could take.
+    @Test func theSecretAppearsNowhere() async throws {
+        var texts: [String] = []
+        for name in ["ok", "echo", "text", "shape", "flaky", "big", "close"] {
+            texts += await fault(name).events.map(\.json)
+        }
+        for entry in try await harness.store.requestLog(flow: "Faults", element: "Fetch") {
+            texts += [entry.url, entry.requestBody ?? "", entry.responseBody ?? "", entry.error ?? "", entry.alert ?? ""]
+            texts += (entry.requestHeaders + entry.responseHeaders).map { "\($0.name): \($0.value)" }
+        }
+        let all = texts.joined(separator: "\n")
+        // The echo endpoint returned the Authorization header in its body: redacted there too.
+        #expect(all.contains("Bearer ***"))
+        for form in [Self.secret, Encoding.percentEncoded(Self.secret), Encoding.formEncoded(Self.secret), "s3cr"] {
+            #expect(!all.contains(form), "found \(form)")
+        }
+    }
+}
