@@ -87,6 +87,13 @@ let package = Package(
             dependencies: ["CallFlowRuntime", "FaultFlows", "flows"],
             exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
         ),
+        // `make bench`: N calls of a one-request flow, for bench/http_speed.py.
+        .executableTarget(
+            name: "callflow-http-bench",
+            dependencies: ["CallFlowRuntime"],
+            path: "bench/HTTPBench",
+            plugins: ["CallFlowPlugin"]
+        ),
         // Flows made for the runtime's fault tests, compiled by the plugin as a user's would be.
         // (A test target cannot apply the plugin: its tool would be linked into the tests twice.)
         .target(

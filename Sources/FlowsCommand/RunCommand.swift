@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
                         digits: ConsoleDigits(inputs, asksTerminal: interactive && trace == nil),
                         http: HTTPClient(), store: store, mailer: .fromEnvironment, observer: { output.write($0) })
         let resultCode = await flowType.run(on: call)
-        await call.end(resultCode)
+        await call.end(resultCode, waitingForLog: true)
         return resultCode == FlowLimits.stepLimitResultCode ? 1 : 0
     }
 

@@ -79,9 +79,13 @@ public actor Call {
     }
 
     /// Ends the call: waits for requests still running in the background, then reports the end.
-    public func end(_ resultCode: String) async {
+    /// With `waitingForLog`, waits first until the call's request log is on disk (or a failure
+    /// to write it reported): what a process that ends with the call needs. A process that runs
+    /// many calls lets the log be written behind them.
+    public func end(_ resultCode: String, waitingForLog: Bool = false) async {
         for task in background { await task.value }
         background.removeAll()
+        if waitingForLog { await store.flush() }
         emit(.end(resultCode: resultCode))
     }
 
@@ -230,9 +234,7 @@ public actor Call {
             responseBody: exchange.response.map { redact(String(decoding: $0.body, as: UTF8.self)) },
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error.map { redact($0) },
             alert: alert.map { redact($0) })
-        do {
-            try await store.record(entry)
-        } catch {
+        store.log(entry) { [self] error in
             emit(.warning(element: exchange.element, message: "The request was not logged: \(error)"))
         }
     }
@@ -375,20 +377,26 @@ public actor Call {
 
     /// https anywhere; http only to loopback (FLOW-LANGUAGE.md §3).
     static func isAllowed(_ url: String) -> Bool {
-        let lowered = url.lowercased()
-        if lowered.hasPrefix("https://") { return true }
-        guard lowered.hasPrefix("http://") else { return false }
-        let rest = lowered.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        var host = authority.split(separator: "@").last.map(String.init) ?? ""
-        if host.hasPrefix("[") {
-            host = String(host.prefix { $0 != "]" }) + "]"
-        } else if let colon = host.firstIndex(of: ":") {
-            host = String(host[..<colon])
+        // On the bytes, without lowercased copies: this runs for every request.
+        var url = url
+        return url.withUTF8 { bytes in
+            func lowercase(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+            func equals(_ slice: UnsafeBufferPointer<UInt8>.SubSequence, _ text: StaticString) -> Bool {
+                slice.count == text.utf8CodeUnitCount && zip(slice, 0...).allSatisfy { lowercase($0) == text.utf8Start[$1] }
+            }
+            if bytes.count >= 8, equals(bytes[..<8], "https://") { return true }
+            guard bytes.count >= 7, equals(bytes[..<7], "http://") else { return false }
+            let authority = bytes[7...].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+            var host = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? authority
+            if host.first == UInt8(ascii: "[") {
+                return equals(host.prefix { $0 != UInt8(ascii: "]") }, "[::1")
+            }
+            if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = host[..<colon] }
+            if equals(host, "localhost") { return true }
+            let octets = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            return octets.count == 4 && equals(octets[0], "127")
+                && octets.allSatisfy { $0.count >= 1 && $0.count <= 3 && $0.allSatisfy { $0 >= 48 && $0 <= 57 } && Int(String(decoding: $0, as: UTF8.self))! <= 255 }
         }
-        if host == "localhost" || host == "[::1]" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// Sets `value` at a dotted path inside a JSON object, creating objects on the way.

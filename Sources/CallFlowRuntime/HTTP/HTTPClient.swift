@@ -9,6 +9,11 @@ import Glibc
 /// the process side by side. Its connection cache is shared by all of them, so consecutive and
 /// concurrent calls reuse connections, and no blocking curl work ever runs on Swift's
 /// cooperative pool.
+///
+/// That thread is also a task executor (`executor`). Calls run under
+/// `withTaskExecutorPreference(client.executor)` make no thread hop at all for a request: the
+/// flow code sends, the thread runs the transfer and then the flow code again. A process that
+/// runs many calls should do so; flow code that blocks the thread delays every transfer.
 public final class HTTPClient: Sendable {
     /// The most a response body may hold before the request fails.
     public let maximumResponseBytes: Int
@@ -24,7 +29,7 @@ public final class HTTPClient: Sendable {
         _ = Self.globalInit
         self.maximumResponseBytes = maximumResponseBytes
         self.caBundle = caBundle
-        engine = TransferEngine()
+        engine = TransferEngine(caBundle: caBundle)
     }
 
     public static var caBundleFromEnvironment: String? {
@@ -36,9 +41,12 @@ public final class HTTPClient: Sendable {
         engine.stop()
     }
 
+    /// The client's own thread as an executor for the tasks that run calls.
+    public var executor: any TaskExecutor { engine }
+
     /// Sends `request`, giving up after `timeoutMilliseconds`.
     public func send(_ request: PreparedRequest, timeoutMilliseconds: Int) async -> Result<HTTPResponse, HTTPFailure> {
-        let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes, caBundle: caBundle)
+        let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes)
         let code = await withCheckedContinuation { continuation in
             transfer.continuation = continuation
             engine.submit(transfer)
@@ -47,32 +55,73 @@ public final class HTTPClient: Sendable {
     }
 }
 
-/// The thread that drives the multi handle: it adds submitted transfers, runs them, and
-/// resumes each one's continuation when it is done.
-private final class TransferEngine: @unchecked Sendable {
-    // `multi` and `running` are touched only on the engine's thread; `pending` and `stopping`
+/// The thread that drives the multi handle: it adds submitted transfers, runs them, resumes
+/// each one's continuation when it is done, and runs the jobs of tasks that prefer it.
+private final class TransferEngine: TaskExecutor, @unchecked Sendable {
+    // `multi` and `running` are touched only on the engine's thread; `inbox` and `stopping`
     // are how other threads talk to it.
     private let multi: UnsafeMutableRawPointer
+    private let caBundle: String?
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
     private var idleHandles: [UnsafeMutableRawPointer] = []
-    private let pending = Mutex<[Transfer]>([])
+    private let inbox = Mutex(Inbox())
     private let stopping = Atomic<Bool>(false)
-    private var thread = pthread_t()
+    /// The engine thread's `pthread_self()`, once it runs: what it enqueues needs no wakeup.
+    private let engineThread = Atomic<UInt>(0)
 
-    init() {
+    private struct Inbox {
+        var transfers: [Transfer] = []
+        var jobs: [UnownedJob] = []
+        /// Set when the loop has ended: jobs go to the global executor from then on.
+        var closed = false
+    }
+
+    init(caBundle: String?) {
+        self.caBundle = caBundle
         multi = curl_multi_init()!
         let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
         pthread_create(&thread, nil, { context in
             let engine = Unmanaged<TransferEngine>.fromOpaque(context!).takeRetainedValue()
+            engine.engineThread.store(UInt(pthread_self()), ordering: .releasing)
             engine.loop()
             return nil
         }, context)
         pthread_detach(thread)
     }
 
+    private var onEngineThread: Bool {
+        engineThread.load(ordering: .acquiring) == UInt(pthread_self())
+    }
+
+    /// Wakes the loop from `curl_multi_poll`, unless this is the loop's own thread.
+    private func wake() {
+        if !onEngineThread { curl_multi_wakeup(multi) }
+    }
+
     func submit(_ transfer: Transfer) {
-        pending.withLock { $0.append(transfer) }
-        curl_multi_wakeup(multi)
+        let accepted = inbox.withLock { inbox in
+            if !inbox.closed { inbox.transfers.append(transfer) }
+            return !inbox.closed
+        }
+        if accepted {
+            wake()
+        } else {
+            transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let accepted = inbox.withLock { inbox in
+            if !inbox.closed { inbox.jobs.append(job) }
+            return !inbox.closed
+        }
+        if accepted {
+            wake()
+        } else {
+            globalConcurrentExecutor.enqueue(job)
+        }
     }
 
     func stop() {
@@ -80,12 +129,43 @@ private final class TransferEngine: @unchecked Sendable {
         curl_multi_wakeup(multi)
     }
 
+    /// Runs the waiting jobs and the jobs they enqueue (a task resumed, an actor entered),
+    /// up to a bound that keeps the transfers going while tasks keep the thread busy.
+    private func runJobs() {
+        for _ in 0..<64 {
+            let jobs = inbox.withLock { inbox in defer { inbox.jobs.removeAll(keepingCapacity: true) }; return inbox.jobs }
+            if jobs.isEmpty { return }
+            for job in jobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+    }
+
+    /// An easy handle with the options every transfer shares, set once: each transfer sets
+    /// its own (`Transfer.configure`) and nothing else, so no handle is ever reset.
+    private func newHandle() -> UnsafeMutableRawPointer? {
+        guard let handle = curl_easy_init() else { return nil }
+        _ = cf_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = cf_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        _ = cf_easy_setopt_long(handle, CURLOPT_MAXREDIRS, 3)
+        _ = cf_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caBundle { _ = cf_easy_setopt_string(handle, CURLOPT_CAINFO, caBundle) }
+        _ = cf_easy_setopt_string(handle, CURLOPT_USERAGENT, "CallFlow/1")
+        _ = cf_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().bodyData(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        _ = cf_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().headerLine(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        return handle
+    }
+
     private func loop() {
         var active: Int32 = 0
         while !stopping.load(ordering: .acquiring) {
-            for transfer in pending.withLock({ list in defer { list.removeAll() }; return list }) {
-                let handle = idleHandles.popLast() ?? curl_easy_init()
-                guard let handle else {
+            runJobs()
+            for transfer in inbox.withLock({ inbox in defer { inbox.transfers.removeAll() }; return inbox.transfers }) {
+                guard let handle = idleHandles.popLast() ?? newHandle() else {
                     transfer.continuation?.resume(returning: CURLE_FAILED_INIT)
                     continue
                 }
@@ -101,12 +181,15 @@ private final class TransferEngine: @unchecked Sendable {
                 curl_multi_remove_handle(multi, handle)
                 guard let transfer = running.removeValue(forKey: handle) else { continue }
                 transfer.collect(handle)
-                // Reset keeps the connection in the multi handle's cache for the next request.
-                curl_easy_reset(handle)
+                // The handle keeps the options every transfer shares; the connection stays in the
+                // multi handle's cache for the next request.
                 idleHandles.append(handle)
                 transfer.continuation?.resume(returning: code)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Jobs or transfers that came in meanwhile (the resumed tasks, above) go on at once.
+            if inbox.withLock({ $0.jobs.isEmpty && $0.transfers.isEmpty }) {
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+            }
         }
         for (handle, transfer) in running {
             curl_multi_remove_handle(multi, handle)
@@ -115,6 +198,12 @@ private final class TransferEngine: @unchecked Sendable {
         }
         for handle in idleHandles { curl_easy_cleanup(handle) }
         curl_multi_cleanup(multi)
+        let (transfers, jobs) = inbox.withLock { inbox in
+            inbox.closed = true
+            return (inbox.transfers, inbox.jobs)
+        }
+        for transfer in transfers { transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK) }
+        for job in jobs { globalConcurrentExecutor.enqueue(job) }
     }
 }
 
@@ -124,7 +213,6 @@ private final class Transfer: @unchecked Sendable {
     let request: PreparedRequest
     let timeoutMilliseconds: Int
     let limit: Int
-    let caBundle: String?
     var continuation: CheckedContinuation<CURLcode, Never>?
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -135,11 +223,10 @@ private final class Transfer: @unchecked Sendable {
     var tooLarge = false
     var status = 0
 
-    init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int, caBundle: String?) {
+    init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int) {
         self.request = request
         self.timeoutMilliseconds = timeoutMilliseconds
         self.limit = limit
-        self.caBundle = caBundle
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -148,6 +235,8 @@ private final class Transfer: @unchecked Sendable {
         errorText.deallocate()
     }
 
+    /// Sets every option that differs from one transfer to the next, on a handle made by
+    /// `TransferEngine.newHandle`, whatever the transfer before it set.
     func configure(_ handle: UnsafeMutableRawPointer) {
         for header in request.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
@@ -156,19 +245,14 @@ private final class Transfer: @unchecked Sendable {
         headerList = curl_slist_append(headerList, "Expect:")
 
         _ = cf_easy_setopt_string(handle, CURLOPT_URL, request.url)
-        _ = cf_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = cf_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, timeoutMilliseconds))
-        _ = cf_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        _ = cf_easy_setopt_long(handle, CURLOPT_MAXREDIRS, 3)
-        _ = cf_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, request.url.lowercased().hasPrefix("https:") ? "https" : "http,https")
-        _ = cf_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caBundle { _ = cf_easy_setopt_string(handle, CURLOPT_CAINFO, caBundle) }
-        _ = cf_easy_setopt_string(handle, CURLOPT_USERAGENT, "CallFlow/1")
+        _ = cf_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, request.url.prefix(6).lowercased() == "https:" ? "https" : "http,https")
         _ = cf_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        // HTTPGET clears what an earlier transfer's method or body left on the handle.
+        _ = cf_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        _ = cf_easy_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
         switch request.method {
-        case .get: _ = cf_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case .get: break
         case .head: _ = cf_easy_setopt_long(handle, CURLOPT_NOBODY, 1)
         case .post, .put, .patch, .delete: _ = cf_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         }
@@ -182,23 +266,17 @@ private final class Transfer: @unchecked Sendable {
         // The engine keeps the transfer alive (in `running`) while libcurl may call back.
         let context = Unmanaged.passUnretained(self).toOpaque()
         _ = cf_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        _ = cf_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            guard transfer.body.count + length <= transfer.limit else {
-                transfer.tooLarge = true
-                return 0
-            }
-            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-            return length
-        }
         _ = cf_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        _ = cf_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            transfer.headerLine(UnsafeRawBufferPointer(start: data, count: length))
-            return length
+    }
+
+    /// Keeps a piece of the body, or stops the transfer when the body would pass the limit.
+    fileprivate func bodyData(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard body.count + bytes.count <= limit else {
+            tooLarge = true
+            return 0
         }
+        body.append(contentsOf: bytes)
+        return bytes.count
     }
 
     /// Reads what is known only on the handle, before the handle is reset.
@@ -207,14 +285,22 @@ private final class Transfer: @unchecked Sendable {
     }
 
     /// Keeps the headers of the last response only: a redirect or an interim response starts
-    /// again with its status line.
-    private func headerLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingSpaces()
-        if line.hasPrefix("HTTP/") {
+    /// again with its status line. Works on the bytes: this runs for every header line.
+    fileprivate func headerLine(_ bytes: UnsafeRawBufferPointer) -> Int {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()
-        } else if let colon = line.firstIndex(of: ":") {
-            headers.append(HTTPHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingSpaces()))
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            var valueStart = colon + 1
+            while valueStart < line.endIndex, isSpace(line[valueStart]) { valueStart += 1 }
+            headers.append(HTTPHeader(name: String(decoding: line[..<colon], as: UTF8.self),
+                                      value: String(decoding: line[valueStart...], as: UTF8.self)))
         }
+        return bytes.count
     }
 
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFailure> {

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One APIRequest as it went, secrets already redacted: what `flows logs` shows.
 public struct RequestLogEntry: Sendable, Equatable {
     public var flow: String
@@ -22,27 +24,88 @@ public struct RequestLogEntry: Sendable, Equatable {
     public static let keptPerElement = 20
 }
 
+/// An entry waiting in `StateStore.log`'s queue.
+struct QueuedLogEntry: Sendable {
+    let entry: RequestLogEntry
+    let onFailure: @Sendable (StateStoreError) -> Void
+}
+
 extension StateStore {
     /// Adds `entry` and deletes what falls beyond the last `keptPerElement` of its element.
     public func record(_ entry: RequestLogEntry) async throws(StateStoreError) {
         try await run { store throws(StateStoreError) in
             try store.transaction { store throws(StateStoreError) in
-                try store.query("""
-                    INSERT INTO request_log (flow, element, started, method, url, request_headers, request_body, status,
-                                             response_headers, response_body, attempts, milliseconds, error, alert)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [
-                        .text(entry.flow), .text(entry.element), .real(entry.started), .text(entry.method), .text(entry.url),
-                        .text(HTTPHeader.lines(entry.requestHeaders)), .optional(entry.requestBody), .integer(entry.status),
-                        .text(HTTPHeader.lines(entry.responseHeaders)), .optional(entry.responseBody), .integer(entry.attempts),
-                        .integer(entry.milliseconds), .optional(entry.error), .optional(entry.alert),
-                    ])
-                try store.query("""
-                    DELETE FROM request_log WHERE flow = ?1 AND element = ?2 AND id <= (
-                        SELECT id FROM request_log WHERE flow = ?1 AND element = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)
-                    """, [.text(entry.flow), .text(entry.element), .integer(RequestLogEntry.keptPerElement)])
+                try store.insert(entry)
+                try store.trimLog(flow: entry.flow, element: entry.element)
             }
         }
+    }
+
+    /// Queues `entry` for the log and returns at once, so that a call never waits for the
+    /// disk; `onFailure` hears of an entry that could not be written. Queued entries are
+    /// written together, in one transaction, `logDelay` after the first of them (at once when
+    /// many are waiting), so that a busy process wakes the writer once a batch rather than once
+    /// a request. Reads of this store see every entry queued before them; `flush()` waits until
+    /// all are on disk.
+    public func log(_ entry: RequestLogEntry, onFailure: @escaping @Sendable (StateStoreError) -> Void) {
+        let count = logQueue.withLock { queue in
+            queue.append(QueuedLogEntry(entry: entry, onFailure: onFailure))
+            return queue.count
+        }
+        if count == 1 {
+            queue.asyncAfter(deadline: .now() + Self.logDelay) { self.writeQueuedLog() }
+        } else if count == Self.logBatchLimit {
+            queue.async { self.writeQueuedLog() }
+        }
+    }
+
+    /// How long a queued entry waits for others to be written with it.
+    static let logDelay = DispatchTimeInterval.milliseconds(20)
+    /// The number of waiting entries that starts a write at once.
+    static let logBatchLimit = 256
+
+    /// Waits until every entry queued by `log` has been written (or reported as failed).
+    public func flush() async {
+        _ = try? await run { _ in }
+    }
+
+    /// Writes what `log` queued; runs on the store's queue, first thing in every `run`.
+    func writeQueuedLog() {
+        let batch = logQueue.withLock { queue in defer { queue.removeAll() }; return queue }
+        guard !batch.isEmpty else { return }
+        do throws(StateStoreError) {
+            try transaction { store throws(StateStoreError) in
+                var elements: Set<[String]> = []
+                for queued in batch {
+                    try store.insert(queued.entry)
+                    elements.insert([queued.entry.flow, queued.entry.element])
+                }
+                for element in elements { try store.trimLog(flow: element[0], element: element[1]) }
+            }
+        } catch {
+            for queued in batch { queued.onFailure(error) }
+        }
+    }
+
+    private func insert(_ entry: RequestLogEntry) throws(StateStoreError) {
+        try query("""
+            INSERT INTO request_log (flow, element, started, method, url, request_headers, request_body, status,
+                                     response_headers, response_body, attempts, milliseconds, error, alert)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
+                .text(entry.flow), .text(entry.element), .real(entry.started), .text(entry.method), .text(entry.url),
+                .text(HTTPHeader.lines(entry.requestHeaders)), .optional(entry.requestBody), .integer(entry.status),
+                .text(HTTPHeader.lines(entry.responseHeaders)), .optional(entry.responseBody), .integer(entry.attempts),
+                .integer(entry.milliseconds), .optional(entry.error), .optional(entry.alert),
+            ])
+    }
+
+    /// Deletes what falls beyond the last `keptPerElement` entries of an element.
+    private func trimLog(flow: String, element: String) throws(StateStoreError) {
+        try query("""
+            DELETE FROM request_log WHERE flow = ?1 AND element = ?2 AND id <= (
+                SELECT id FROM request_log WHERE flow = ?1 AND element = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)
+            """, [.text(flow), .text(element), .integer(RequestLogEntry.keptPerElement)])
     }
 
     /// The kept entries of one element, newest first.

@@ -1,5 +1,6 @@
 import CSQLite
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,9 +12,14 @@ import Glibc
 /// Every statement runs on the store's own serial queue, never on Swift's cooperative pool:
 /// a write may wait (up to `busyTimeout`) for another process's transaction.
 public final class StateStore: @unchecked Sendable {
-    // The connection is used only on `queue`, which serializes every access to it.
+    // The connection and its statements are used only on `queue`, which serializes every
+    // access to them.
     private let database: OpaquePointer
-    private let queue = DispatchQueue(label: "callflow.state")
+    let queue = DispatchQueue(label: "callflow.state")
+    /// Request-log entries waiting to be written: see `log(_:onFailure:)`.
+    let logQueue = Mutex<[QueuedLogEntry]>([])
+    /// Prepared statements by their SQL; used only on `queue`.
+    private var statements: [String: OpaquePointer] = [:]
     /// Where the database is.
     public let path: String
 
@@ -63,6 +69,7 @@ public final class StateStore: @unchecked Sendable {
     }
 
     deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
         sqlite3_close(database)
     }
 
@@ -97,10 +104,12 @@ public final class StateStore: @unchecked Sendable {
 
     // MARK: - Running statements
 
-    /// Runs `body` on the store's queue, off the cooperative pool.
+    /// Runs `body` on the store's queue, off the cooperative pool, after writing the queued
+    /// request log, so that `body` sees it.
     func run<T: Sendable>(_ body: @escaping @Sendable (StateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
         let result: Result<T, StateStoreError> = await withCheckedContinuation { continuation in
             queue.async {
+                self.writeQueuedLog()
                 continuation.resume(returning: Result { () throws(StateStoreError) in try body(self) })
             }
         }
@@ -126,11 +135,14 @@ public final class StateStore: @unchecked Sendable {
         guard sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK else { throw failure(sql) }
     }
 
-    /// Runs one statement with `parameters`, calling `row` for each result row.
+    /// Runs one statement with `parameters`, calling `row` for each result row. Statements are
+    /// prepared once and kept: the same few run for every request.
     func query(_ sql: String, _ parameters: [SQLValue] = [], row: (Row) -> Void = { _ in }) throws(StateStoreError) {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure(sql) }
-        defer { sqlite3_finalize(statement) }
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (offset, parameter) in parameters.enumerated() {
             let index = Int32(offset + 1)
             switch parameter {
@@ -147,6 +159,14 @@ public final class StateStore: @unchecked Sendable {
             default: throw failure(sql)
             }
         }
+    }
+
+    private func prepared(_ sql: String) throws(StateStoreError) -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure(sql) }
+        statements[sql] = statement
+        return statement
     }
 
     private func failure(_ sql: String) -> StateStoreError {

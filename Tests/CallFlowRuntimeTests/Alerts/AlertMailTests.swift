@@ -11,9 +11,9 @@ import FaultFlows
     let smtp: TestServer
     let store: StateStore
 
-    init() throws {
-        api = try TestServer(script: TestServer.echoScript)
-        smtp = try TestServer(script: TestServer.smtpScript, arguments: [folder.path + "/mails.jsonl"])
+    init() async throws {
+        api = try await TestServer.start(script: TestServer.echoScript)
+        smtp = try await TestServer.start(script: TestServer.smtpScript, arguments: [folder.path + "/mails.jsonl"])
         store = try StateStore(path: folder.path + "/state.sqlite")
     }
 

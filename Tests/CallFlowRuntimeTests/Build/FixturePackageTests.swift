@@ -8,8 +8,8 @@ import Testing
     let server: TestServer
     let root: URL
 
-    init() throws {
-        server = try TestServer(script: TestServer.echoScript)
+    init() async throws {
+        server = try await TestServer.start(script: TestServer.echoScript)
         root = FileManager.default.temporaryDirectory.appendingPathComponent("callflow-fixture-\(UUID().uuidString)")
         let fixture = TestServer.packageRoot.appendingPathComponent("Tests/Fixtures/FlowPackage")
         try FileManager.default.copyItem(at: fixture, to: root)

@@ -15,8 +15,8 @@ import Testing
     /// Each test's own state database (request logs, rate limits), as FLOW_STATE_DB.
     let state = TemporaryFolder()
 
-    init() throws {
-        api = try TestServer(script: TestServer.packageRoot.appendingPathComponent("demo/api.py").path, arguments: ["18080"], port: 18080)
+    init() async throws {
+        api = try await TestServer.start(script: TestServer.packageRoot.appendingPathComponent("demo/api.py").path, arguments: ["18080"], port: 18080)
     }
 
     /// Runs `flows` and returns its exit status and standard output.

@@ -30,5 +30,12 @@ import Testing
         #expect(!Call.isAllowed("http://example.com/x"))
         #expect(!Call.isAllowed("http://127.0.0.1.example.com/x"))
         #expect(!Call.isAllowed("ftp://127.0.0.1/x"))
+        #expect(Call.isAllowed("HTTPS://API.example.com/x"))
+        #expect(Call.isAllowed("HTTP://LocalHost:9/x"))
+        #expect(Call.isAllowed("http://user:pw@127.0.0.1/x"))
+        #expect(!Call.isAllowed("http://127.0.0.1@example.com/x"))
+        #expect(!Call.isAllowed("http://127.0.0.1:80@example.com/x"))
+        #expect(!Call.isAllowed("http://[::2]/x"))
+        #expect(!Call.isAllowed("http:/"))
     }
 }

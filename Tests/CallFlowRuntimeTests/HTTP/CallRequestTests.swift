@@ -9,8 +9,8 @@ import Testing
     let folder = TemporaryFolder()
     let store: StateStore
 
-    init() throws {
-        server = try TestServer(script: TestServer.echoScript)
+    init() async throws {
+        server = try await TestServer.start(script: TestServer.echoScript)
         store = try StateStore(path: folder.path + "/state.sqlite")
     }
 
@@ -109,5 +109,60 @@ import Testing
     @Test func successStatusDecidesSuccess() async {
         let plan = RequestPlan(method: .get, url: [.text(server.base + "/status/404")], successStatus: [404])
         #expect(await call().request("Missing", plan).succeeded)
+    }
+
+    @Test(arguments: [RequestPlan.Method.get, .post, .put, .patch, .delete, .head])
+    func everyMethod(_ method: RequestPlan.Method) async {
+        let plan = RequestPlan(method: method, url: [.text(server.base + "/echo")])
+        if method == .head {
+            // No body comes back from HEAD; the status is the answer.
+            let outcome = await call().request("Method", plan)
+            #expect(outcome.status == 200 && outcome.succeeded)
+        } else {
+            let outcome = await call().request("Method", plan, decode: { $0 })
+            #expect(outcome.status == 200 && outcome.value?["method"] == .string(method.rawValue))
+        }
+    }
+
+    /// One client reuses its handles: nothing of a request (method, body, header) may leak into
+    /// the next. The calls run on the client's own thread, as a busy process runs them.
+    @Test func consecutiveRequestsOnOneClientShareNothingButTheConnection() async {
+        let http = HTTPClient()
+        let events = events
+        let store = store
+        let base = server.base
+        await withTaskExecutorPreference(http.executor) {
+            func call() -> Call {
+                Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
+                     http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: { events.append($0.json) })
+            }
+            var post = RequestPlan(method: .post, url: [.text(base + "/echo")])
+            post.body = .raw([.text("first")])
+            post.headers = [(name: "X-Only-Once", value: [.text("1")])]
+            let sequence: [(RequestPlan, method: String, body: String)] = [
+                (post, "POST", "first"),
+                (RequestPlan(method: .get, url: [.text(base + "/echo")]), "GET", ""),
+                (RequestPlan(method: .delete, url: [.text(base + "/echo")]), "DELETE", ""),
+                (post, "POST", "first"),
+                (RequestPlan(method: .patch, url: [.text(base + "/echo")]), "PATCH", ""),
+            ]
+            for (plan, method, body) in sequence {
+                let echo = echo(await call().request("Reuse", plan, decode: { $0 }))
+                #expect(echo["method"] == .string(method))
+                #expect(echo["body"] == .string(body))
+                #expect((echo["headers"]?["x-only-once"] != nil) == (method == "POST" && body == "first"))
+            }
+            let head = await call().request("Reuse", RequestPlan(method: .head, url: [.text(base + "/echo")]))
+            #expect(head.status == 200)
+            let after = echo(await call().request("Reuse", RequestPlan(method: .get, url: [.text(base + "/echo")]), decode: { $0 }))
+            #expect(after["method"] == .string("GET"))
+
+            // Many at once, on the one thread.
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<40 { group.addTask { await call().request("Many", RequestPlan(method: .get, url: [.text(base + "/echo")])).status } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 40))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import CallFlowRuntime
 
@@ -24,6 +25,28 @@ import Testing
         #expect(try await store.requestLog(flow: "Lead", element: "Other").count == 1)
         // A second connection, as another process would open, sees the same.
         #expect(try await StateStore(path: path).requestLog(flow: "Lead", element: "GETAPI").count == 20)
+    }
+
+    /// Calls queue their entries and go on; a read sees them at once, another process once
+    /// they are flushed, and a failure to write reaches the caller's handler.
+    @Test func queuedEntriesAreWrittenInBatchesAndFailuresReported() async throws {
+        let store = try StateStore(path: path)
+        let failures = Mutex<[String]>([])
+        for number in 1...300 { store.log(entry(number)) { error in failures.withLock { $0.append(error.description) } } }
+        let log = try await store.requestLog(flow: "Lead", element: "GETAPI")
+        #expect(log.map(\.milliseconds) == Array((281...300).reversed()))
+
+        store.log(entry(301)) { error in failures.withLock { $0.append(error.description) } }
+        await store.flush()
+        #expect(try await StateStore(path: path).requestLog(flow: "Lead", element: "GETAPI").first?.milliseconds == 301)
+        #expect(failures.withLock { $0 }.isEmpty)
+
+        // Another process drops the table: the next batch cannot be written and says so.
+        try StateStore(path: path).execute("DROP TABLE request_log")
+        store.log(entry(302)) { error in failures.withLock { $0.append(error.description) } }
+        await store.flush()
+        #expect(failures.withLock { $0 }.count == 1)
+        #expect(failures.withLock { $0 }.first?.contains("no such table: request_log") == true)
     }
 
     @Test func aRateLimitWindowSlides() async throws {

@@ -29,6 +29,13 @@ final class TestServer: @unchecked Sendable {
         }
     }
 
+    /// Starts the server off Swift's cooperative pool: python's start-up may take seconds on a
+    /// busy machine, and would hold one of the pool's few threads (and every test's calls) all
+    /// that time.
+    static func start(script: String, arguments: [String] = [], port: Int? = nil) async throws -> TestServer {
+        try await offThePool { try TestServer(script: script, arguments: arguments, port: port) }
+    }
+
     deinit {
         // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
         kill(process.processIdentifier, SIGKILL)
