@@ -2,14 +2,26 @@
 /// libyaml and most editors do.
 ///
 /// The file is not part of a location: every location of a flow is in the flow's file, and
-/// leaving the path out keeps locations plain values that cost nothing to copy.
+/// leaving the path out keeps locations plain values that cost nothing to copy. Both numbers
+/// are stored in 32 bits: a flow's model and YAML tree hold a location in every node, and
+/// half the size is fewer pages to touch.
 public struct SourceLocation: Sendable, Hashable, Comparable {
-    public var line: Int
-    public var column: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {

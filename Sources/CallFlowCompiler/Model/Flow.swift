@@ -38,7 +38,8 @@ public struct Element: Sendable {
     /// What the element does; `nil` when its `Type` is missing or unknown (already reported).
     public var kind: Kind?
 
-    public enum Kind: Sendable {
+    /// Indirect: the checks copy elements often, and a boxed payload copies with one retain.
+    public indirect enum Kind: Sendable {
         case apiRequest(APIRequest)
         case setProperty(SetProperty)
         case branch(Branch)
