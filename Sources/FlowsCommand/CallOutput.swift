@@ -56,7 +56,8 @@ final class TranscriptOutput: CallOutput {
     static func summary(method: String, url: String, status: Int, error: String?, milliseconds: Int, attempts: Int) -> String {
         var text = "\(method) \(url) → "
         if let error {
-            text += "failed: \(error)" + (status > 0 ? " (status \(status))" : "")
+            // "HTTP status 404" already names the status.
+            text += "failed: \(error)" + (status > 0 && !error.hasPrefix("HTTP status") ? " (status \(status))" : "")
         } else {
             text += "\(status)"
         }

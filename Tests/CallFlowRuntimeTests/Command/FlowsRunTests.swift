@@ -163,7 +163,7 @@ import Testing
         let lines = list.output.split(separator: "\n").map { $0.replacing(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/, with: "TIME").replacing(/\d+ ms/, with: "N ms") }
         #expect(lines == [
             "The last 2 requests of LeadFieldReadback.GETAPI, newest first:",
-            "  1  TIME  GET http://127.0.0.1:18080/leadservices/api/v2/leads/7/fields/158 → failed: HTTP status 401 (status 401), N ms",
+            "  1  TIME  GET http://127.0.0.1:18080/leadservices/api/v2/leads/7/fields/158 → failed: HTTP status 401, N ms",
             "  2  TIME  GET http://127.0.0.1:18080/leadservices/api/v2/leads/42/fields/158 → 200, N ms",
         ])
         let detail = try await flows(["logs", "LeadFieldReadback.GETAPI", "--detail", "2"])
