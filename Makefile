@@ -1,21 +1,27 @@
 # CallFlow: the commands a user and CI run. `make help` lists them.
 
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config python3 openssl
+APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config python3 python3-venv openssl
+# Python tools of the tests (the JSON Schema validator), in a virtual environment of their own.
+TOOLS := .build/tools
+CHECK_JSONSCHEMA := check-jsonschema==0.39.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup install build run check test golden bench clean
+.PHONY: help setup install build run check test golden schema bench clean
 
 help:
 	@echo "make run    check and run the example flows in Flows/ (installs what is missing)"
 	@echo "make test   build and run the test suite"
 	@echo "make golden accept new generated Swift as the golden files"
+	@echo "make schema write schema/*.schema.json from the compiler's key tables"
 	@echo "make bench  measure the compiler against libyaml's bare parse, and HTTP calls against a C libcurl loop (installs nginx)"
 	@echo "make setup  install the system packages (apt) the build needs"
 
 # Installs the apt packages only when one is missing, so it is quick on a ready machine.
 setup:
 	@$(MAKE) --no-print-directory install PACKAGES="$(APT_PACKAGES)"
+	@[ -x $(TOOLS)/bin/check-jsonschema ] || { echo "installing $(CHECK_JSONSCHEMA) into $(TOOLS)"; \
+		python3 -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check $(CHECK_JSONSCHEMA); }
 
 install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,10 +43,16 @@ check: run
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) run --skip-build flows test
 
 # Accept the emitter's new output as the golden files (review with git diff).
 golden: setup
 	CALLFLOW_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenTests
+
+# The JSON Schemas editors use, written from the compiler's key tables (a test compares).
+schema: build
+	$(SWIFT) run --skip-build flowc schema flow > schema/flow.schema.json
+	$(SWIFT) run --skip-build flowc schema scenario > schema/scenario.schema.json
 
 # The HTTP benchmark needs nginx (run from a temporary folder, not as a service) and a C compiler.
 bench: setup

@@ -67,6 +67,9 @@ let package = Package(
             name: "FlowsCommand",
             dependencies: [
                 "CallFlowRuntime",
+                // The compiler's YAML loader and scenario decoder: scenario files are read when
+                // `flows test` runs, with the same positions and messages as flow files.
+                "CallFlowCompiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallFlowRuntimeTests",
-            dependencies: ["CallFlowRuntime", "FaultFlows", "flows"],
+            dependencies: ["CallFlowRuntime", "CallFlowCompiler", "FlowsCommand", "FaultFlows", "flows"],
             exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
         ),
         // `make bench`: N calls of a one-request flow, for bench/http_speed.py.

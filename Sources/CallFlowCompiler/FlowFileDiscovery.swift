@@ -4,15 +4,21 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Finds the flow files under the paths given on the command line.
-final class FlowFileDiscovery {
+/// Finds the flow files (or the scenario files) under the paths given on a command line.
+public final class FlowFileDiscovery {
     /// Paths that could not be used, as messages.
-    private(set) var problems: [String] = []
+    public private(set) var problems: [String] = []
+    private let skipsTestFolders: Bool
+
+    /// - Parameter skipsTestFolders: leave out folders named `Tests` (which hold scenario
+    ///   files) when searching for flows; false when searching for scenarios.
+    public init(skipsTestFolders: Bool = true) {
+        self.skipsTestFolders = skipsTestFolders
+    }
 
     /// Files named directly, and `*.yaml`/`*.yml` files below directories, sorted within each
-    /// directory. `Tests/` folders hold scenario files and hidden folders hold tool state, so
-    /// both are left out of a directory search.
-    func flowFiles(in paths: [String]) -> [String] {
+    /// directory. Hidden folders hold tool state and are left out of a directory search.
+    public func flowFiles(in paths: [String]) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         for path in paths {
@@ -23,7 +29,7 @@ final class FlowFileDiscovery {
             }
             let found = isDirectory ? search(directory: path) : [path]
             if isDirectory, found.isEmpty {
-                problems.append("no flow files (*.yaml, *.yml) in \(path)")
+                problems.append("no \(skipsTestFolders ? "flow" : "scenario") files (*.yaml, *.yml) in \(path)")
             }
             for file in found where seen.insert(file).inserted { files.append(file) }
         }
@@ -42,7 +48,7 @@ final class FlowFileDiscovery {
             var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory {
-                if name != "Tests" { files += search(directory: path) }
+                if !(skipsTestFolders && name == "Tests") { files += search(directory: path) }
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 files.append(path)
             }

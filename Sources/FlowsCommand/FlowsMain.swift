@@ -19,6 +19,8 @@ public enum FlowsMain {
                 exit(await run.run(flows))
             case let logs as LogsCommand:
                 exit(await logs.run(flows))
+            case let test as TestCommand:
+                exit(await test.run(flows))
             default:
                 try command.run()
                 exit(0)
@@ -32,8 +34,8 @@ public enum FlowsMain {
 struct FlowsRootCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flows",
-        abstract: "List and run the compiled call flows.",
-        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self]
+        abstract: "List, run and test the compiled call flows.",
+        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self, TestCommand.self]
     )
 }
 

@@ -9,7 +9,7 @@ import Darwin
 /// Unbuffered output on the standard streams. Every line `flows` prints goes through here, so a
 /// trace read through a pipe sees each event as it happens and in order.
 enum Terminal {
-    static func out(_ text: String) { write(text + "\n", to: 1) }
+    static func out(_ text: String, terminator: String = "\n") { write(text + terminator, to: 1) }
     static func error(_ text: String) { write(text + "\n", to: 2) }
     /// Text without a newline on standard error (a prompt, a spinner frame).
     static func errorInline(_ text: String) { write(text, to: 2) }

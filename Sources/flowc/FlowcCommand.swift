@@ -5,7 +5,7 @@ import ArgumentParser
 struct FlowcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowc",
-        abstract: "Check CallFlow flow files and compile them to Swift.",
-        subcommands: [CheckCommand.self, GenerateCommand.self]
+        abstract: "Check CallFlow flow files, compile them to Swift, and draw them.",
+        subcommands: [CheckCommand.self, GenerateCommand.self, GraphCommand.self, SchemaCommand.self]
     )
 }

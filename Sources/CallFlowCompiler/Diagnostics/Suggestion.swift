@@ -1,8 +1,8 @@
 /// Did-you-mean suggestions for misspelt keys, element names and fields.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a likely typo: a different
     /// case, or an edit distance of at most a third of the word's length (at least 1, at most 3).
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
         let limit = min(3, max(1, word.count / 3))
         var best: (candidate: String, distance: Int)?
@@ -17,7 +17,7 @@ enum Suggestion {
     }
 
     /// The note line for a suggestion, or no note.
-    static func note(for word: String, in candidates: some Sequence<String>) -> [String] {
+    public static func note(for word: String, in candidates: some Sequence<String>) -> [String] {
         closest(to: word, in: candidates).map { ["did you mean `\($0)`?"] } ?? []
     }
 

@@ -16,7 +16,7 @@ public actor Call {
     private let secrets: [String: String]
     private let redact: Redactor
     private let digits: any DigitSource
-    private let http: HTTPClient
+    private let http: any HTTPTransport
     private let store: StateStore
     private let mailer: AlertMailer
     private let observer: @Sendable (CallEvent) -> Void
@@ -27,7 +27,7 @@ public actor Call {
     ///   - secrets: the secret names the flow declares, with the values found for them.
     ///   - store: where request logs, rate limits and the alert throttle are kept.
     public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
-                http: HTTPClient, store: StateStore, mailer: AlertMailer, observer: @escaping @Sendable (CallEvent) -> Void) {
+                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
         self.variables = variables
         self.contact = contact
@@ -182,7 +182,7 @@ public actor Call {
             }
             exchange.attempts = attempt + 1
             var wait: Duration?
-            switch await http.send(request, timeoutMilliseconds: Int(remaining / .milliseconds(1))) {
+            switch await http.send(request, element: exchange.element, timeoutMilliseconds: Int(remaining / .milliseconds(1))) {
             case .success(let response):
                 exchange.response = response
                 exchange.error = plan.isSuccess(response.status) ? nil : "HTTP status \(response.status)"

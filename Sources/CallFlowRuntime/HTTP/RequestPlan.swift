@@ -58,6 +58,13 @@ public struct PreparedRequest: Sendable {
     public var url: String
     public var headers: [HTTPHeader]
     public var body: [UInt8]?
+
+    public init(method: RequestPlan.Method, url: String, headers: [HTTPHeader], body: [UInt8]?) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// What one HTTP exchange gave.
@@ -65,6 +72,12 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [HTTPHeader]
     public var body: [UInt8]
+
+    public init(status: Int, headers: [HTTPHeader], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
@@ -78,4 +91,9 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
     /// Whether trying again may help (a connection problem or a timeout).
     public var isTransient: Bool
     public var description: String { message }
+
+    public init(message: String, isTransient: Bool) {
+        self.message = message
+        self.isTransient = isTransient
+    }
 }

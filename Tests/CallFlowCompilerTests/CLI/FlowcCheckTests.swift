@@ -18,11 +18,12 @@ import Testing
         return directory.appendingPathComponent("flowc")
     }()
 
-    func flowc(_ arguments: [String], in directory: URL) throws -> Run {
+    func flowc(_ arguments: [String], in directory: URL, environment: [String: String]? = nil) throws -> Run {
         let process = Process()
         process.executableURL = Self.flowc
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

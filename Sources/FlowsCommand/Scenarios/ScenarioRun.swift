@@ -1,0 +1,198 @@
+import CallFlowCompiler
+import CallFlowRuntime
+import Synchronization
+
+/// One scenario run against its compiled flow: the call made with mocked responses, then each
+/// expectation compared with what the call did.
+struct ScenarioRun {
+    let scenario: Scenario
+    let flows: [CompiledFlow]
+
+    /// Why the scenario cannot run (`file:line:col: error: …`), or why it failed (readable
+    /// differences); both empty when it passed.
+    struct Outcome {
+        var errors: [String] = []
+        var differences: [String] = []
+        var passed: Bool { errors.isEmpty && differences.isEmpty }
+    }
+
+    func run() async -> Outcome {
+        var outcome = Outcome()
+        guard let flow = flows.first(where: { $0.name == scenario.flow.value }) else {
+            outcome.errors.append(error(at: scenario.flow.location, "no flow named `\(scenario.flow.value)`",
+                                        notes: Suggestion.note(for: scenario.flow.value, in: flows.map(\.name))))
+            return outcome
+        }
+        var variables = CallVariables()
+        for variable in scenario.call where !variables.set(variable.name.value, variable.value) {
+            outcome.errors.append(error(at: variable.name.location, "`\(variable.name.value)` is not a call variable; they are \(CallVariables.names.joined(separator: ", "))",
+                                        notes: Suggestion.note(for: variable.name.value, in: CallVariables.names)))
+        }
+        var contact = ContactVariables()
+        for variable in scenario.contact where !contact.set(variable.name.value, variable.value) {
+            outcome.errors.append(error(at: variable.name.location, "`\(variable.name.value)` is not a contact variable; they are \(ContactVariables.names.joined(separator: ", "))",
+                                        notes: Suggestion.note(for: variable.name.value, in: ContactVariables.names)))
+        }
+        let requests = flow.elements.filter { $0.type == "APIRequest" }.map(\.name)
+        for name in scenario.responses.map(\.element) + scenario.expect.requests.map(\.element) where !requests.contains(name.value) {
+            outcome.errors.append(elementError(name, in: flow, expected: requests, kind: "APIRequest element"))
+        }
+        let names = flow.elements.map(\.name)
+        for name in scenario.expect.path ?? [] where !names.contains(name.value) {
+            outcome.errors.append(elementError(name, in: flow, expected: names, kind: "element"))
+        }
+        var secrets: [String: String] = [:]
+        for secret in scenario.secrets {
+            guard flow.secrets.contains(secret.name.value) else {
+                outcome.errors.append(error(at: secret.name.location, "the flow \(flow.name) declares no secret `\(secret.name.value)`",
+                                            notes: Suggestion.note(for: secret.name.value, in: flow.secrets)))
+                continue
+            }
+            secrets[secret.name.value] = secret.value
+        }
+        guard outcome.errors.isEmpty else { return outcome }
+
+        let store: StateStore
+        do {
+            // Each scenario starts from empty state: no rate limit used, no alert sent.
+            store = try StateStore(path: ":memory:")
+        } catch {
+            outcome.errors.append(self.error(at: scenario.location, "\(error)"))
+            return outcome
+        }
+        let transport = MockTransport(scenario.responses)
+        let events = Mutex<[CallEvent]>([])
+        let call = Call(flow: flow.name, variables: variables, contact: contact, secrets: secrets,
+                        digits: ScriptedDigits(scenario.inputs), http: transport, store: store,
+                        mailer: AlertMailer(serverURL: nil), observer: { event in events.withLock { $0.append(event) } })
+        let resultCode = await flow.run(on: call)
+        await call.end(resultCode)
+        outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent)
+        return outcome
+    }
+
+    // MARK: - Expectations
+
+    private func compare(_ events: [CallEvent], resultCode: String, sent: MockTransport.Record) -> [String] {
+        var differences: [String] = []
+        for element in Set(sent.unanswered).sorted() {
+            differences.append("\(element) sent a request, but the scenario mocks no response for it; add one under Responses")
+        }
+        let expect = scenario.expect
+        if let path = expect.path {
+            let entered = events.compactMap { if case .enter(let element, _) = $0 { element } else { nil } }
+            let expected = path.map(\.value)
+            if entered != expected {
+                let step = zip(expected, entered).prefix { $0 == $1 }.count
+                differences.append("""
+                    Path differs at step \(step + 1) (\(place(path.first!.location))):
+                      expected: \(expected.joined(separator: " → "))
+                      actual:   \(entered.joined(separator: " → "))
+                    """)
+            }
+        }
+        if let said = expect.said {
+            let spoken = events.compactMap { if case .say(_, let text) = $0 { text } else { nil } }
+            var rest = spoken[...]
+            for (position, text) in said.enumerated() {
+                guard let index = rest.firstIndex(of: text.value) else {
+                    differences.append("""
+                        Said: "\(text.value)" was not said\(position == 0 ? "" : " after the texts before it") (\(place(text.location))); what was said:
+                        \(spoken.isEmpty ? "  (nothing)" : spoken.map { "  \"\($0)\"" }.joined(separator: "\n"))
+                        """)
+                    break
+                }
+                rest = rest[(index + 1)...]
+            }
+        }
+        for request in expect.requests {
+            differences += compare(request, sent: sent.sent[request.element.value]?.last)
+        }
+        var properties: [String: String] = [:]
+        for case .set(_, let property, let value) in events { properties[property] = value }
+        for property in expect.properties {
+            let name = property.name.value
+            if let value = properties[name] {
+                if value != property.value {
+                    differences.append("Properties: \(name) is \"\(value)\", expected \"\(property.value)\" (\(place(property.name.location)))")
+                }
+            } else {
+                differences.append("Properties: \(name) was never set, expected \"\(property.value)\" (\(place(property.name.location)))"
+                                   + (properties.isEmpty ? "" : "; set were: \(properties.keys.sorted().joined(separator: ", "))"))
+            }
+        }
+        if let code = expect.resultCode, code.value != resultCode {
+            differences.append("ResultCode is \(resultCode), expected \(code.value) (\(place(code.location)))")
+        }
+        return differences
+    }
+
+    private func compare(_ expected: Scenario.RequestExpectation, sent request: PreparedRequest?) -> [String] {
+        let element = expected.element.value
+        guard let request else {
+            return ["Requests: \(element) sent no request (\(place(expected.element.location)))"]
+        }
+        var differences: [String] = []
+        if let url = expected.url, url.value != request.url {
+            differences.append("""
+                Requests: \(element) URL differs (\(place(url.location))):
+                  expected: \(url.value)
+                  actual:   \(request.url)
+                """)
+        }
+        if let method = expected.method, method.value.uppercased() != request.method.rawValue {
+            differences.append("Requests: \(element) method is \(request.method.rawValue), expected \(method.value) (\(place(method.location)))")
+        }
+        for header in expected.headers {
+            let values = request.headers.filter { $0.name.lowercased() == header.name.value.lowercased() }.map(\.value)
+            if !values.contains(header.value) {
+                differences.append("Requests: \(element) header \(header.name.value) is "
+                                   + (values.isEmpty ? "not sent" : values.map { "\"\($0)\"" }.joined(separator: ", "))
+                                   + ", expected \"\(header.value)\" (\(place(header.name.location)))")
+            }
+        }
+        if let body = expected.body {
+            let sentText = request.body.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let matches: Bool = switch body.value {
+            case .text(let text): text == sentText
+            case .json(let text): (try? JSONParser.parse(Array(text.utf8)).sortedKeys) == (try? JSONParser.parse(request.body ?? []).sortedKeys)
+            }
+            if !matches {
+                let expectedText = switch body.value { case .text(let text), .json(let text): text }
+                differences.append("""
+                    Requests: \(element) body differs (\(place(body.location))):
+                      expected: \(expectedText)
+                      actual:   \(request.body == nil ? "(no body)" : sentText)
+                    """)
+            }
+        }
+        return differences
+    }
+
+    // MARK: - Messages
+
+    private func place(_ location: SourceLocation) -> String {
+        "line \(location.line)"
+    }
+
+    private func error(at location: SourceLocation, _ message: String, notes: [String] = []) -> String {
+        ([location.reference(in: scenario.file) + ": error: " + message] + notes.map { "note: " + $0 }).joined(separator: "\n")
+    }
+
+    private func elementError(_ name: Located<String>, in flow: CompiledFlow, expected: [String], kind: String) -> String {
+        error(at: name.location, "\(flow.name) has no \(kind) `\(name.value)`; it has: \(expected.isEmpty ? "none" : expected.joined(separator: ", "))",
+              notes: Suggestion.note(for: name.value, in: expected))
+    }
+}
+
+extension JSONValue {
+    /// The same value with every object's members in key order, so that two JSON texts compare
+    /// equal whatever order their keys were written in.
+    var sortedKeys: JSONValue {
+        switch self {
+        case .array(let items): .array(items.map(\.sortedKeys))
+        case .object(let members): .object(members.map { (key: $0.key, value: $0.value.sortedKeys) }.sorted { $0.key < $1.key })
+        default: self
+        }
+    }
+}
