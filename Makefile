@@ -14,7 +14,7 @@ help:
 	@echo "make test   build and run the test suite"
 	@echo "make golden accept new generated Swift as the golden files"
 	@echo "make schema write schema/*.schema.json from the compiler's key tables"
-	@echo "make bench  measure the compiler against libyaml's bare parse, and HTTP calls against a C libcurl loop (installs nginx)"
+	@echo "make bench  measure check, build, compile and call speed against their baselines, one table (installs nginx)"
 	@echo "make setup  install the system packages (apt) the build needs"
 
 # Installs the apt packages only when one is missing, so it is quick on a ready machine.
@@ -57,8 +57,7 @@ schema: build
 # The HTTP benchmark needs nginx (run from a temporary folder, not as a service) and a C compiler.
 bench: setup
 	@$(MAKE) --no-print-directory install PACKAGES="nginx gcc"
-	python3 bench/check_speed.py
-	python3 bench/http_speed.py
+	python3 bench/bench.py
 
 clean:
 	rm -rf .build bench/out demo/.api.log

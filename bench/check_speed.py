@@ -26,9 +26,8 @@ def run(command):
     return elapsed
 
 
-def main():
-    sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "100 1000 10000").split()]
-    repeats = int(os.environ.get("BENCH_REPEATS", "11"))
+def measure(sizes, repeats):
+    """(elements, bytes, bare parse median s, flowc check median s) for each size."""
     os.makedirs(OUT, exist_ok=True)
 
     subprocess.run(["swift", "build", "-c", "release", "--product", "flowc"], cwd=ROOT, check=True,
@@ -50,7 +49,13 @@ def main():
             bare.append(run([parse, path]))
             check.append(run([flowc, "check", path]))
         rows.append((size, os.path.getsize(path), statistics.median(bare), statistics.median(check)))
+    return rows
 
+
+def main():
+    sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "100 1000 10000").split()]
+    repeats = int(os.environ.get("BENCH_REPEATS", "11"))
+    rows = measure(sizes, repeats)
     print(f"flowc check vs libyaml bare parse (median of {repeats} interleaved runs, whole process)")
     print(f"{'elements':>9} {'bytes':>10} {'bare parse':>11} {'flowc check':>12} {'ratio':>6} {'check µs/element':>17}")
     for size, length, bare, check in rows:

@@ -74,11 +74,9 @@ def run(command):
     return result.stdout.split()
 
 
-def main():
-    calls = int(os.environ.get("BENCH_CALLS", "20000"))
-    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+def build():
+    """The Swift bench program and the C loop, built; their paths."""
     os.makedirs(OUT, exist_ok=True)
-
     subprocess.run(["swift", "build", "-c", "release", "--product", "callflow-http-bench"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
@@ -86,7 +84,12 @@ def main():
     swift_bench = os.path.join(bin_path, "callflow-http-bench")
     c_loop = os.path.join(OUT, "http_loop")
     subprocess.run(["cc", "-O2", "-o", c_loop, os.path.join(HERE, "http_loop.c"), "-lcurl"], check=True)
+    return swift_bench, c_loop
 
+
+def measure(calls, rounds):
+    """Requests per second of each side and concurrency, every round; CallFlow's peak RSS in KiB."""
+    swift_bench, c_loop = build()
     directory = tempfile.mkdtemp(prefix="callflow-bench-")
     port = free_port()
     server = start_nginx(directory, port)
@@ -103,10 +106,44 @@ def main():
                 results[("swift", concurrency)].append(float(rate))
                 memory.append(int(rss))
     finally:
-        server.kill()
+        server.terminate()  # SIGTERM: nginx stops its workers too (SIGKILL would orphan them)
+        server.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+    return results, memory
+
+
+def start_silent_server():
+    """A server that accepts connections and never answers; its socket and port."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4096)
+    return silent, silent.getsockname()[1]
+
+
+def measure_faults(calls):
+    """`calls` calls at once, one in twenty answered 500 and one in twenty never answered:
+    (seconds, calls that ended right, calls that ended wrong, peak RSS in KiB)."""
+    swift_bench, _ = build()
+    directory = tempfile.mkdtemp(prefix="callflow-bench-")
+    port = free_port()
+    server = start_nginx(directory, port)
+    silent, silent_port = start_silent_server()
+    try:
+        command = [swift_bench, "faults", str(port), str(silent_port), str(calls), os.path.join(directory, "faults.sqlite")]
+        result = subprocess.run(command, capture_output=True, text=True)
+        seconds, right, wrong, rss = result.stdout.split()[:4]
+        return float(seconds), int(right), int(wrong), int(rss)
+    finally:
+        silent.close()
+        server.terminate()  # SIGTERM: nginx stops its workers too (SIGKILL would orphan them)
         server.wait()
         shutil.rmtree(directory, ignore_errors=True)
 
+
+def main():
+    calls = int(os.environ.get("BENCH_CALLS", "20000"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+    results, memory = measure(calls, rounds)
     median = {key: statistics.median(values) for key, values in results.items()}
     print(f"HTTP: {calls} GET requests a run against nginx on 127.0.0.1, median of {rounds} interleaved rounds")
     print(f"{'concurrency':>11} {'C libcurl loop':>15} {'CallFlow calls':>15} {'ratio':>6}")

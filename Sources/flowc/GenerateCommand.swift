@@ -26,8 +26,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Show paths relative to this folder in diagnostics and file headers (the build plugin passes the package folder).")
     var relativeTo: String?
 
+    /// None is fine: a target whose flows are still to be written gets an empty `GeneratedFlows.all`.
     @Argument(help: "Flow files or folders.")
-    var paths: [String]
+    var paths: [String] = []
 
     func run() throws {
         let discovery = FlowFileDiscovery()

@@ -1,9 +1,15 @@
-// The Swift side of the HTTP benchmark (bench/http_speed.py): CALLS calls of the OneRequest
-// flow in this process, CONCURRENCY at a time, against a server on 127.0.0.1:PORT, with the
-// request log kept in the state database at STATE as `flows run` keeps it. Prints requests per
-// second and the process's peak resident memory in KiB.
+// The Swift side of the HTTP benchmarks, against servers on 127.0.0.1 (bench/http_speed.py):
 //
 //   callflow-http-bench PORT CALLS CONCURRENCY STATE
+//     CALLS calls of the OneRequest flow, CONCURRENCY at a time. Prints requests per second
+//     and the process's peak resident memory in KiB.
+//   callflow-http-bench faults PORT SILENT_PORT CALLS STATE
+//     CALLS calls of the Faulty flow, all at once; one in twenty gets a 500 and one in twenty
+//     a server that never answers (SILENT_PORT). Prints the seconds taken, the calls that
+//     ended as they should, those that did not, and the peak memory in KiB; exits 1 if any
+//     call ended wrong.
+//
+// The request log is kept in the state database at STATE, as `flows run` keeps it.
 import CallFlowRuntime
 import Synchronization
 
@@ -12,54 +18,95 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
-guard arguments.count == 5, let calls = Int(arguments[2]), let concurrency = Int(arguments[3]), concurrency > 0 else {
-    print("usage: callflow-http-bench PORT CALLS CONCURRENCY STATE")
-    exit(64)
-}
-let variables = {
-    var variables = CallVariables()
-    _ = variables.set("dnis", arguments[1])
-    return variables
-}()
-let flow = GeneratedFlows.all[0]
 let http = HTTPClient()
-let store = try StateStore(path: arguments[4])
-let failures = Atomic<Int>(0)
 
-@Sendable func oneCall() async {
-    let call = Call(flow: flow.name, variables: variables, contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
-                    http: http, store: store, mailer: AlertMailer(serverURL: nil)) { event in
-        if case .request(let record) = event, record.error != nil { failures.add(1, ordering: .relaxed) }
-    }
-    await call.end(await flow.run(on: call))
+func flow(_ name: String) -> CompiledFlow {
+    GeneratedFlows.all.first { $0.name == name }!
 }
 
-/// Runs the calls, `concurrency` at a time, on the HTTP client's thread, as a process serving
-/// many calls should. (Nonisolated: from the main actor, each call would hop there and back.)
-func runCalls() async {
+func variables(port: String, path: String = "") -> CallVariables {
+    var variables = CallVariables()
+    _ = variables.set("dnis", port)
+    _ = variables.set("referenceid", path)
+    return variables
+}
+
+/// One call of `flow`; its result code.
+@Sendable func oneCall(_ flow: CompiledFlow, _ variables: CallVariables, store: StateStore,
+                       observer: @escaping @Sendable (CallEvent) -> Void = { _ in }) async -> String {
+    let call = Call(flow: flow.name, variables: variables, contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
+                    http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: observer)
+    let resultCode = await flow.run(on: call)
+    await call.end(resultCode)
+    return resultCode
+}
+
+/// Runs `count` calls, `concurrency` at a time, on the HTTP client's thread, as a process
+/// serving many calls should. (Nonisolated: from the main actor, each call would hop there and
+/// back.)
+func runCalls(_ count: Int, concurrency: Int, _ body: @escaping @Sendable (Int) async -> Void) async {
     await withTaskExecutorPreference(http.executor) {
         await withTaskGroup(of: Void.self) { group in
             var begun = 0
-            while begun < min(concurrency, calls) {
-                group.addTask { await oneCall() }
+            while begun < min(concurrency, count) {
+                let index = begun
+                group.addTask { await body(index) }
                 begun += 1
             }
-            for await _ in group where begun < calls {
-                group.addTask { await oneCall() }
+            for await _ in group where begun < count {
+                let index = begun
+                group.addTask { await body(index) }
                 begun += 1
             }
         }
     }
 }
 
+func peakMemoryKiB() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_maxrss
+}
+
 let clock = ContinuousClock()
+if arguments.count == 6, arguments[1] == "faults", let calls = Int(arguments[4]) {
+    let (port, silentPort) = (arguments[2], arguments[3])
+    let store = try StateStore(path: arguments[5])
+    let faulty = flow("Faulty")
+    let wrong = Atomic<Int>(0)
+    let started = clock.now
+    await runCalls(calls, concurrency: calls) { index in
+        let (callVariables, expected) = switch index % 20 {
+        case 0: (variables(port: port, path: "fail"), "FAILED")
+        case 10: (variables(port: silentPort, path: "value"), "FAILED")
+        default: (variables(port: port, path: "value"), "FETCHED")
+        }
+        if await oneCall(faulty, callVariables, store: store) != expected { wrong.add(1, ordering: .relaxed) }
+    }
+    await store.flush()
+    let seconds = Double((clock.now - started) / .microseconds(1)) / 1e6
+    let wrongCount = wrong.load(ordering: .relaxed)
+    print(seconds, calls - wrongCount, wrongCount, peakMemoryKiB())
+    exit(wrongCount == 0 ? 0 : 1)
+}
+
+guard arguments.count == 5, let calls = Int(arguments[2]), let concurrency = Int(arguments[3]), concurrency > 0 else {
+    print("usage: callflow-http-bench PORT CALLS CONCURRENCY STATE | faults PORT SILENT_PORT CALLS STATE")
+    exit(64)
+}
+let store = try StateStore(path: arguments[4])
+let oneRequest = flow("OneRequest")
+let callVariables = variables(port: arguments[1])
+let failures = Atomic<Int>(0)
 let started = clock.now
-await runCalls()
+await runCalls(calls, concurrency: concurrency) { _ in
+    _ = await oneCall(oneRequest, callVariables, store: store) { event in
+        if case .request(let record) = event, record.error != nil { failures.add(1, ordering: .relaxed) }
+    }
+}
 await store.flush()
 let seconds = Double((clock.now - started) / .microseconds(1)) / 1e6
-var usage = rusage()
-getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-print(String(Double(calls) / seconds), usage.ru_maxrss)
+print(String(Double(calls) / seconds), peakMemoryKiB())
 if failures.load(ordering: .relaxed) > 0 {
     print("\(failures.load(ordering: .relaxed)) requests failed")
     exit(1)

@@ -106,3 +106,18 @@ import Testing
         #expect(usage.status == 64)
     }
 }
+
+/// `flowc generate` as the build plugin runs it.
+@Suite struct FlowcGenerateTests {
+    let check = FlowcCheckTests()
+
+    /// A target whose flows are still to be written builds: the plugin passes no flow file.
+    @Test func noFlowFilesGiveAnEmptyListOfFlows() throws {
+        let root = try check.project(["Flows/main.swift": ""])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try check.flowc(["generate", "--output", "Generated"], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let all = try String(contentsOf: root.appendingPathComponent("Generated/AllFlows.swift"), encoding: .utf8)
+        #expect(all.contains("public static let all: [CompiledFlow] = [\n    ]\n"))
+    }
+}

@@ -89,8 +89,10 @@ import Testing
 
         // Edited.
         try replace(in: "Flows/Second.yaml", [("Text: one", "Text: two")])
-        #expect(try await build().status == 0)
-        #expect(try await fixture(["run", "Second"]).contains(#"Hi             says "two""#))
+        let rebuilt = try await build()
+        #expect(rebuilt.status == 0)
+        let second = try await fixture(["run", "Second"])
+        #expect(second.contains(#"Hi             says "two""#), "\(second)\nbuild output:\n\(rebuilt.output)")
 
         // Deleted.
         try FileManager.default.removeItem(at: root.appendingPathComponent("Flows/Second.yaml"))

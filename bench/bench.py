@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""`make bench`: every benchmark of CallFlow in one run, printed as one Markdown table. Each
+row is a median of several runs beside its baseline measured in the same run, and says
+whether its goal is met.
+
+  check    flowc check vs libyaml's bare event parse (bench/check_speed.py)
+  build    no-op swift build with and without flows, one flow edited (bench/build_speed.py)
+  compile  debug compile of the generated Swift (bench/compile_speed.py)
+  http     calls per second vs a C libcurl loop, and 1,000 calls with faults (bench/http_speed.py)
+
+BENCH_ONLY="check http" runs some of them; BENCH_QUICK=1 runs fewer repeats.
+"""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import build_speed  # noqa: E402
+import check_speed  # noqa: E402
+import compile_speed  # noqa: E402
+import http_speed  # noqa: E402
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http").split())
+rows = []
+
+
+def row(measure, callflow, baseline, ratio, goal, met):
+    rows.append((measure, callflow, baseline, ratio, goal, "n/a" if met is None else ("met" if met else "**missed**")))
+    sys.stderr.write(f"  {measure}: {callflow} | {baseline} | {ratio} | {goal} | {rows[-1][-1]}\n")
+
+
+def check():
+    repeats = 5 if QUICK else 11
+    results = check_speed.measure([100, 1000, 10000], repeats)
+    for size, _, bare, flowc in results:
+        goal, met = ("≤ 3×", flowc / bare <= 3) if size == 10000 else ("", None)
+        row(f"flowc check, {size:,} elements (median of {repeats})", f"{flowc * 1000:.1f} ms", f"bare parse {bare * 1000:.1f} ms",
+            f"{flowc / bare:.2f}×", goal, met)
+    growth = results[2][3] / results[1][3]
+    row("flowc check growth, 1,000 → 10,000 elements", f"{growth:.1f}×", "10× elements", f"{growth / 10:.2f}× linear",
+        "linear (≤ 10×)", growth <= 10.5)
+
+
+def build():
+    repeats = 3 if QUICK else 5
+    noop_with, noop_without, edit = build_speed.measure(repeats)
+    row(f"no-op swift build, example flows (median of {repeats})", f"{noop_with:.2f} s", f"no flows {noop_without:.2f} s",
+        f"{noop_with - noop_without:+.2f} s", "≤ 0.5 s added", noop_with - noop_without <= 0.5)
+    row(f"swift build after one flow edited (median of {repeats})", f"{edit:.2f} s", "", "", "≤ 1.5 s", edit <= 1.5)
+
+
+def compile():
+    repeats = 1 if QUICK else 3
+    medians = compile_speed.measure([100, 1000], repeats)
+    row(f"debug compile of generated Swift, 100 elements (median of {repeats})", f"{medians[100]:.1f} s", "", "", "", None)
+    row(f"debug compile of generated Swift, 1,000 elements (median of {repeats})", f"{medians[1000]:.1f} s", "100 elements",
+        f"{medians[1000] / medians[100]:.1f}× for 10× elements", "≤ 30 s, linear", medians[1000] <= 30 and medians[1000] / medians[100] <= 10.5)
+
+
+def http():
+    calls, rounds = (5000, 3) if QUICK else (20000, 7)
+    results, memory = http_speed.measure(calls, rounds)
+    median = {key: statistics.median(values) for key, values in results.items()}
+    for concurrency in (1, 64):
+        swift, c = median[("swift", concurrency)], median[("c", concurrency)]
+        per_round = [s / b for s, b in zip(results[("swift", concurrency)], results[("c", concurrency)])]
+        goal, met = ("≥ 0.8×", swift / c >= 0.8) if concurrency == 1 else ("", None)
+        row(f"calls/s, concurrency {concurrency}, {calls:,} calls (median of {rounds} rounds)", f"{swift:,.0f}/s",
+            f"C libcurl loop {c:,.0f}/s", f"{swift / c:.2f}× (rounds {min(per_round):.2f}–{max(per_round):.2f})", goal, met)
+    scaling = median[("swift", 64)] / median[("swift", 1)]
+    row("calls/s at 64 against CallFlow's own at 1", f"{scaling:.2f}×", "", "", "≥ 2×", scaling >= 2)
+    peak = max(memory) / 1024
+    row(f"peak RSS of the calls process (largest of {len(memory)} runs)", f"{peak:.1f} MiB", "", "", "≤ 64 MiB", peak <= 64)
+    seconds, right, wrong, rss = http_speed.measure_faults(1000)
+    row("1,000 calls at once, 5 % answered 500, 5 % never answered (Timeout 1 s)",
+        f"{right} right exits, {wrong} wrong, {seconds:.2f} s", "", "", "every exit right, no crash", wrong == 0 and right == 1000)
+    row("peak RSS of the 1,000 calls with faults", f"{rss / 1024:.1f} MiB", "", "", "", None)
+
+
+def main():
+    started = time.time()
+    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http)):
+        if name in ONLY:
+            sys.stderr.write(f"{name}…\n")
+            stage()
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, {swift}; "
+          f"the run took {(time.time() - started) / 60:.1f} min\n")
+    print("| measure | CallFlow | baseline, same run | ratio | goal | |")
+    print("| --- | ---: | ---: | ---: | --- | --- |")
+    for measure in rows:
+        print("| " + " | ".join(measure) + " |")
+
+
+if __name__ == "__main__":
+    main()
