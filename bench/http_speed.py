@@ -131,6 +131,8 @@ def measure_faults(calls):
     try:
         command = [swift_bench, "faults", str(port), str(silent_port), str(calls), os.path.join(directory, "faults.sqlite")]
         result = subprocess.run(command, capture_output=True, text=True)
+        if len(result.stdout.split()) < 4:
+            sys.exit(f"the fault bench crashed (exit status {result.returncode}):\n{result.stdout}{result.stderr}")
         seconds, right, wrong, rss = result.stdout.split()[:4]
         return float(seconds), int(right), int(wrong), int(rss)
     finally:
