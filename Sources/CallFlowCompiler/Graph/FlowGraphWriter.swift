@@ -110,7 +110,7 @@ public struct FlowGraphWriter {
 
     private func dot() -> String {
         func quoted(_ text: String) -> String {
-            "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         }
         var lines = [
             "digraph \(quoted(flow.name.value)) {",
@@ -122,7 +122,7 @@ public struct FlowGraphWriter {
             lines.append("    start -> n\(start);")
         }
         for (index, node) in nodes.enumerated() {
-            let label = quoted(node.name + "\n" + node.type).replacingAll("\n", with: "\\n")
+            let label = quoted(node.name + "\n" + node.type).replacing("\n", with: "\\n")
             lines.append("    n\(index) [label=\(label)\(node.ends ? ", peripheries=2" : "")];")
         }
         if endsSomewhere { lines.append("    end_ [shape=doublecircle, label=\"end\"];") }
@@ -131,15 +131,5 @@ public struct FlowGraphWriter {
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-private extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self {
-            if character == target { out += replacement } else { out.append(character) }
-        }
-        return out
     }
 }

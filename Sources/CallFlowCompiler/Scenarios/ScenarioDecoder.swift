@@ -77,12 +77,7 @@ public enum ScenarioDecoder {
             response.headers = variables(entry, reader).map { ($0.name.value, $0.value) }
         }
         if let entry = entries["Body"] {
-            if let text = entry.value.text, entry.value.tag == nil, entry.value.scalar?.style != .plain || YAMLJSON.isPlainString(entry.value) {
-                response.body = text
-            } else {
-                response.body = YAMLJSON.text(entry.value)
-                response.bodyIsJSON = true
-            }
+            (response.body, response.bodyIsJSON) = YAMLJSON.textOrJSON(entry.value)
         }
         if let entry = entries["Delay"] {
             guard let text = reader.text(entry), let delay = Double(text), delay >= 0, delay <= 3600 else {
@@ -128,12 +123,8 @@ public enum ScenarioDecoder {
                 if let method = keys["Method"], let text = reader.text(method) { request.method = Located(text, at: method.value.location) }
                 request.headers = keys["Headers"].map { variables($0, reader) } ?? []
                 if let body = keys["Body"] {
-                    let expected: Scenario.ExpectedBody = if let text = body.value.text, body.value.scalar?.style != .plain || YAMLJSON.isPlainString(body.value) {
-                        .text(text)
-                    } else {
-                        .json(YAMLJSON.text(body.value))
-                    }
-                    request.body = Located(expected, at: body.value.location)
+                    let (text, isJSON) = YAMLJSON.textOrJSON(body.value)
+                    request.body = Located(isJSON ? .json(text) : .text(text), at: body.value.location)
                 }
                 expect.requests.append(request)
             }

@@ -1,16 +1,10 @@
 /// YAML values as JSON text, as YAML's core schema reads them: a plain `42` is a number,
-/// `true` a boolean, `~` null, and anything quoted is a string.
+/// `true` a boolean, `~` null, and anything quoted or tagged is a string.
 enum YAMLJSON {
     static func text(_ node: YAMLNode) -> String {
         switch node.content {
         case .scalar(let scalar):
-            if scalar.style != .plain || node.tag != nil { return JSONText.string(scalar.value) }
-            if node.isNull { return "null" }
-            switch scalar.value {
-            case "true", "True", "TRUE": return "true"
-            case "false", "False", "FALSE": return "false"
-            default: return isNumber(scalar.value) ? scalar.value : JSONText.string(scalar.value)
-            }
+            return nonString(node, scalar) ?? JSONText.string(scalar.value)
         case .sequence(let items):
             return JSONText.array(items.map(text))
         case .mapping(let pairs):
@@ -18,10 +12,22 @@ enum YAMLJSON {
         }
     }
 
-    /// Whether a plain scalar reads as a string (not a number, boolean or null).
-    static func isPlainString(_ node: YAMLNode) -> Bool {
-        guard let scalar = node.scalar else { return false }
-        return text(node) == JSONText.string(scalar.value)
+    /// A value written in a scenario as it is meant: text where YAML reads a string (`gold`,
+    /// `'{"a": 1}'`), JSON text for a number, boolean, null, list or mapping.
+    static func textOrJSON(_ node: YAMLNode) -> (text: String, isJSON: Bool) {
+        if let scalar = node.scalar, nonString(node, scalar) == nil { return (scalar.value, false) }
+        return (text(node), true)
+    }
+
+    /// The JSON of a scalar that YAML reads as a number, a boolean or null; nil for a string.
+    private static func nonString(_ node: YAMLNode, _ scalar: YAMLScalar) -> String? {
+        if scalar.style != .plain || node.tag != nil { return nil }
+        if node.isNull { return "null" }
+        switch scalar.value {
+        case "true", "True", "TRUE": return "true"
+        case "false", "False", "FALSE": return "false"
+        default: return isNumber(scalar.value) ? scalar.value : nil
+        }
     }
 
     /// A JSON number: `-?digits[.digits][e[+-]digits]`, no leading zeros.

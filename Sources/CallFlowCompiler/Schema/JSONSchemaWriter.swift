@@ -84,7 +84,7 @@ public enum JSONSchemaWriter {
         ])
         let request = closedObject(ScenarioKeys.request, overriding: [
             "URL": [("type", .string("string"))],
-            "Method": [("enum", .strings(RequestMethods.all))],
+            "Method": [("enum", .strings(APIRequest.Method.allCases.map(\.rawValue)))],
             "Headers": [("type", .string("object"))],
         ])
         // YAML reads an unquoted `1` as a number; the decoder takes any scalar as text.
@@ -95,7 +95,7 @@ public enum JSONSchemaWriter {
             "Requests": [("type", .string("object")), ("additionalProperties", .object([("$ref", .string("#/$defs/request"))]))],
             "Properties": [("type", .string("object"))],
         ])
-        var root = closedObject(ScenarioKeys.scenario, overriding: [
+        let scenario = closedMembers(ScenarioKeys.scenario, overriding: [
             "Call": [("type", .string("object"))],
             "Contact": [("type", .string("object"))],
             "Inputs": texts,
@@ -106,23 +106,17 @@ public enum JSONSchemaWriter {
             ]))]))],
             "Expect": [("$ref", .string("#/$defs/expect"))],
         ])
-        guard case .object(let members) = root else { return root }
-        root = .object([
+        return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://callflow.dev/schema/scenario.schema.json")),
             ("title", .string("CallFlow scenario file")),
             ("description", .string("A scenario test of a flow, run by `flows test`; each YAML document of a file is one scenario.")),
-        ] + members + [
+        ] + scenario + [
             ("$defs", .object([("response", response), ("expect", expect), ("request", request)])),
         ])
-        return root
     }
 
     // MARK: - Building blocks
-
-    private enum RequestMethods {
-        static let all = APIRequest.Method.allCases.map(\.rawValue)
-    }
 
     private static func described(_ key: ElementType.Key, _ more: [(String, Node)] = []) -> Node {
         .object([("description", .string(key.summary))] + more)
@@ -130,12 +124,17 @@ public enum JSONSchemaWriter {
 
     /// An object with exactly these keys; `overriding` adds constraints to some of them.
     private static func closedObject(_ keys: [ElementType.Key], overriding: [String: [(String, Node)]] = [:]) -> Node {
-        .object([
+        .object(closedMembers(keys, overriding: overriding))
+    }
+
+    /// The members of `closedObject`, for a schema that adds its own around them.
+    private static func closedMembers(_ keys: [ElementType.Key], overriding: [String: [(String, Node)]] = [:]) -> [(String, Node)] {
+        [
             ("type", .string("object")),
             ("properties", .object(keys.map { ($0.name, described($0, overriding[$0.name] ?? [])) })),
             ("required", .strings(keys.filter(\.isRequired).map(\.name))),
             ("additionalProperties", .bool(false)),
-        ])
+        ]
     }
 
     /// Just enough JSON to write a schema: keys in the order given, two-space indents.

@@ -100,28 +100,27 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
     }
 
     func submit(_ transfer: Transfer) {
-        let accepted = inbox.withLock { inbox in
-            if !inbox.closed { inbox.transfers.append(transfer) }
-            return !inbox.closed
-        }
-        if accepted {
-            wake()
-        } else {
+        if !deliver({ $0.transfers.append(transfer) }) {
             transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
         }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        let accepted = inbox.withLock { inbox in
-            if !inbox.closed { inbox.jobs.append(job) }
-            return !inbox.closed
-        }
-        if accepted {
-            wake()
-        } else {
+        if !deliver({ $0.jobs.append(job) }) {
             globalConcurrentExecutor.enqueue(job)
         }
+    }
+
+    /// Puts something in the inbox and wakes the loop; false, with nothing put, once the loop
+    /// has ended.
+    private func deliver(_ put: (inout Inbox) -> Void) -> Bool {
+        let accepted = inbox.withLock { inbox in
+            if !inbox.closed { put(&inbox) }
+            return !inbox.closed
+        }
+        if accepted { wake() }
+        return accepted
     }
 
     func stop() {
@@ -279,7 +278,7 @@ private final class Transfer: @unchecked Sendable {
         return bytes.count
     }
 
-    /// Reads what is known only on the handle, before the handle is reset.
+    /// Reads what is known only on the handle, before the handle goes to the next transfer.
     func collect(_ handle: UnsafeMutableRawPointer) {
         _ = cf_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
     }

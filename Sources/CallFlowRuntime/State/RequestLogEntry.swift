@@ -33,12 +33,7 @@ struct QueuedLogEntry: Sendable {
 extension StateStore {
     /// Adds `entry` and deletes what falls beyond the last `keptPerElement` of its element.
     public func record(_ entry: RequestLogEntry) async throws(StateStoreError) {
-        try await run { store throws(StateStoreError) in
-            try store.transaction { store throws(StateStoreError) in
-                try store.insert(entry)
-                try store.trimLog(flow: entry.flow, element: entry.element)
-            }
-        }
+        try await run { store throws(StateStoreError) in try store.write([entry]) }
     }
 
     /// Queues `entry` for the log and returns at once, so that a call never waits for the
@@ -74,16 +69,21 @@ extension StateStore {
         let batch = logQueue.withLock { queue in defer { queue.removeAll() }; return queue }
         guard !batch.isEmpty else { return }
         do throws(StateStoreError) {
-            try transaction { store throws(StateStoreError) in
-                var elements: Set<[String]> = []
-                for queued in batch {
-                    try store.insert(queued.entry)
-                    elements.insert([queued.entry.flow, queued.entry.element])
-                }
-                for element in elements { try store.trimLog(flow: element[0], element: element[1]) }
-            }
+            try write(batch.map(\.entry))
         } catch {
             for queued in batch { queued.onFailure(error) }
+        }
+    }
+
+    /// Adds `entries` in one transaction, then trims each element they belong to once.
+    private func write(_ entries: [RequestLogEntry]) throws(StateStoreError) {
+        try transaction { store throws(StateStoreError) in
+            var elements: Set<[String]> = []
+            for entry in entries {
+                try store.insert(entry)
+                elements.insert([entry.flow, entry.element])
+            }
+            for element in elements { try store.trimLog(flow: element[0], element: element[1]) }
         }
     }
 
