@@ -11,10 +11,10 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, HERE)
 import generate_flow  # noqa: E402
+import tools  # noqa: E402
 
 
 def run(command):
@@ -28,15 +28,8 @@ def run(command):
 
 def measure(sizes, repeats):
     """(elements, bytes, bare parse median s, flowc check median s) for each size."""
-    os.makedirs(OUT, exist_ok=True)
-
-    subprocess.run(["swift", "build", "-c", "release", "--product", "flowc"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-    flowc = os.path.join(bin_path, "flowc")
-    parse = os.path.join(OUT, "yaml_parse")
-    subprocess.run(["cc", "-O2", "-o", parse, os.path.join(HERE, "yaml_parse.c"), "-lyaml"], check=True)
+    flowc = tools.swift_product("flowc")
+    parse = tools.c_program("yaml_parse", "yaml")
 
     rows = []
     for size in sizes:

@@ -16,14 +16,14 @@ ROOT = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, HERE)
 import generate_flow  # noqa: E402
+import tools  # noqa: E402
 
 
 def measure(sizes, repeats):
     """Median seconds to compile the generated Swift, by size."""
-    subprocess.run(["swift", "build", "--product", "flowc"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    flowc = tools.swift_product("flowc", "debug")
     subprocess.run(["swift", "build", "--target", "CallFlowRuntime"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    debug = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                           capture_output=True, text=True).stdout.strip()
+    debug = tools.bin_path("debug")
     os.makedirs(OUT, exist_ok=True)
     medians = {}
     for size in sizes:
@@ -31,7 +31,7 @@ def measure(sizes, repeats):
         with open(flow, "w") as file:
             file.write(generate_flow.flow(size))
         generated = tempfile.mkdtemp(prefix=f"callflow-compile-{size}-")
-        subprocess.run([os.path.join(debug, "flowc"), "generate", "--output", generated, flow], check=True)
+        subprocess.run([flowc, "generate", "--output", generated, flow], check=True)
         sources = sorted(os.path.join(generated, name) for name in os.listdir(generated))
         command = ["swiftc", "-Onone", "-g", "-swift-version", "6", "-parse-as-library", "-module-name", "BenchFlows",
                    "-c", "-I", os.path.join(debug, "Modules")]

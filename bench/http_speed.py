@@ -7,6 +7,7 @@ The two sides run interleaved, several rounds, in one run of this script, so tha
 noise hits both alike; the table reports medians and ratios. Needs nginx (`make bench` installs
 it).
 """
+import functools
 import os
 import shutil
 import socket
@@ -16,9 +17,8 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-OUT = os.path.join(HERE, "out")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tools  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -74,17 +74,10 @@ def run(command):
     return result.stdout.split()
 
 
+@functools.cache
 def build():
-    """The Swift bench program and the C loop, built; their paths."""
-    os.makedirs(OUT, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "callflow-http-bench"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-    swift_bench = os.path.join(bin_path, "callflow-http-bench")
-    c_loop = os.path.join(OUT, "http_loop")
-    subprocess.run(["cc", "-O2", "-o", c_loop, os.path.join(HERE, "http_loop.c"), "-lcurl"], check=True)
-    return swift_bench, c_loop
+    """The Swift bench program and the C loop, built once a run; their paths."""
+    return tools.swift_product("callflow-http-bench"), tools.c_program("http_loop", "curl")
 
 
 def measure(calls, rounds):
