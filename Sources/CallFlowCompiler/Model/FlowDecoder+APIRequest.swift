@@ -152,7 +152,7 @@ extension FlowDecoder {
     }
 
     private func statusList(_ entry: Entry) -> [Int] {
-        let nodes = entry.value.items ?? [entry.value]
+        let nodes = entry.value.itemsOrSelf
         var codes: [Int] = []
         for node in nodes {
             guard let code = node.text.flatMap({ Int($0) }), (100...599).contains(code) else {
@@ -166,7 +166,7 @@ extension FlowDecoder {
     }
 
     private func emails(_ entry: Entry) -> [String] {
-        let nodes = entry.value.items ?? [entry.value]
+        let nodes = entry.value.itemsOrSelf
         if nodes.count > 10 {
             sink.report(.invalidValue, at: entry.location, "`AlertEmail` takes at most 10 addresses; found \(nodes.count)")
             return []

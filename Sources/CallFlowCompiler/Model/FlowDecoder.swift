@@ -92,7 +92,7 @@ final class FlowDecoder {
     }
 
     private func secretNames(_ entry: Entry) -> [Located<String>] {
-        let nodes = entry.value.items ?? (entry.value.isNull ? [] : [entry.value])
+        let nodes = entry.value.isNull ? [] : entry.value.itemsOrSelf
         var names: [Located<String>] = []
         for node in nodes {
             guard let text = node.text, node.pairs == nil else {
@@ -189,7 +189,8 @@ final class FlowDecoder {
     /// type's keys are too).
     func mapping(_ node: YAMLNode, keys: [ElementType.Key], owner: @autoclosure () -> String, reportUnknown: Bool = true) -> Entries {
         var entries = Entries()
-        for pair in node.pairs ?? [] {
+        // A value that is not a mapping has no keys; only the missing ones are reported.
+        for pair in node.pairs ?? YAMLNode.Pairs() {
             guard let name = pair.key.text, pair.key.pairs == nil else {
                 sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
                 continue
@@ -233,7 +234,7 @@ final class FlowDecoder {
 
     /// One template or a list of them (`Phrase`).
     func templateList(_ entry: Entry) -> [Template]? {
-        let nodes = entry.value.items ?? [entry.value]
+        let nodes = entry.value.itemsOrSelf
         var result: [Template] = []
         for node in nodes {
             guard node.scalar != nil, !node.isNull else {

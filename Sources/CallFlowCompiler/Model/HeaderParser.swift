@@ -35,7 +35,7 @@ struct HeaderParser {
     /// The headers of a `Header` string, or `nil` after reporting `invalid-header`.
     func parse(_ node: YAMLNode, key: SourceLocation) -> [APIRequest.Header]? {
         guard let scalar = node.scalar else { return nil }
-        let bytes = Array(scalar.value.utf8)
+        let bytes = Array(scalar.utf8)
         var headers: [APIRequest.Header] = []
         var valid = true
         for segment in segments(bytes) {

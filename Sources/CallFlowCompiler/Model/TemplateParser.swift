@@ -17,7 +17,7 @@ struct TemplateParser {
     /// Parses a whole scalar as a template.
     func parse(_ node: YAMLNode) -> Template? {
         guard let scalar = node.scalar else { return nil }
-        let bytes = Array(scalar.value.utf8)
+        let bytes = Array(scalar.utf8)
         return parse(bytes, range: 0..<bytes.count, in: scalar, at: node.location, plain: scalar.style == .plain && node.tag == nil)
     }
 

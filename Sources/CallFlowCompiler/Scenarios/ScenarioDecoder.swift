@@ -46,7 +46,7 @@ public enum ScenarioDecoder {
             secrets: entries["Secrets"].map { variables($0, reader) } ?? [], responses: [], expect: Scenario.Expectations())
         if let responses = entries["Responses"] {
             scenario.responses = pairs(responses, reader).map { pair in
-                let answers = pair.value.items ?? [pair.value]
+                let answers = pair.value.itemsOrSelf
                 if answers.isEmpty {
                     reader.sink.report(.invalidValue, at: pair.value.location, "`\(pair.key.value)` needs at least one response")
                 }
@@ -168,7 +168,7 @@ public enum ScenarioDecoder {
 
     /// A list of texts (a single text counts as a list of one).
     private static func texts(_ entry: FlowDecoder.Entry, _ reader: FlowDecoder) -> [Located<String>] {
-        let items = entry.value.items ?? [entry.value]
+        let items = entry.value.itemsOrSelf
         return items.compactMap { item in
             guard let text = item.text else {
                 reader.sink.report(.invalidValue, at: item.location, "`\(entry.name)` is a list of texts; found \(item.kindDescription)")

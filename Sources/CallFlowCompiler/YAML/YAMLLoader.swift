@@ -1,6 +1,6 @@
 import CYAML
 
-/// Reads YAML with libyaml's event API into `YAMLNode` trees that keep 1-based positions.
+/// Reads YAML with libyaml's event API into a `YAMLTree` that keeps 1-based positions.
 ///
 /// libyaml checks the syntax; this loader adds what libyaml leaves to its callers: duplicate
 /// keys, aliases (with a bound on how far they may expand), merge keys (`<<: *base`) and a
@@ -20,21 +20,29 @@ public struct YAMLLoader {
     private var source: SourceText
     private let sink: DiagnosticSink
     private var stack: [Frame] = []
-    private var documents: [YAMLNode] = []
-    private var anchors: [String: YAMLNode] = [:]
+    private var documents: [Int32] = []
+    private var anchors: [String: Int32] = [:]
     private var aliasExpansion = 0
 
+    // The tree as it grows; see `YAMLTree`.
+    private var records: [YAMLTree.Record] = []
+    private var children: [Int32] = []
+    private var text: [UInt8] = []
+    private var markers: [SourceLocation] = []
+    private var tags: [String] = []
+    private var tagIDs: [String: Int32] = [:]
+    /// The finished nodes of every open collection, innermost last.
+    private var pending: [Int32] = []
+
     private struct Frame {
-        enum Kind { case mapping, sequence }
-        var kind: Kind
+        var kind: YAMLTree.Kind
         var location: SourceLocation
-        var tag: String?
+        var tag: Int32
         var anchor: String?
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        var pendingKey: YAMLNode?
+        /// Where this collection's nodes start in `pending`.
+        var firstPending: Int
         var keyIndex: [String: SourceLocation]?
-        var weight = 1
+        var weight: Int32 = 1
         var hasMergeKey = false
     }
 
@@ -44,43 +52,48 @@ public struct YAMLLoader {
     /// `yaml-syntax` diagnostics located in `file`.
     public static func load(_ bytes: [UInt8], file: String) -> Result {
         var loader = YAMLLoader(file: file, source: SourceText(bytes: bytes))
-        loader.run()
-        return Result(documents: loader.documents, diagnostics: loader.sink.diagnostics)
+        guard loader.run() else { return Result(documents: [], diagnostics: loader.sink.diagnostics) }
+        let tree = YAMLTree(records: loader.records, children: loader.children, text: loader.text,
+                            markers: loader.markers, tags: loader.tags)
+        return Result(documents: loader.documents.map(tree.node), diagnostics: loader.sink.diagnostics)
     }
 
     private init(file: String, source: SourceText) {
         self.sink = DiagnosticSink(file: file)
         self.source = source
+        // Roughly what a flow file needs, so the arrays seldom grow.
+        records.reserveCapacity(source.bytes.count / 12)
+        children.reserveCapacity(source.bytes.count / 12)
+        text.reserveCapacity(source.bytes.count)
     }
 
-    private mutating func run() {
+    /// Reads the whole input; false when the YAML is not valid.
+    private mutating func run() -> Bool {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             sink.report(.yamlSyntax, at: location(line: 0, column: 0), "the YAML parser could not start (out of memory)")
-            return
+            return false
         }
         defer { yaml_parser_delete(&parser) }
         let bytes = source.bytes
-        bytes.withUnsafeBufferPointer { buffer in
+        return bytes.withUnsafeBufferPointer { buffer in
             // libyaml wants a non-null pointer even for empty input.
             let empty: [UInt8] = [0]
-            empty.withUnsafeBufferPointer { emptyBuffer in
+            return empty.withUnsafeBufferPointer { emptyBuffer in
                 let base = buffer.count > 0 ? buffer.baseAddress! : emptyBuffer.baseAddress!
                 yaml_parser_set_input_string(&parser, base, buffer.count)
                 var event = yaml_event_t()
                 while true {
                     guard yaml_parser_parse(&parser, &event) == 1 else {
                         reportParserError(parser)
-                        documents = []
-                        return
+                        return false
                     }
                     defer { yaml_event_delete(&event) }
-                    if event.type == YAML_STREAM_END_EVENT { return }
+                    if event.type == YAML_STREAM_END_EVENT { return true }
                     do {
                         try handle(event)
                     } catch {
-                        documents = []
-                        return
+                        return false
                     }
                 }
             }
@@ -93,17 +106,17 @@ public struct YAMLLoader {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let raw = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : data.length)
-            let value = String(decoding: raw, as: UTF8.self)
-            let style = scalarStyle(data.style)
-            var markers: [SourceLocation] = []
+            let markerStart = markers.count
             if Self.hasMarker(raw) {
-                markers = markerLocations(count: FillpointMarkers.count(in: raw, from: 0, to: raw.count), start: event.start_mark, end: event.end_mark)
+                appendMarkers(count: FillpointMarkers.count(in: raw, from: 0, to: raw.count), start: event.start_mark, end: event.end_mark)
             }
-            let tag = data.tag.map { String(cString: $0) }
-            let node = YAMLNode(
-                content: .scalar(YAMLScalar(value: value, style: style, markerLocations: markers)),
-                location: start, tag: tag, weight: 1)
-            try complete(node, anchor: data.anchor.map { String(cString: $0) })
+            let textStart = text.count
+            text.append(contentsOf: raw)
+            let id = append(YAMLTree.Record(
+                location: start, kind: .scalar, style: scalarStyle(data.style), tag: tagID(data.tag),
+                start: Int32(textStart), count: Int32(raw.count),
+                markerStart: Int32(markerStart), markerCount: Int32(markers.count - markerStart), weight: 1))
+            try complete(id, anchor: data.anchor.map { String(cString: $0) })
 
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard stack.count < Self.maximumDepth else {
@@ -114,36 +127,41 @@ public struct YAMLLoader {
             let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
             let tag = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
             stack.append(Frame(
-                kind: isMapping ? .mapping : .sequence, location: start,
-                tag: tag.map { String(cString: $0) }, anchor: anchor.map { String(cString: $0) }))
+                kind: isMapping ? .mapping : .sequence, location: start, tag: tagID(tag),
+                anchor: anchor.map { String(cString: $0) }, firstPending: pending.count))
 
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            var frame = stack.removeLast()
-            let content: YAMLNode.Content
-            if frame.kind == .mapping {
-                if frame.hasMergeKey { applyMergeKeys(&frame) }
-                content = .mapping(frame.pairs)
+            let frame = stack.removeLast()
+            let childStart = children.count
+            if frame.hasMergeKey {
+                children += mergedPairs(pending[frame.firstPending...])
             } else {
-                content = .sequence(frame.items)
+                children += pending[frame.firstPending...]
             }
-            try complete(YAMLNode(content: content, location: frame.location, tag: frame.tag, weight: frame.weight),
-                         anchor: frame.anchor)
+            pending.removeSubrange(frame.firstPending...)
+            let id = append(YAMLTree.Record(
+                location: frame.location, kind: frame.kind, style: .plain, tag: frame.tag,
+                start: Int32(childStart), count: Int32(children.count - childStart),
+                markerStart: 0, markerCount: 0, weight: frame.weight))
+            try complete(id, anchor: frame.anchor)
 
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
-            guard let node = anchors[name] else {
+            guard let anchored = anchors[name] else {
                 sink.report(.yamlSyntax, at: start, "the alias `*\(name)` names no anchor defined before it",
                             notes: Suggestion.note(for: name, in: anchors.keys))
                 throw Stop()
             }
-            aliasExpansion += node.weight
+            var record = records[Int(anchored)]
+            aliasExpansion += Int(record.weight)
             guard aliasExpansion <= Self.maximumAliasExpansion else {
                 sink.report(.yamlSyntax, at: start, "aliases expand to more than \(Self.maximumAliasExpansion) nodes")
                 throw Stop()
             }
-            // Positions stay those of the anchored node, where the text really is; only the
-            // node itself moves to where the alias stands.
-            try complete(node.moved(to: start), anchor: nil)
+            // The node's text and children stay those of the anchored node, where the text
+            // really is; only the node itself moves to where the alias stands.
+            record.location = start
+            try complete(append(record), anchor: nil)
 
         case YAML_DOCUMENT_START_EVENT:
             anchors = [:]
@@ -153,79 +171,116 @@ public struct YAMLLoader {
         }
     }
 
+    private mutating func append(_ record: YAMLTree.Record) -> Int32 {
+        records.append(record)
+        return Int32(records.count - 1)
+    }
+
+    private mutating func tagID(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
+        guard let tag else { return -1 }
+        let text = String(cString: tag)
+        if let id = tagIDs[text] { return id }
+        tags.append(text)
+        tagIDs[text] = Int32(tags.count - 1)
+        return Int32(tags.count - 1)
+    }
+
     /// Attaches a finished node to the collection being built, or makes it a document root.
-    private mutating func complete(_ node: YAMLNode, anchor: String?) throws {
-        if let anchor { anchors[anchor] = node }
+    private mutating func complete(_ id: Int32, anchor: String?) throws {
+        if let anchor { anchors[anchor] = id }
         guard !stack.isEmpty else {
-            documents.append(node)
+            documents.append(id)
             return
         }
         let top = stack.count - 1
-        stack[top].weight += node.weight
-        if stack[top].kind == .sequence {
-            stack[top].items.append(node)
-            return
-        }
-        guard let key = stack[top].pendingKey else {
-            stack[top].pendingKey = node
-            return
-        }
-        stack[top].pendingKey = nil
-        if let text = key.scalar?.value, key.scalar?.style == .plain, text == "<<", key.tag == nil {
+        let (weight, overflow) = stack[top].weight.addingReportingOverflow(records[Int(id)].weight)
+        stack[top].weight = overflow ? .max : weight
+        pending.append(id)
+        // In a mapping, a key is checked once its value is there.
+        guard stack[top].kind == .mapping, (pending.count - stack[top].firstPending) % 2 == 0 else { return }
+        let key = pending[pending.count - 2]
+        if isMergeKey(key) {
             stack[top].hasMergeKey = true
-        } else if let text = key.scalar?.value {
-            if let first = Self.firstLocation(ofKey: text, at: key.location, in: &stack[top]) {
-                sink.report(.yamlSyntax, at: key.location, "duplicate key `\(text)` in this mapping",
+        } else if records[Int(key)].kind == .scalar {
+            let location = records[Int(key)].location
+            if let first = firstLocation(ofKey: key) {
+                let text = keyText(key)
+                sink.report(.yamlSyntax, at: location, "duplicate key `\(text)` in this mapping",
                             notes: ["`\(text)` is first set at \(sink.reference(first)); remove one of them"])
             }
         }
-        stack[top].pairs.append(YAMLPair(key: key, value: node))
     }
 
-    /// The location of an earlier key with this text in the mapping, if any. Small mappings are
-    /// searched directly; large ones get an index so the check stays linear.
-    private static func firstLocation(ofKey text: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
-        if frame.keyIndex == nil {
-            if frame.pairs.count < 16 {
-                return frame.pairs.first { $0.key.scalar?.value == text }?.key.location
+    private func keyText(_ id: Int32) -> String {
+        String(decoding: text[Int(records[Int(id)].start)..<Int(records[Int(id)].start + records[Int(id)].count)], as: UTF8.self)
+    }
+
+    /// A YAML 1.1 merge key: a plain, untagged `<<`.
+    private func isMergeKey(_ id: Int32) -> Bool {
+        let record = records[Int(id)]
+        return record.kind == .scalar && record.style == .plain && record.tag < 0 && record.count == 2
+            && text[Int(record.start)] == UInt8(ascii: "<") && text[Int(record.start) + 1] == UInt8(ascii: "<")
+    }
+
+    private func sameText(_ a: Int32, _ b: Int32) -> Bool {
+        let x = records[Int(a)], y = records[Int(b)]
+        guard y.kind == .scalar, x.count == y.count else { return false }
+        return text[Int(x.start)..<Int(x.start + x.count)].elementsEqual(text[Int(y.start)..<Int(y.start + y.count)])
+    }
+
+    /// The location of an earlier key with the text of `key` (the last key of the innermost
+    /// mapping), if any. Small mappings are searched directly; large ones get an index so the
+    /// check stays linear.
+    private mutating func firstLocation(ofKey key: Int32) -> SourceLocation? {
+        let top = stack.count - 1
+        let firstPending = stack[top].firstPending
+        if stack[top].keyIndex == nil {
+            if pending.count - firstPending < 32 {
+                for slot in stride(from: firstPending, to: pending.count - 2, by: 2) where sameText(pending[slot], key) {
+                    return records[Int(pending[slot])].location
+                }
+                return nil
             }
             var index: [String: SourceLocation] = [:]
-            for pair in frame.pairs.reversed() {
-                if let keyText = pair.key.scalar?.value { index[keyText] = pair.key.location }
+            for slot in stride(from: pending.count - 4, through: firstPending, by: -2) where records[Int(pending[slot])].kind == .scalar {
+                index[keyText(pending[slot])] = records[Int(pending[slot])].location
             }
-            frame.keyIndex = index
+            stack[top].keyIndex = index
         }
-        if let first = frame.keyIndex![text] { return first }
-        frame.keyIndex![text] = location
+        let text = keyText(key)
+        if let first = stack[top].keyIndex![text] { return first }
+        stack[top].keyIndex![text] = records[Int(key)].location
         return nil
     }
 
     /// YAML 1.1 merge keys: `<<: *base` (or a list of them) adds the keys of the merged
-    /// mappings that this mapping does not set itself.
-    private func applyMergeKeys(_ frame: inout Frame) {
-        var own: [YAMLPair] = []
-        var merged: [YAMLPair] = []
-        for pair in frame.pairs {
-            let isMerge = pair.key.scalar?.value == "<<" && pair.key.scalar?.style == .plain && pair.key.tag == nil
-            guard isMerge else {
-                own.append(pair)
+    /// mappings that this mapping does not set itself. `slots` holds key and value alternating.
+    private func mergedPairs(_ slots: ArraySlice<Int32>) -> [Int32] {
+        var own: [Int32] = []
+        var merged: [Int32] = []
+        for slot in stride(from: slots.startIndex, to: slots.endIndex, by: 2) {
+            let key = slots[slot], value = slots[slot + 1]
+            guard isMergeKey(key) else {
+                own += [key, value]
                 continue
             }
-            let sources = pair.value.items ?? [pair.value]
+            let valueRecord = records[Int(value)]
+            let sources = valueRecord.kind == .sequence
+                ? Array(children[Int(valueRecord.start)..<Int(valueRecord.start + valueRecord.count)]) : [value]
             for source in sources {
-                guard let sourcePairs = source.pairs else {
-                    sink.report(.yamlSyntax, at: source.location, "a merge key `<<` takes a mapping or a list of mappings, not \(source.kindDescription)")
+                let record = records[Int(source)]
+                guard record.kind == .mapping else {
+                    sink.report(.yamlSyntax, at: record.location, "a merge key `<<` takes a mapping or a list of mappings, not \(record.kindDescription(in: text))")
                     continue
                 }
-                merged.append(contentsOf: sourcePairs)
+                merged += children[Int(record.start)..<Int(record.start + record.count)]
             }
         }
-        var seen = Set(own.compactMap { $0.key.scalar?.value })
-        for pair in merged {
-            guard let text = pair.key.scalar?.value else { continue }
-            if seen.insert(text).inserted { own.append(pair) }
+        var seen = Set(stride(from: 0, to: own.count, by: 2).compactMap { records[Int(own[$0])].kind == .scalar ? keyText(own[$0]) : nil })
+        for slot in stride(from: 0, to: merged.count, by: 2) where records[Int(merged[slot])].kind == .scalar {
+            if seen.insert(keyText(merged[slot])).inserted { own += [merged[slot], merged[slot + 1]] }
         }
-        frame.pairs = own
+        return own
     }
 
     private mutating func reportParserError(_ parser: yaml_parser_t) {
@@ -277,12 +332,14 @@ public struct YAMLLoader {
         return SourceLocation(line: line, column: column)
     }
 
-    private mutating func markerLocations(count: Int, start: yaml_mark_t, end: yaml_mark_t) -> [SourceLocation] {
+    /// Appends the locations of the scalar's `count` markers, or none when the raw text and the
+    /// value disagree (escapes).
+    private mutating func appendMarkers(count: Int, start: yaml_mark_t, end: yaml_mark_t) {
         let from = source.offset(ofCharacter: start.index)
         let to = source.offset(ofCharacter: end.index)
         let raw = source.markers(from: from, to: to, line: start.line, column: start.column)
-        guard raw.count == count else { return [] }
-        return raw.map { SourceLocation(line: $0.line, column: $0.column) }
+        guard raw.count == count else { return }
+        markers += raw.map { SourceLocation(line: $0.line, column: $0.column) }
     }
 
     private static func hasMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -1,64 +1,115 @@
 /// A YAML node with the position of its first character. The tree is what the flow model is
 /// built from; unlike a Codable decode it keeps every position.
 ///
-/// Nodes are immutable objects: the decoder hands them around a lot, and sharing one costs a
-/// reference count where copying a value would cost the whole node.
-public final class YAMLNode: Sendable {
+/// A node is a view into its file's `YAMLTree`: copying one costs a reference count, and the
+/// text of a scalar becomes a `String` only when asked for.
+public struct YAMLNode: Sendable {
     public enum Content: Sendable {
         case scalar(YAMLScalar)
-        case mapping([YAMLPair])
-        case sequence([YAMLNode])
+        case mapping(Pairs)
+        case sequence(Items)
     }
 
-    public let content: Content
-    public let location: SourceLocation
+    let tree: YAMLTree
+    let id: Int32
+
+    init(tree: YAMLTree, id: Int32) {
+        self.tree = tree
+        self.id = id
+    }
+
+    private var record: YAMLTree.Record { tree.records[Int(id)] }
+
+    public var location: SourceLocation { record.location }
+
     /// An explicit tag such as `!!str`, if the file gave one.
-    public let tag: String?
-    /// How many nodes this subtree holds; bounds the cost of alias expansion.
-    let weight: Int
-
-    init(content: Content, location: SourceLocation, tag: String?, weight: Int) {
-        self.content = content
-        self.location = location
-        self.tag = tag
-        self.weight = weight
+    public var tag: String? {
+        let tag = record.tag
+        return tag < 0 ? nil : tree.tags[Int(tag)]
     }
 
-    /// The same node, standing at another place (where an alias to it is).
-    func moved(to location: SourceLocation) -> YAMLNode {
-        YAMLNode(content: content, location: location, tag: tag, weight: weight)
+    public var content: Content {
+        switch record.kind {
+        case .scalar: .scalar(YAMLScalar(tree: tree, id: id))
+        case .mapping: .mapping(Pairs(tree: tree, record: record))
+        case .sequence: .sequence(Items(tree: tree, record: record))
+        }
     }
 
     public var scalar: YAMLScalar? {
-        if case .scalar(let scalar) = content { scalar } else { nil }
+        record.kind == .scalar ? YAMLScalar(tree: tree, id: id) : nil
     }
 
-    public var pairs: [YAMLPair]? {
-        if case .mapping(let pairs) = content { pairs } else { nil }
+    public var pairs: Pairs? {
+        let record = record
+        return record.kind == .mapping ? Pairs(tree: tree, record: record) : nil
     }
 
-    public var items: [YAMLNode]? {
-        if case .sequence(let items) = content { items } else { nil }
+    public var items: Items? {
+        let record = record
+        return record.kind == .sequence ? Items(tree: tree, record: record) : nil
+    }
+
+    /// The items of a list, or this node alone: for keys that take one value or a list.
+    public var itemsOrSelf: [YAMLNode] {
+        items.map(Array.init) ?? [self]
     }
 
     /// The scalar's text, if this is a scalar.
     public var text: String? { scalar?.value }
 
     /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
-    public var isNull: Bool {
-        guard let scalar, scalar.style == .plain, tag == nil else { return false }
-        switch scalar.value {
-        case "", "~", "null", "Null", "NULL": return true
-        default: return false
+    public var isNull: Bool { record.isNull(in: tree.text) }
+
+    /// What a reader calls this kind of node in a message ("a mapping", "a list", "text").
+    public var kindDescription: String { record.kindDescription(in: tree.text) }
+
+    /// The key-value pairs of a mapping, in file order (merged keys after the mapping's own).
+    public struct Pairs: RandomAccessCollection, Sendable {
+        let tree: YAMLTree?
+        let start: Int
+        public let count: Int
+
+        /// No pairs.
+        public init() {
+            tree = nil
+            start = 0
+            count = 0
+        }
+
+        init(tree: YAMLTree, record: YAMLTree.Record) {
+            self.tree = tree
+            self.start = Int(record.start)
+            self.count = Int(record.count) / 2
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+
+        public subscript(position: Int) -> YAMLPair {
+            let slot = start + 2 * position
+            let tree = tree!
+            return YAMLPair(key: tree.node(tree.children[slot]), value: tree.node(tree.children[slot + 1]))
         }
     }
 
-    /// What a reader calls this kind of node in a message ("a mapping", "a list", "text").
-    public var kindDescription: String {
-        switch content {
-        case .scalar: isNull ? "nothing" : "text"
-        case .mapping: "a mapping"
-        case .sequence: "a list"
+    /// The items of a list, in file order.
+    public struct Items: RandomAccessCollection, Sendable {
+        let tree: YAMLTree
+        let start: Int
+        public let count: Int
+
+        init(tree: YAMLTree, record: YAMLTree.Record) {
+            self.tree = tree
+            self.start = Int(record.start)
+            self.count = Int(record.count)
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+
+        public subscript(position: Int) -> YAMLNode {
+            tree.node(tree.children[start + position])
         }
     }
 }
@@ -71,14 +122,29 @@ public struct YAMLPair: Sendable {
 
 /// A scalar's text, its style, and where each `<<` of its text stands in the file.
 public struct YAMLScalar: Sendable {
-    public enum Style: Sendable {
+    public enum Style: UInt8, Sendable {
         case plain, singleQuoted, doubleQuoted, literal, folded
     }
 
-    public var value: String
-    public var style: Style
+    let tree: YAMLTree
+    let id: Int32
+
+    private var record: YAMLTree.Record { tree.records[Int(id)] }
+
+    /// The scalar's value, quotes and escapes resolved.
+    public var value: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The value's UTF-8 bytes.
+    public var utf8: ArraySlice<UInt8> { tree.textBytes(of: record) }
+
+    public var style: Style { record.style }
+
     /// The location of each `<<` of `value` (counted left to right, without overlap), found in
     /// the raw text so that quotes, escapes and block indentation are accounted for. Empty when
     /// the value has no `<<`, or when escapes make raw and value disagree.
-    public var markerLocations: [SourceLocation]
+    public var markerLocations: [SourceLocation] {
+        let record = record
+        guard record.markerCount > 0 else { return [] }
+        return Array(tree.markers[Int(record.markerStart)..<Int(record.markerStart + record.markerCount)])
+    }
 }

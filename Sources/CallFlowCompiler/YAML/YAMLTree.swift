@@ -1,0 +1,67 @@
+/// The nodes of one YAML file, stored flat: one record a node, the children of every
+/// collection in one list, the text of every scalar in one buffer.
+///
+/// A tree of objects cost an allocation a node and a reference count at every hand-over; this
+/// layout costs a few growing arrays a file, and `YAMLNode` is a small view into it.
+public final class YAMLTree: Sendable {
+    enum Kind: UInt8 { case scalar, mapping, sequence }
+
+    struct Record {
+        var location: SourceLocation
+        var kind: Kind
+        var style: YAMLScalar.Style
+        /// Index into `tags`, or -1 for none.
+        var tag: Int32
+        /// A scalar's text (`start..<start+count` of `text`), or a collection's children
+        /// (`start..<start+count` of `children`, key and value alternating for a mapping).
+        var start: Int32
+        var count: Int32
+        /// A scalar's `<<` locations in `markers`.
+        var markerStart: Int32
+        var markerCount: Int32
+        /// How many nodes this subtree holds; bounds the cost of alias expansion.
+        var weight: Int32
+
+        /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
+        func isNull(in text: [UInt8]) -> Bool {
+            guard kind == .scalar, style == .plain, tag < 0 else { return false }
+            switch count {
+            case 0: return true
+            case 1: return text[Int(start)] == UInt8(ascii: "~")
+            case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(text[Int(start)..<Int(start + count)]) }
+            default: return false
+            }
+        }
+
+        /// What a reader calls this kind of node in a message ("a mapping", "a list", "text").
+        func kindDescription(in text: [UInt8]) -> String {
+            switch kind {
+            case .scalar: isNull(in: text) ? "nothing" : "text"
+            case .mapping: "a mapping"
+            case .sequence: "a list"
+            }
+        }
+    }
+
+    let records: [Record]
+    let children: [Int32]
+    let text: [UInt8]
+    let markers: [SourceLocation]
+    let tags: [String]
+
+    init(records: [Record], children: [Int32], text: [UInt8], markers: [SourceLocation], tags: [String]) {
+        self.records = records
+        self.children = children
+        self.text = text
+        self.markers = markers
+        self.tags = tags
+    }
+
+    func node(_ id: Int32) -> YAMLNode {
+        YAMLNode(tree: self, id: id)
+    }
+
+    func textBytes(of record: Record) -> ArraySlice<UInt8> {
+        text[Int(record.start)..<Int(record.start + record.count)]
+    }
+}
