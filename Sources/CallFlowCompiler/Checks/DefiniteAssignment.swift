@@ -21,65 +21,59 @@ struct DefiniteAssignment {
 
     func check(_ reads: [Read], sink: DiagnosticSink) {
         guard let start = graph.start, !reads.isEmpty else { return }
-        // Only facts that are read matter; number them densely for bit sets.
-        var factIndex: [Fact: Int] = [:]
-        for read in reads where factIndex[read.fact] == nil { factIndex[read.fact] = factIndex.count }
-        let words = (factIndex.count + 63) / 64
-        let nodes = graph.edges.count
-
-        // What each edge sets: a few fact numbers, so kept as lists rather than bit sets.
-        let gens: [[[Int]]] = (0..<nodes).map { node in
-            graph.edges[node].map { edge in sets(node, edge.exit).compactMap { factIndex[$0] } }
+        // A read of fact F at element X is unset when the start reaches X on some path that takes
+        // no edge setting F. Each read searches backwards from X along edges that do not set F;
+        // nodes a fruitless search visited cannot be reached that way, so later reads of F stop
+        // there. Values are read close to where they are set, so the searches stay small, where
+        // a bit set of every fact at every element grows with the square of the flow's size.
+        let predecessors = Predecessors(graph)
+        var factIDs: [Fact: Int32] = [:]
+        let readFacts = reads.map { read in
+            if let id = factIDs[read.fact] { return id }
+            factIDs[read.fact] = Int32(factIDs.count)
+            return Int32(factIDs.count - 1)
         }
+        let order = reads.indices.sorted { (readFacts[$0], $0) < (readFacts[$1], $1) }
 
-        // IN[start] is empty; every other node starts at "everything" (top) when first reached
-        // and only loses facts, so the worklist terminates.
-        var facts = [[UInt64]?](repeating: nil, count: nodes)
-        facts[start] = [UInt64](repeating: 0, count: words)
-        var worklist = [start]
-        var queued = [Bool](repeating: false, count: nodes)
-        queued[start] = true
-        var out = [UInt64](repeating: 0, count: words)
-        while let node = worklist.popLast() {
-            queued[node] = false
-            for (edgeIndex, edge) in graph.edges[node].enumerated() {
-                guard let target = edge.target else { continue }
-                out.withUnsafeMutableBufferPointer { out in
-                    facts[node]!.withUnsafeBufferPointer { incoming in
-                        for word in 0..<words { out[word] = incoming[word] }
-                    }
-                    for index in gens[node][edgeIndex] { out[index / 64] |= 1 << UInt64(index % 64) }
+        /// The fact a node is known to have set on every path to it (nodes hold one at a time:
+        /// reads are taken fact by fact), and the last search that visited the node.
+        var knownSet = [Int32](repeating: -1, count: graph.edges.count)
+        var visitedBy = [Int](repeating: -1, count: graph.edges.count)
+        var unset = [Bool](repeating: false, count: reads.count)
+        var stack: [Int] = []
+        var visited: [Int] = []
+        for (search, readIndex) in order.enumerated() {
+            let fact = reads[readIndex].fact, factID = readFacts[readIndex]
+            let goal = reads[readIndex].element
+            if knownSet[goal] == factID { continue }
+            stack.removeAll(keepingCapacity: true)
+            visited.removeAll(keepingCapacity: true)
+            stack.append(goal)
+            visited.append(goal)
+            visitedBy[goal] = search
+            var reachedStart = false
+            search: while let node = stack.popLast() {
+                if node == start {
+                    reachedStart = true
+                    break search
                 }
-                var changed = false
-                if facts[target] == nil {
-                    if target != start {
-                        facts[target] = out
-                        changed = true
-                    }
-                } else {
-                    facts[target]!.withUnsafeMutableBufferPointer { current in
-                        for word in 0..<words {
-                            let meet = current[word] & out[word]
-                            if meet != current[word] {
-                                current[word] = meet
-                                changed = true
-                            }
-                        }
-                    }
+                for (from, exit) in predecessors.of(node) {
+                    guard visitedBy[from] != search, knownSet[from] != factID, !sets(from, exit, fact) else { continue }
+                    visitedBy[from] = search
+                    visited.append(from)
+                    stack.append(from)
                 }
-                if changed, !queued[target] {
-                    queued[target] = true
-                    worklist.append(target)
-                }
+            }
+            if reachedStart {
+                unset[readIndex] = true
+            } else {
+                for node in visited { knownSet[node] = factID }
             }
         }
 
-        for read in reads {
-            guard let available = facts[read.element] else { continue }  // unreachable: warned elsewhere
-            let index = factIndex[read.fact]!
-            if available[index / 64] & (1 << UInt64(index % 64)) != 0 { continue }
+        for (read, isUnset) in zip(reads, unset) where isUnset {
             let element = flow.elements[read.element]
-            let path = graph.path(to: read.element) { node, edge in sets(node, edge.exit).contains(read.fact) }
+            let path = graph.path(to: read.element) { node, edge in sets(node, edge.exit, read.fact) }
             var notes: [String] = []
             if let path {
                 let steps = path.map { step in
@@ -94,21 +88,47 @@ struct DefiniteAssignment {
         }
     }
 
-    /// The facts that taking `exit` out of `node` sets.
-    private func sets(_ node: Int, _ exit: ElementGraph.Exit) -> [Fact] {
-        var facts: [Fact] = []
-        switch flow.elements[node].kind {
-        case .apiRequest(let request) where request.parseResponse:
-            facts.append(.status(node))
-            facts.append(exit == .success ? .result(node) : .error(node))
-        case .collectInput:
-            facts.append(.digits(node))
-        default:
-            break
+    /// Whether taking `exit` out of `node` sets `fact`.
+    private func sets(_ node: Int, _ exit: ElementGraph.Exit, _ fact: Fact) -> Bool {
+        switch fact {
+        case .status(let element), .result(let element), .error(let element):
+            guard element == node, case .apiRequest(let request) = flow.elements[node].kind, request.parseResponse else { return false }
+            if case .status = fact { return true }
+            if case .result = fact { return exit == .success }
+            return exit != .success
+        case .digits(let element):
+            guard element == node, case .collectInput = flow.elements[node].kind else { return false }
+            return true
+        case .property(let name):
+            return assignmentsByElement[node]?.contains { $0.property == name && ($0.exit == nil || $0.exit == exit) } ?? false
         }
-        for assignment in assignmentsByElement[node] ?? [] where assignment.exit == nil || assignment.exit == exit {
-            facts.append(.property(assignment.property))
+    }
+
+    /// The edges into each node, as (node, exit) of the edge's source.
+    private struct Predecessors {
+        private var first: [Int32]
+        private var sources: [(node: Int, exit: ElementGraph.Exit)]
+
+        init(_ graph: ElementGraph) {
+            var counts = [Int32](repeating: 0, count: graph.edges.count + 1)
+            for edges in graph.edges {
+                for edge in edges { if let target = edge.target { counts[target + 1] += 1 } }
+            }
+            for node in 0..<graph.edges.count { counts[node + 1] += counts[node] }
+            first = counts
+            var next = counts
+            sources = Array(repeating: (0, .next), count: Int(counts[graph.edges.count]))
+            for (node, edges) in graph.edges.enumerated() {
+                for edge in edges {
+                    guard let target = edge.target else { continue }
+                    sources[Int(next[target])] = (node, edge.exit)
+                    next[target] += 1
+                }
+            }
         }
-        return facts
+
+        func of(_ node: Int) -> ArraySlice<(node: Int, exit: ElementGraph.Exit)> {
+            sources[Int(first[node])..<Int(first[node + 1])]
+        }
     }
 }

@@ -24,21 +24,82 @@ public struct ElementReference: Sendable {
 }
 
 /// One element of a flow.
+///
+/// The fields live in one immutable box: the checks copy elements often, and a box copies with
+/// one retain where the fields would take one each. Setting a field boxes a changed copy.
 public struct Element: Sendable {
-    public var name: String
+    public var name: String {
+        get { box.fields.name }
+        set { update { $0.name = newValue } }
+    }
     /// The location of the `Name` key.
-    public var nameLocation: SourceLocation
+    public var nameLocation: SourceLocation {
+        get { box.fields.nameLocation }
+        set { update { $0.nameLocation = newValue } }
+    }
     /// The element's position in the list, which sets the default `Next`.
-    public var index: Int
-    public var description: String?
-    public var next: ElementReference?
-    public var resultCode: Located<String>?
-    public var agentsCanSee: Bool
-    public var supervisorCanSee: Bool
+    public var index: Int {
+        get { box.fields.index }
+        set { update { $0.index = newValue } }
+    }
+    public var description: String? {
+        get { box.fields.description }
+        set { update { $0.description = newValue } }
+    }
+    public var next: ElementReference? {
+        get { box.fields.next }
+        set { update { $0.next = newValue } }
+    }
+    public var resultCode: Located<String>? {
+        get { box.fields.resultCode }
+        set { update { $0.resultCode = newValue } }
+    }
+    public var agentsCanSee: Bool {
+        get { box.fields.agentsCanSee }
+        set { update { $0.agentsCanSee = newValue } }
+    }
+    public var supervisorCanSee: Bool {
+        get { box.fields.supervisorCanSee }
+        set { update { $0.supervisorCanSee = newValue } }
+    }
     /// What the element does; `nil` when its `Type` is missing or unknown (already reported).
-    public var kind: Kind?
+    public var kind: Kind? {
+        get { box.fields.kind }
+        set { update { $0.kind = newValue } }
+    }
 
-    /// Indirect: the checks copy elements often, and a boxed payload copies with one retain.
+    private var box: Box
+
+    public init(name: String, nameLocation: SourceLocation, index: Int, description: String?, next: ElementReference?,
+                resultCode: Located<String>?, agentsCanSee: Bool, supervisorCanSee: Bool, kind: Kind?) {
+        box = Box(Fields(name: name, nameLocation: nameLocation, index: index, description: description, next: next,
+                         resultCode: resultCode, agentsCanSee: agentsCanSee, supervisorCanSee: supervisorCanSee, kind: kind))
+    }
+
+    private struct Fields: Sendable {
+        var name: String
+        var nameLocation: SourceLocation
+        var index: Int
+        var description: String?
+        var next: ElementReference?
+        var resultCode: Located<String>?
+        var agentsCanSee: Bool
+        var supervisorCanSee: Bool
+        var kind: Kind?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = box.fields
+        change(&fields)
+        box = Box(fields)
+    }
+
+    /// Indirect: a payload is boxed once, however often its element is copied.
     public indirect enum Kind: Sendable {
         case apiRequest(APIRequest)
         case setProperty(SetProperty)

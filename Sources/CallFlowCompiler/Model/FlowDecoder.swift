@@ -23,6 +23,11 @@ final class FlowDecoder {
         private var names: [String] = []
         private var entries: [Entry] = []
 
+        init(capacity: Int = 0) {
+            names.reserveCapacity(capacity)
+            entries.reserveCapacity(capacity)
+        }
+
         mutating func append(_ entry: Entry) {
             names.append(entry.name)
             entries.append(entry)
@@ -188,9 +193,10 @@ final class FlowDecoder {
     /// false, keys it does not list are skipped silently (used where `Type` is unknown, so the
     /// type's keys are too).
     func mapping(_ node: YAMLNode, keys: [ElementType.Key], owner: @autoclosure () -> String, reportUnknown: Bool = true) -> Entries {
-        var entries = Entries()
         // A value that is not a mapping has no keys; only the missing ones are reported.
-        for pair in node.pairs ?? YAMLNode.Pairs() {
+        let pairs = node.pairs ?? YAMLNode.Pairs()
+        var entries = Entries(capacity: pairs.count)
+        for pair in pairs {
             guard let name = pair.key.text, pair.key.pairs == nil else {
                 sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
                 continue

@@ -26,6 +26,7 @@ struct TemplateParser {
     /// block scalars too.
     func parse(_ bytes: [UInt8], range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation, plain: Bool = false) -> Template? {
         var parts: [Template.Part] = []
+        parts.reserveCapacity(4)
         var valid = true
         var literalStart = range.lowerBound
         var i = range.lowerBound
@@ -36,7 +37,7 @@ struct TemplateParser {
                 i += 1
                 continue
             }
-            let markerLocation = ordinal < scalar.markerLocations.count ? scalar.markerLocations[ordinal] : location
+            let markerLocation = scalar.markerLocation(ordinal) ?? location
             guard let close = Self.closingMarker(in: bytes, from: i + 2, to: range.upperBound) else {
                 sink.report(.fillpointSyntax, at: markerLocation, "this `<<` is never closed; end the fillpoint with `>>`")
                 return nil
@@ -101,6 +102,7 @@ struct TemplateParser {
             return nil
         }
         var path: [PathSegment] = []
+        path.reserveCapacity(4)
         do {
             path.append(try scanner.segment())
             while true {

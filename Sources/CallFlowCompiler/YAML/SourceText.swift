@@ -5,16 +5,24 @@ struct SourceText {
     /// The last character index converted and its byte offset. Marks arrive in file order, so
     /// each conversion walks forward from the previous one.
     private var cursor = (character: 0, byte: 0)
+    /// Bytes before the first character (a byte-order mark), and how many characters after
+    /// them are ASCII: up to there, a character's offset needs no walk.
+    private let prefix: Int
+    private let asciiCount: Int
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
         // libyaml does not count a UTF-8 byte-order mark as a character.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { cursor = (0, 3) }
+        let prefix = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        self.prefix = prefix
+        cursor = (0, prefix)
+        asciiCount = bytes[prefix...].firstIndex { $0 >= 0x80 }.map { $0 - prefix } ?? bytes.count - prefix
     }
 
     /// The byte offset of the character at `index` (a libyaml mark's `index`).
     mutating func offset(ofCharacter index: Int) -> Int {
-        if index < cursor.character { cursor = (0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0) }
+        if index <= asciiCount { return prefix + index }
+        if index < cursor.character { cursor = (0, prefix) }
         var (character, byte) = cursor
         bytes.withUnsafeBufferPointer { bytes in
             while character < index, byte < bytes.count {

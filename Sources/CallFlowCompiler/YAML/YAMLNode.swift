@@ -147,4 +147,10 @@ public struct YAMLScalar: Sendable {
         guard record.markerCount > 0 else { return [] }
         return Array(tree.markers[Int(record.markerStart)..<Int(record.markerStart + record.markerCount)])
     }
+
+    /// The location of the `<<` with this ordinal (see `markerLocations`), if known.
+    func markerLocation(_ ordinal: Int) -> SourceLocation? {
+        let record = record
+        return ordinal < record.markerCount ? tree.markers[Int(record.markerStart) + ordinal] : nil
+    }
 }

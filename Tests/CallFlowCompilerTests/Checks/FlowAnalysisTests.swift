@@ -121,6 +121,45 @@ import Testing
         ])
     }
 
+    @Test func manyReadsOfOneValueAreEachDecided() {
+        // Later reads of `Choice` reuse what earlier searches learnt; each still gets its answer.
+        let yaml = """
+            Flow: Reads
+            Elements:
+              - Name: Ask
+                Type: CollectInput
+                Text: Press a key
+              - Name: Route
+                Type: Branch
+                Source: <<Ask.Value>>
+                Conditions:
+                  - {Operand: Equals, Value: "1", Goto: One}
+                Default: Two
+              - Name: One
+                Type: SetProperty
+                PropertyName: Choice
+                Value: one
+              - Name: SayOne
+                Type: TTS
+                Text: <<Choice>>
+              - Name: SayOneAgain
+                Type: TTS
+                Text: <<Choice>> again
+                Next: End
+              - Name: Two
+                Type: TTS
+                Text: <<Choice>>
+              - Name: End
+                Type: Hangup
+                Text: <<Choice>>
+            """
+        let found = diagnostics(yaml)
+        #expect(found.map { "\($0.location.line): \($0.notes.joined())" } == [
+            "25: not set on the path Ask → Route (default) → Two",
+            "28: not set on the path Ask → Route (default) → Two → End",
+        ])
+    }
+
     @Test func aLoopMayReadWhatItSetsOnTheWayRound() {
         let yaml = """
             Flow: Retry
