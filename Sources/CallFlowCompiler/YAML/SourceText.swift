@@ -16,7 +16,11 @@ struct SourceText {
         let prefix = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         self.prefix = prefix
         cursor = (0, prefix)
-        asciiCount = bytes[prefix...].firstIndex { $0 >= 0x80 }.map { $0 - prefix } ?? bytes.count - prefix
+        asciiCount = bytes.withUnsafeBufferPointer { bytes in
+            var end = prefix
+            while end < bytes.count, bytes[end] < 0x80 { end += 1 }
+            return end - prefix
+        }
     }
 
     /// The byte offset of the character at `index` (a libyaml mark's `index`).
@@ -35,18 +39,17 @@ struct SourceText {
         return byte
     }
 
-    /// The 1-based positions of each `<<` (left to right, without overlap) in the bytes from
-    /// `start` up to `end`, where `start` is at the 0-based `line` and `column`.
-    func markers(from start: Int, to end: Int, line: Int, column: Int) -> [(line: Int, column: Int)] {
+    /// Appends to `found` the 1-based positions of each `<<` (left to right, without overlap) in
+    /// the bytes from `start` up to `end`, where `start` is at the 0-based `line` and `column`.
+    func appendMarkers(from start: Int, to end: Int, line: Int, column: Int, to found: inout [SourceLocation]) {
         bytes.withUnsafeBufferPointer { bytes in
-            var found: [(line: Int, column: Int)] = []
             var line = line, column = column
             var i = start
             let end = min(end, bytes.count)
             while i < end {
                 let byte = bytes[i]
                 if byte == UInt8(ascii: "<"), i + 1 < end, bytes[i + 1] == UInt8(ascii: "<") {
-                    found.append((line + 1, column + 1))
+                    found.append(SourceLocation(line: line + 1, column: column + 1))
                     i += 2
                     column += 2
                     continue
@@ -59,7 +62,6 @@ struct SourceText {
                 }
                 i += 1
             }
-            return found
         }
     }
 }

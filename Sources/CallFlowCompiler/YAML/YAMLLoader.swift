@@ -337,9 +337,9 @@ public struct YAMLLoader {
     private mutating func appendMarkers(count: Int, start: yaml_mark_t, end: yaml_mark_t) {
         let from = source.offset(ofCharacter: start.index)
         let to = source.offset(ofCharacter: end.index)
-        let raw = source.markers(from: from, to: to, line: start.line, column: start.column)
-        guard raw.count == count else { return }
-        markers += raw.map { SourceLocation(line: $0.line, column: $0.column) }
+        let first = markers.count
+        source.appendMarkers(from: from, to: to, line: start.line, column: start.column, to: &markers)
+        if markers.count - first != count { markers.removeSubrange(first...) }
     }
 
     private static func hasMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
