@@ -38,12 +38,18 @@ struct LoopCheck {
         var nextIndex = 0
         var result: [[Int]] = []
 
-        func successors(_ node: Int) -> [Int] {
-            graph.edges[node].compactMap { edge in edge.target.flatMap { silent[$0] ? $0 : nil } }
+        /// The next silent element that `node` exits to, from its exit `position` on.
+        func successor(of node: Int, from position: inout Int) -> Int? {
+            let edges = graph.edges[node]
+            while position < edges.count {
+                defer { position += 1 }
+                if let target = edges[position].target, silent[target] { return target }
+            }
+            return nil
         }
 
         for root in 0..<count where silent[root] && index[root] < 0 {
-            var callStack: [(node: Int, successors: [Int], position: Int)] = [(root, successors(root), 0)]
+            var callStack: [(node: Int, position: Int)] = [(root, 0)]
             index[root] = nextIndex
             lowLink[root] = nextIndex
             nextIndex += 1
@@ -52,16 +58,14 @@ struct LoopCheck {
             while !callStack.isEmpty {
                 let top = callStack.count - 1
                 let node = callStack[top].node
-                if callStack[top].position < callStack[top].successors.count {
-                    let next = callStack[top].successors[callStack[top].position]
-                    callStack[top].position += 1
+                if let next = successor(of: node, from: &callStack[top].position) {
                     if index[next] < 0 {
                         index[next] = nextIndex
                         lowLink[next] = nextIndex
                         nextIndex += 1
                         stack.append(next)
                         onStack[next] = true
-                        callStack.append((next, successors(next), 0))
+                        callStack.append((next, 0))
                     } else if onStack[next] {
                         lowLink[node] = min(lowLink[node], index[next])
                     }
@@ -70,6 +74,13 @@ struct LoopCheck {
                 callStack.removeLast()
                 if let parent = callStack.last?.node { lowLink[parent] = min(lowLink[parent], lowLink[node]) }
                 guard lowLink[node] == index[node] else { continue }
+                // Most components are one element without a loop; they need no list.
+                if stack.last == node {
+                    stack.removeLast()
+                    onStack[node] = false
+                    if graph.edges[node].contains(where: { $0.target == node }) { result.append([node]) }
+                    continue
+                }
                 var component: [Int] = []
                 while true {
                     let member = stack.removeLast()
@@ -77,7 +88,7 @@ struct LoopCheck {
                     component.append(member)
                     if member == node { break }
                 }
-                if component.count > 1 || successors(node).contains(node) { result.append(component) }
+                result.append(component)
             }
         }
         return result
