@@ -20,9 +20,12 @@ public enum ElementType: String, Sendable, CaseIterable {
         public var name: String
         public var isRequired: Bool
         public var summary: String
+        /// `name` as UTF-8, to match keys in the file without making strings of them.
+        let utf8: [UInt8]
 
         init(_ name: String, required: Bool = false, _ summary: String) {
             self.name = name
+            self.utf8 = Array(name.utf8)
             self.isRequired = required
             self.summary = summary
         }

@@ -49,7 +49,7 @@ extension FlowDecoder {
             return nil
         }
         var source: Fillpoint?
-        if sourceEntry.value.text!.contains("<<") {
+        if sourceEntry.value.scalar!.hasMarker {
             guard let template = templates.parse(sourceEntry.value) else { return nil }
             source = template.soleFillpoint
             if source == nil {

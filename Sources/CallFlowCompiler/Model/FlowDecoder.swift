@@ -126,7 +126,7 @@ final class FlowDecoder {
         }
         // Read Type first: it decides which keys are allowed.
         var type: ElementType?
-        if let typePair = node.pairs!.first(where: { $0.key.text == "Type" }) {
+        if let typePair = node.pairs!.first(where: { $0.key.hasText("Type") }) {
             let types = ElementType.allCases.map(\.rawValue)
             if let text = typePair.value.scalar?.value, !typePair.value.isNull {
                 type = ElementType(rawValue: text)
@@ -139,7 +139,7 @@ final class FlowDecoder {
             }
         }
         let label = { () -> String in
-            let name = node.pairs!.first { $0.key.text == "Name" }?.value.text
+            let name = node.pairs!.first { $0.key.hasText("Name") }?.value.text
             let named = name.map { "`\($0)`" } ?? "element \(index + 1)"
             return type.map { "\(named) (\($0.rawValue))" } ?? named
         }
@@ -197,18 +197,18 @@ final class FlowDecoder {
         let pairs = node.pairs ?? YAMLNode.Pairs()
         var entries = Entries(capacity: pairs.count)
         for pair in pairs {
-            guard let name = pair.key.text, pair.key.pairs == nil else {
+            guard pair.key.scalar != nil else {
                 sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
                 continue
             }
-            guard keys.contains(where: { Self.sameKey($0.name, name) }) else {
-                if reportUnknown {
+            guard let key = keys.first(where: { key in key.utf8.withUnsafeBufferPointer { pair.key.hasText($0) } }) else {
+                if reportUnknown, let name = pair.key.text {
                     sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner())",
                                 notes: Suggestion.note(for: name, in: keys.map(\.name)))
                 }
                 continue
             }
-            entries.append(Entry(key: pair.key, value: pair.value, name: name))
+            entries.append(Entry(key: pair.key, value: pair.value, name: key.name))
         }
         for key in keys where key.isRequired && entries[key.name] == nil {
             sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
@@ -278,8 +278,8 @@ final class FlowDecoder {
     }
 
     func choice<Choice: RawRepresentable & CaseIterable>(_ entry: Entry, of: Choice.Type) -> Choice? where Choice.RawValue == String {
-        let options = Choice.allCases.map(\.rawValue)
         guard let text = entry.value.text, let value = Choice(rawValue: text) else {
+            let options = Choice.allCases.map(\.rawValue)
             let shown = entry.value.text.map { "`\($0)`" } ?? entry.value.kindDescription
             sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be one of \(options.joined(separator: ", ")); found \(shown)",
                         notes: entry.value.text.map { Suggestion.note(for: $0, in: options) } ?? [])
@@ -300,7 +300,7 @@ final class FlowDecoder {
     /// parsed as a fillpoint located at the value.
     func barePath(_ node: YAMLNode) -> Fillpoint? {
         guard let text = node.text, !node.isNull else { return nil }
-        if text.contains("<<") {
+        if node.scalar?.hasMarker == true {
             guard let template = templates.parse(node) else { return nil }
             return template.soleFillpoint
         }

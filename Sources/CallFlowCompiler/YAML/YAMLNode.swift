@@ -58,6 +58,19 @@ public struct YAMLNode: Sendable {
     /// The scalar's text, if this is a scalar.
     public var text: String? { scalar?.value }
 
+    /// Whether this is a scalar whose text is `utf8`, compared without making a `String`.
+    func hasText(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let record = record
+        guard record.kind == .scalar, Int(record.count) == utf8.count else { return false }
+        let start = Int(record.start)
+        for offset in 0..<utf8.count where tree.text[start + offset] != utf8[offset] { return false }
+        return true
+    }
+
+    func hasText(_ text: StaticString) -> Bool {
+        hasText(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
     public var isNull: Bool { record.isNull(in: tree.text) }
 
@@ -136,6 +149,12 @@ public struct YAMLScalar: Sendable {
 
     /// The value's UTF-8 bytes.
     public var utf8: ArraySlice<UInt8> { tree.textBytes(of: record) }
+
+    /// Whether the value holds `<<`, the start of a fillpoint.
+    var hasMarker: Bool {
+        let bytes = utf8
+        return zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: "<") && $1 == UInt8(ascii: "<") }
+    }
 
     public var style: Style { record.style }
 
