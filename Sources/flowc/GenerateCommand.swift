@@ -68,15 +68,11 @@ struct GenerateCommand: ParsableCommand {
         guard !result.hasErrors else { throw ExitCode(1) }
 
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        for file in generated {
-            let path = output + "/" + file.name
-            let bytes = Array(file.contents.utf8)
-            if FileSystem.read(path) != bytes {
-                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-                    printError("flowc: error: cannot write \(path)")
-                    throw ExitCode(1)
-                }
-            }
+        do {
+            try GeneratedFileWriter.writeChanges(generated.map { (output + "/" + $0.name, Array($0.contents.utf8)) })
+        } catch let error as GeneratedFileWriter.WriteError {
+            printError("flowc: error: cannot write \(error.path)")
+            throw ExitCode(1)
         }
         removeStaleFiles(keeping: Set(generated.map(\.name)))
     }

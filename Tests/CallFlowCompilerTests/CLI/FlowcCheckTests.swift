@@ -120,4 +120,36 @@ import Testing
         let all = try String(contentsOf: root.appendingPathComponent("Generated/AllFlows.swift"), encoding: .utf8)
         #expect(all.contains("public static let all: [CompiledFlow] = [\n    ]\n"))
     }
+
+    /// The Swift driver compares modification times in whole seconds, so a flow regenerated in
+    /// the second of its previous generation must still get a time in a later second; one that
+    /// did not change is not written at all.
+    @Test func aRewrittenFileGetsAModificationTimeInALaterSecond() throws {
+        let root = try check.project(["Flows/Hi.yaml": "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: one}\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let generated = root.appendingPathComponent("Generated/Hi.swift").path
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+
+        // As if the previous generation had happened just now.
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var times = [now, now]
+        #expect(utimensat(AT_FDCWD, generated, &times, 0) == 0)
+        try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: two}\n".write(
+            to: root.appendingPathComponent("Flows/Hi.yaml"), atomically: true, encoding: .utf8)
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        #expect(try String(contentsOfFile: generated, encoding: .utf8).contains(#""two""#))
+        let rewritten = try modificationTime(generated)
+        #expect(rewritten.tv_sec > now.tv_sec)
+
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        let unchanged = try modificationTime(generated)
+        #expect(unchanged.tv_sec == rewritten.tv_sec && unchanged.tv_nsec == rewritten.tv_nsec)
+    }
+
+    private func modificationTime(_ path: String) throws -> timespec {
+        var status = stat()
+        try #require(stat(path, &status) == 0)
+        return status.st_mtim
+    }
 }
