@@ -18,9 +18,10 @@ final class FlowDecoder {
     }
 
     /// The entries of one mapping. A mapping holds a handful of keys, so a list searched in
-    /// order is quicker than hashing.
+    /// order is quicker than hashing; names are compared as bytes, not as `String`s.
     struct Entries {
-        private var names: [String] = []
+        /// The UTF-8 of each entry's key, shared with the key table.
+        private var names: [[UInt8]] = []
         private var entries: [Entry] = []
 
         init(capacity: Int = 0) {
@@ -28,23 +29,22 @@ final class FlowDecoder {
             entries.reserveCapacity(capacity)
         }
 
-        mutating func append(_ entry: Entry) {
-            names.append(entry.name)
+        mutating func append(_ entry: Entry, key: ElementType.Key) {
+            names.append(key.utf8)
             entries.append(entry)
         }
 
-        subscript(name: String) -> Entry? {
-            // Compare the names alone: copying entries out to test them costs more than the search.
-            guard let index = names.firstIndex(where: { FlowDecoder.sameKey($0, name) }) else { return nil }
-            return entries[index]
+        subscript(name: StaticString) -> Entry? {
+            let target = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            for index in names.indices where names[index].count == target.count {
+                if names[index].withUnsafeBufferPointer({ $0.elementsEqual(target) }) { return entries[index] }
+            }
+            return nil
         }
-    }
 
-    /// String equality with a quick rejection by length: key names are short and most that are
-    /// compared differ, and Swift's general comparison of two different strings is slow.
-    @inline(__always)
-    static func sameKey(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
+        func contains(_ key: ElementType.Key) -> Bool {
+            names.contains(key.utf8)
+        }
     }
 
     init(file: String, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) {
@@ -201,16 +201,19 @@ final class FlowDecoder {
                 sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
                 continue
             }
-            guard let key = keys.first(where: { key in key.utf8.withUnsafeBufferPointer { pair.key.hasText($0) } }) else {
+            let known = pair.key.withText { text in
+                keys.first { key in key.utf8.count == text.count && key.utf8.withUnsafeBufferPointer { $0.elementsEqual(text) } }
+            }
+            guard let key = known ?? nil else {
                 if reportUnknown, let name = pair.key.text {
                     sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner())",
                                 notes: Suggestion.note(for: name, in: keys.map(\.name)))
                 }
                 continue
             }
-            entries.append(Entry(key: pair.key, value: pair.value, name: key.name))
+            entries.append(Entry(key: pair.key, value: pair.value, name: key.name), key: key)
         }
-        for key in keys where key.isRequired && entries[key.name] == nil {
+        for key in keys where key.isRequired && !entries.contains(key) {
             sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
         }
         return entries

@@ -58,13 +58,19 @@ public struct YAMLNode: Sendable {
     /// The scalar's text, if this is a scalar.
     public var text: String? { scalar?.value }
 
-    /// Whether this is a scalar whose text is `utf8`, compared without making a `String`.
-    func hasText(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Calls `body` with the scalar's UTF-8 bytes, without making a `String`; nil when this is
+    /// not a scalar.
+    func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         let record = record
-        guard record.kind == .scalar, Int(record.count) == utf8.count else { return false }
-        let start = Int(record.start)
-        for offset in 0..<utf8.count where tree.text[start + offset] != utf8[offset] { return false }
-        return true
+        guard record.kind == .scalar else { return nil }
+        return tree.text.withUnsafeBufferPointer { text in
+            body(UnsafeBufferPointer(rebasing: text[Int(record.start)..<Int(record.start + record.count)]))
+        }
+    }
+
+    /// Whether this is a scalar whose text is `utf8`.
+    func hasText(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        withText { $0.elementsEqual(utf8) } ?? false
     }
 
     func hasText(_ text: StaticString) -> Bool {
