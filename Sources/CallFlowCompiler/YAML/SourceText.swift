@@ -16,9 +16,11 @@ struct SourceText {
         let prefix = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         self.prefix = prefix
         cursor = (0, prefix)
-        asciiCount = bytes.withUnsafeBufferPointer { bytes in
+        asciiCount = bytes.withUnsafeBytes { raw in
             var end = prefix
-            while end < bytes.count, bytes[end] < 0x80 { end += 1 }
+            // Eight bytes at a time while none has its high bit set.
+            while end + 8 <= raw.count, raw.loadUnaligned(fromByteOffset: end, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { end += 8 }
+            while end < raw.count, raw[end] < 0x80 { end += 1 }
             return end - prefix
         }
     }
