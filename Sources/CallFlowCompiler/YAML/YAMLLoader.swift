@@ -212,20 +212,19 @@ public struct YAMLLoader {
     }
 
     private func keyText(_ id: Int32) -> String {
-        String(decoding: text[Int(records[Int(id)].start)..<Int(records[Int(id)].start + records[Int(id)].count)], as: UTF8.self)
+        String(decoding: text[records[Int(id)].span], as: UTF8.self)
     }
 
     /// A YAML 1.1 merge key: a plain, untagged `<<`.
     private func isMergeKey(_ id: Int32) -> Bool {
         let record = records[Int(id)]
-        return record.kind == .scalar && record.style == .plain && record.tag < 0 && record.count == 2
-            && text[Int(record.start)] == UInt8(ascii: "<") && text[Int(record.start) + 1] == UInt8(ascii: "<")
+        return record.kind == .scalar && record.style == .plain && record.tag < 0 && text[record.span].elementsEqual("<<".utf8)
     }
 
     private func sameText(_ a: Int32, _ b: Int32) -> Bool {
         let x = records[Int(a)], y = records[Int(b)]
         guard y.kind == .scalar, x.count == y.count else { return false }
-        return text[Int(x.start)..<Int(x.start + x.count)].elementsEqual(text[Int(y.start)..<Int(y.start + y.count)])
+        return text[x.span].elementsEqual(text[y.span])
     }
 
     /// The location of an earlier key with the text of `key` (the last key of the innermost
@@ -266,14 +265,14 @@ public struct YAMLLoader {
             }
             let valueRecord = records[Int(value)]
             let sources = valueRecord.kind == .sequence
-                ? Array(children[Int(valueRecord.start)..<Int(valueRecord.start + valueRecord.count)]) : [value]
+                ? Array(children[valueRecord.span]) : [value]
             for source in sources {
                 let record = records[Int(source)]
                 guard record.kind == .mapping else {
                     sink.report(.yamlSyntax, at: record.location, "a merge key `<<` takes a mapping or a list of mappings, not \(record.kindDescription(in: text))")
                     continue
                 }
-                merged += children[Int(record.start)..<Int(record.start + record.count)]
+                merged += children[record.span]
             }
         }
         var seen = Set(stride(from: 0, to: own.count, by: 2).compactMap { records[Int(own[$0])].kind == .scalar ? keyText(own[$0]) : nil })

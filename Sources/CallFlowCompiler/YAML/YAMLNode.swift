@@ -64,7 +64,7 @@ public struct YAMLNode: Sendable {
         let record = record
         guard record.kind == .scalar else { return nil }
         return tree.text.withUnsafeBufferPointer { text in
-            body(UnsafeBufferPointer(rebasing: text[Int(record.start)..<Int(record.start + record.count)]))
+            body(UnsafeBufferPointer(rebasing: text[record.span]))
         }
     }
 

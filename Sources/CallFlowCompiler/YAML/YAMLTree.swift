@@ -22,13 +22,16 @@ public final class YAMLTree: Sendable {
         /// How many nodes this subtree holds; bounds the cost of alias expansion.
         var weight: Int32
 
+        /// `start..<start+count`: a scalar's text in `text`, a collection's children in `children`.
+        var span: Range<Int> { Int(start)..<Int(start + count) }
+
         /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
         func isNull(in text: [UInt8]) -> Bool {
             guard kind == .scalar, style == .plain, tag < 0 else { return false }
             switch count {
             case 0: return true
             case 1: return text[Int(start)] == UInt8(ascii: "~")
-            case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(text[Int(start)..<Int(start + count)]) }
+            case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(text[span]) }
             default: return false
             }
         }
@@ -62,6 +65,6 @@ public final class YAMLTree: Sendable {
     }
 
     func textBytes(of record: Record) -> ArraySlice<UInt8> {
-        text[Int(record.start)..<Int(record.start + record.count)]
+        text[record.span]
     }
 }
