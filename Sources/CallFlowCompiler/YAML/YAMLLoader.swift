@@ -218,7 +218,8 @@ public struct YAMLLoader {
     /// A YAML 1.1 merge key: a plain, untagged `<<`.
     private func isMergeKey(_ id: Int32) -> Bool {
         let record = records[Int(id)]
-        return record.kind == .scalar && record.style == .plain && record.tag < 0 && text[record.span].elementsEqual("<<".utf8)
+        return record.kind == .scalar && record.style == .plain && record.tag < 0 && record.count == 2
+            && text[Int(record.start)] == UInt8(ascii: "<") && text[Int(record.start) + 1] == UInt8(ascii: "<")
     }
 
     private func sameText(_ a: Int32, _ b: Int32) -> Bool {
