@@ -51,20 +51,26 @@ struct GeneratedFileWriter {
         #endif
     }
 
-    /// Sleeps until the clock that file times come from has passed `second`.
+    /// If the clock that file times come from is in `second`, sleeps until it has passed it. A
+    /// time in the future (a skewed clock) needs no wait: a write now gets an earlier second.
     private static func waitForSecond(after second: Int) {
         while true {
-            var now = timespec()
-            // Linux stamps files from the coarse clock, which can lag the precise one by a tick.
-            #if os(Linux)
-            clock_gettime(CLOCK_REALTIME_COARSE, &now)
-            #else
-            clock_gettime(CLOCK_REALTIME, &now)
-            #endif
-            if now.tv_sec > second { return }
+            let now = fileClock()
+            if now.tv_sec != second { return }
             var rest = timespec(tv_sec: 0, tv_nsec: max(1_000_000_000 - now.tv_nsec, 1_000_000))
             nanosleep(&rest, nil)
         }
+    }
+
+    private static func fileClock() -> timespec {
+        var now = timespec()
+        // Linux stamps files from the coarse clock, which can lag the precise one by a tick.
+        #if os(Linux)
+        clock_gettime(CLOCK_REALTIME_COARSE, &now)
+        #else
+        clock_gettime(CLOCK_REALTIME, &now)
+        #endif
+        return now
     }
 
     /// Writes to a temporary file beside `path` and renames it over `path`, so that a build

@@ -147,6 +147,24 @@ import Testing
         #expect(unchanged.tv_sec == rewritten.tv_sec && unchanged.tv_nsec == rewritten.tv_nsec)
     }
 
+    /// A generated file stamped in the future (a skewed clock) is rewritten without waiting for
+    /// that time to come.
+    @Test(.timeLimit(.minutes(1))) func aFileFromTheFutureIsRewrittenAtOnce() throws {
+        let root = try check.project(["Flows/Hi.yaml": "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: one}\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let generated = root.appendingPathComponent("Generated/Hi.swift").path
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var times = [timespec(tv_sec: now.tv_sec + 3600, tv_nsec: 0), timespec(tv_sec: now.tv_sec + 3600, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, generated, &times, 0) == 0)
+        try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: two}\n".write(
+            to: root.appendingPathComponent("Flows/Hi.yaml"), atomically: true, encoding: .utf8)
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        #expect(try String(contentsOfFile: generated, encoding: .utf8).contains(#""two""#))
+        #expect(try modificationTime(generated).tv_sec != now.tv_sec + 3600)
+    }
+
     private func modificationTime(_ path: String) throws -> timespec {
         var status = stat()
         try #require(stat(path, &status) == 0)
