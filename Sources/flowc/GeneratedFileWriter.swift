@@ -20,13 +20,10 @@ struct GeneratedFileWriter {
         var path: String
     }
 
-    /// Writes each file whose content differs from what is at its path. Returns the paths
-    /// written.
-    @discardableResult
-    static func writeChanges(_ files: [(path: String, bytes: [UInt8])]) throws -> [String] {
+    /// Writes each file whose content differs from what is at its path.
+    static func writeChanges(_ files: [(path: String, bytes: [UInt8])]) throws {
         let changed = files.filter { FileSystem.read($0.path) != $0.bytes }
-        let previousSeconds = changed.compactMap { modificationSecond(of: $0.path) }
-        if let latest = previousSeconds.max() { waitForSecond(after: latest) }
+        waitForANewSecond(unlike: Set(changed.compactMap { modificationSecond(of: $0.path) }))
         for file in changed {
             let previous = modificationSecond(of: file.path)
             try writeReplacing(file.path, file.bytes)
@@ -37,7 +34,6 @@ struct GeneratedFileWriter {
                 _ = utimensat(AT_FDCWD, file.path, &times, 0)
             }
         }
-        return changed.map(\.path)
     }
 
     /// The whole second of the file's modification time, or nil if there is no such file.
@@ -51,12 +47,12 @@ struct GeneratedFileWriter {
         #endif
     }
 
-    /// If the clock that file times come from is in `second`, sleeps until it has passed it. A
-    /// time in the future (a skewed clock) needs no wait: a write now gets an earlier second.
-    private static func waitForSecond(after second: Int) {
+    /// Sleeps while the clock that file times come from is in one of `seconds`. Times in the
+    /// future (a skewed clock) cause no wait: a write now gets an earlier second.
+    private static func waitForANewSecond(unlike seconds: Set<Int>) {
         while true {
             let now = fileClock()
-            if now.tv_sec != second { return }
+            guard seconds.contains(now.tv_sec) else { return }
             var rest = timespec(tv_sec: 0, tv_nsec: max(1_000_000_000 - now.tv_nsec, 1_000_000))
             nanosleep(&rest, nil)
         }
