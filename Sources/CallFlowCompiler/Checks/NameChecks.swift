@@ -6,7 +6,7 @@ struct NameChecks {
 
     /// The index of each element by name (the first, where two share one).
     func elementIndex() -> [String: Int] {
-        var index: [String: Int] = [:]
+        var index = [String: Int](minimumCapacity: flow.elements.count)
         for element in flow.elements where !element.name.isEmpty {
             if let first = index[element.name] {
                 sink.report(.duplicateName, at: element.nameLocation, "another element is already named `\(element.name)`; element names are unique in a flow",
@@ -48,11 +48,10 @@ struct NameChecks {
                 break
             }
         }
-        let names = flow.elements.map(\.name)
         var allResolve = true
         for reference in references where elementIndex[reference.name] == nil {
             sink.report(.unknownTarget, at: reference.location, "`\(reference.key): \(reference.name)` names no element of this flow",
-                        notes: Suggestion.note(for: reference.name, in: names))
+                        notes: Suggestion.note(for: reference.name, in: flow.elements.map(\.name)))
             allResolve = false
         }
         return allResolve

@@ -23,6 +23,11 @@ struct ReferenceResolver {
         ("tags", .array(.string)), ("emails", .array(.string)), ("custom_fields", .object([])),
     ]
 
+    /// The values an element offers to fillpoints, by kind.
+    static let requestValues = ["Result", "Status", "Error"]
+    static let inputValues = ["Value"]
+    static let elementValues = requestValues + inputValues
+
     let flow: Flow
     let indexOf: [String: Int]
     /// Every property some element sets, with its type once known.
@@ -112,8 +117,8 @@ struct ReferenceResolver {
         guard let kind = element.kind else { return nil }  // its Type is already reported
         let offered: [String]
         switch kind {
-        case .apiRequest: offered = ["Result", "Status", "Error"]
-        case .collectInput: offered = ["Value"]
+        case .apiRequest: offered = Self.requestValues
+        case .collectInput: offered = Self.inputValues
         default: offered = []
         }
         guard let first = rest.first, let field = first.key else {
@@ -124,10 +129,9 @@ struct ReferenceResolver {
             }
             return nil
         }
-        let known = ["Result", "Status", "Error", "Value"]
-        guard known.contains(field) else {
+        guard Self.elementValues.contains(field) else {
             sink?.report(.unknownField, at: at, "`\(name)` has no `\(field)`" + (offered.isEmpty ? "" : "; \(kind.type.withArticle) element has \(offered.joined(separator: ", "))"),
-                         notes: Suggestion.note(for: field, in: offered.isEmpty ? known : offered))
+                         notes: Suggestion.note(for: field, in: offered.isEmpty ? Self.elementValues : offered))
             return nil
         }
         guard offered.contains(field) else {
@@ -167,36 +171,41 @@ struct ReferenceResolver {
         }
     }
 
-    private func finish(_ type: ValueType, _ remaining: ArraySlice<PathSegment>, from owner: String, fact: Fact, fillpoint: Fillpoint, sink: DiagnosticSink?) -> Resolution? {
+    private func finish(_ type: ValueType, _ remaining: ArraySlice<PathSegment>, from owner: @autoclosure () -> String, fact: Fact, fillpoint: Fillpoint, sink: DiagnosticSink?) -> Resolution? {
         guard remaining.isEmpty else {
-            sink?.report(.unknownField, at: fillpoint.location, "`\(owner)` is \(type == .integer ? "a number" : "text") and has no field `\(remaining.first!)`")
+            sink?.report(.unknownField, at: fillpoint.location, "`\(owner())` is \(type == .integer ? "a number" : "text") and has no field `\(remaining.first!)`")
             return nil
         }
         return Resolution(type: type, requires: fact)
     }
 
     /// Follows `path` through `type`, reporting the first step that the type does not have.
-    func walk(_ type: ValueType, _ path: ArraySlice<PathSegment>, from owner: String, fillpoint: Fillpoint, sink: DiagnosticSink?) -> ValueType? {
+    /// `owner` names what `type` is the type of, for messages.
+    func walk(_ type: ValueType, _ path: ArraySlice<PathSegment>, from owner: @autoclosure () -> String, fillpoint: Fillpoint, sink: DiagnosticSink?) -> ValueType? {
         var current = type
-        var walked = owner
-        for segment in path {
-            switch current.step(segment) {
-            case .value(let next):
+        for (index, segment) in zip(path.indices, path) {
+            let step = current.step(segment)
+            if case .value(let next) = step {
                 current = next
+                continue
+            }
+            guard let sink else { return nil }
+            // The path up to the step that failed, spelt out only for the message.
+            let walked = path[..<index].reduce(owner()) { $0 + "." + $1.description }
+            switch step {
+            case .value:
+                break
             case .noSuchKey(let candidates):
-                sink?.report(.unknownField, at: fillpoint.location, "`\(walked)` has no field `\(segment)`",
-                             notes: Suggestion.note(for: segment.key ?? "", in: candidates))
-                return nil
+                sink.report(.unknownField, at: fillpoint.location, "`\(walked)` has no field `\(segment)`",
+                            notes: Suggestion.note(for: segment.key ?? "", in: candidates))
             case .notAnArray:
-                sink?.report(.unknownField, at: fillpoint.location, "`\(walked)` is \(Self.article(current)), not a list, so it cannot be indexed with `\(segment)`")
-                return nil
+                sink.report(.unknownField, at: fillpoint.location, "`\(walked)` is \(Self.article(current)), not a list, so it cannot be indexed with `\(segment)`")
             case .notAnObject:
                 var message = "`\(walked)` is \(Self.article(current)), not an object, so it has no field `\(segment)`"
                 if case .array = current.unwrapped { message += "; index a list with a number, as in `\(walked).0`" }
-                sink?.report(.unknownField, at: fillpoint.location, message)
-                return nil
+                sink.report(.unknownField, at: fillpoint.location, message)
             }
-            walked += "." + segment.description
+            return nil
         }
         return current
     }
