@@ -184,23 +184,20 @@ struct ReferenceResolver {
     func walk(_ type: ValueType, _ path: ArraySlice<PathSegment>, from owner: @autoclosure () -> String, fillpoint: Fillpoint, sink: DiagnosticSink?) -> ValueType? {
         var current = type
         for (index, segment) in zip(path.indices, path) {
-            let step = current.step(segment)
-            if case .value(let next) = step {
+            // The path up to the step that failed, spelt out only for a message.
+            func walked() -> String { path[..<index].reduce(owner()) { $0 + "." + $1.description } }
+            switch current.step(segment) {
+            case .value(let next):
                 current = next
                 continue
-            }
-            guard let sink else { return nil }
-            // The path up to the step that failed, spelt out only for the message.
-            let walked = path[..<index].reduce(owner()) { $0 + "." + $1.description }
-            switch step {
-            case .value:
-                break
             case .noSuchKey(let candidates):
-                sink.report(.unknownField, at: fillpoint.location, "`\(walked)` has no field `\(segment)`",
-                            notes: Suggestion.note(for: segment.key ?? "", in: candidates))
+                sink?.report(.unknownField, at: fillpoint.location, "`\(walked())` has no field `\(segment)`",
+                             notes: Suggestion.note(for: segment.key ?? "", in: candidates))
             case .notAnArray:
-                sink.report(.unknownField, at: fillpoint.location, "`\(walked)` is \(Self.article(current)), not a list, so it cannot be indexed with `\(segment)`")
+                sink?.report(.unknownField, at: fillpoint.location, "`\(walked())` is \(Self.article(current)), not a list, so it cannot be indexed with `\(segment)`")
             case .notAnObject:
+                guard let sink else { break }
+                let walked = walked()
                 var message = "`\(walked)` is \(Self.article(current)), not an object, so it has no field `\(segment)`"
                 if case .array = current.unwrapped { message += "; index a list with a number, as in `\(walked).0`" }
                 sink.report(.unknownField, at: fillpoint.location, message)

@@ -16,4 +16,19 @@ enum FillpointMarkers {
         }
         return count
     }
+
+    /// Whether `bytes` hold a `<<` at all; quicker than counting, as most scalars have none.
+    static func occur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 1
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "<") {
+                if bytes[i - 1] == UInt8(ascii: "<") { return true }
+                i += 1
+            } else {
+                // Neither this byte nor the one before can pair with the next.
+                i += 2
+            }
+        }
+        return false
+    }
 }

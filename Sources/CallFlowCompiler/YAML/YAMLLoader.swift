@@ -107,7 +107,7 @@ public struct YAMLLoader {
             let data = event.data.scalar
             let raw = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : data.length)
             let markerStart = markers.count
-            if Self.hasMarker(raw) {
+            if FillpointMarkers.occur(in: raw) {
                 appendMarkers(count: FillpointMarkers.count(in: raw, from: 0, to: raw.count), start: event.start_mark, end: event.end_mark)
             }
             let textStart = text.count
@@ -340,20 +340,6 @@ public struct YAMLLoader {
         let first = markers.count
         source.appendMarkers(from: from, to: to, line: start.line, column: start.column, to: &markers)
         if markers.count - first != count { markers.removeSubrange(first...) }
-    }
-
-    private static func hasMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 1
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "<") {
-                if bytes[i - 1] == UInt8(ascii: "<") { return true }
-                i += 1
-            } else {
-                // Neither this byte nor the one before can pair with the next.
-                i += 2
-            }
-        }
-        return false
     }
 
     private func scalarStyle(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {

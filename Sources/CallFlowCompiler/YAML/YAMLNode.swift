@@ -68,13 +68,9 @@ public struct YAMLNode: Sendable {
         }
     }
 
-    /// Whether this is a scalar whose text is `utf8`.
-    func hasText(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        withText { $0.elementsEqual(utf8) } ?? false
-    }
-
+    /// Whether this is a scalar whose text is `text`.
     func hasText(_ text: StaticString) -> Bool {
-        hasText(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        withText { $0.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) } ?? false
     }
 
     /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
@@ -158,8 +154,8 @@ public struct YAMLScalar: Sendable {
 
     /// Whether the value holds `<<`, the start of a fillpoint.
     var hasMarker: Bool {
-        let bytes = utf8
-        return zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: "<") && $1 == UInt8(ascii: "<") }
+        let span = record.span
+        return tree.text.withUnsafeBufferPointer { FillpointMarkers.occur(in: UnsafeBufferPointer(rebasing: $0[span])) }
     }
 
     public var style: Style { record.style }

@@ -125,20 +125,12 @@ import Testing
     /// the second of its previous generation must still get a time in a later second; one that
     /// did not change is not written at all.
     @Test func aRewrittenFileGetsAModificationTimeInALaterSecond() throws {
-        let root = try check.project(["Flows/Hi.yaml": "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: one}\n"])
+        let root = try check.project([:])
         defer { try? FileManager.default.removeItem(at: root) }
-        let generated = root.appendingPathComponent("Generated/Hi.swift").path
-        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
-
         // As if the previous generation had happened just now.
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var times = [now, now]
-        #expect(utimensat(AT_FDCWD, generated, &times, 0) == 0)
-        try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: two}\n".write(
-            to: root.appendingPathComponent("Flows/Hi.yaml"), atomically: true, encoding: .utf8)
-        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
-        #expect(try String(contentsOfFile: generated, encoding: .utf8).contains(#""two""#))
+        let generated = try regenerate(in: root, stampedAt: now)
         let rewritten = try modificationTime(generated)
         #expect(rewritten.tv_sec > now.tv_sec)
 
@@ -150,19 +142,31 @@ import Testing
     /// A generated file stamped in the future (a skewed clock) is rewritten without waiting for
     /// that time to come.
     @Test(.timeLimit(.minutes(1))) func aFileFromTheFutureIsRewrittenAtOnce() throws {
-        let root = try check.project(["Flows/Hi.yaml": "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: one}\n"])
+        let root = try check.project([:])
         defer { try? FileManager.default.removeItem(at: root) }
-        let generated = root.appendingPathComponent("Generated/Hi.swift").path
-        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var times = [timespec(tv_sec: now.tv_sec + 3600, tv_nsec: 0), timespec(tv_sec: now.tv_sec + 3600, tv_nsec: 0)]
+        let future = timespec(tv_sec: now.tv_sec + 3600, tv_nsec: 0)
+        let generated = try regenerate(in: root, stampedAt: future)
+        #expect(try modificationTime(generated).tv_sec != future.tv_sec)
+    }
+
+    /// Generates a flow saying "one", stamps its Swift file with `time`, changes the flow to say
+    /// "two" and generates again. Returns the Swift file's path, after checking it says "two".
+    private func regenerate(in root: URL, stampedAt time: timespec) throws -> String {
+        let flow = root.appendingPathComponent("Flows/Hi.yaml")
+        try FileManager.default.createDirectory(at: flow.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let generated = root.appendingPathComponent("Generated/Hi.swift").path
+        func generate(saying text: String) throws {
+            try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: \(text)}\n".write(to: flow, atomically: true, encoding: .utf8)
+            #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        }
+        try generate(saying: "one")
+        var times = [time, time]
         #expect(utimensat(AT_FDCWD, generated, &times, 0) == 0)
-        try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: two}\n".write(
-            to: root.appendingPathComponent("Flows/Hi.yaml"), atomically: true, encoding: .utf8)
-        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        try generate(saying: "two")
         #expect(try String(contentsOfFile: generated, encoding: .utf8).contains(#""two""#))
-        #expect(try modificationTime(generated).tv_sec != now.tv_sec + 3600)
+        return generated
     }
 
     private func modificationTime(_ path: String) throws -> timespec {
