@@ -10,6 +10,15 @@ public enum ElementType: String, Sendable, CaseIterable {
     case transfer = "Transfer"
     case hangup = "Hangup"
 
+    /// The type whose name is `utf8`, matched as bytes: a `String` switch costs more than the
+    /// rest of reading an element's type.
+    init?(utf8: UnsafeBufferPointer<UInt8>) {
+        guard let type = Self.utf8Names.first(where: { $0.name.withUnsafeBufferPointer { $0.hasSameBytes(as: utf8) } })?.type else { return nil }
+        self = type
+    }
+
+    private static let utf8Names = allCases.map { (name: Array($0.rawValue.utf8), type: $0) }
+
     /// "an APIRequest", "a TTS": the type name with its article, for messages.
     public var withArticle: String {
         (rawValue.first.map { "AEIO".contains($0) } ?? false ? "an " : "a ") + rawValue

@@ -71,7 +71,7 @@ extension FlowDecoder {
                 sink.report(.invalidHeader, at: pair.key.location, "`\(pair.key.text ?? "")` is not a valid header name; a name is letters, digits and !#$%&'*+-.^_`|~ only")
                 continue
             }
-            guard let value = template(Entry(key: pair.key, value: pair.value, name: name)) else { continue }
+            guard let value = template(Entry(key: pair.key, value: pair.value)) else { continue }
             if let constant = value.constant, HeaderParser.hasLineBreak(constant) {
                 sink.report(.invalidHeader, at: pair.key.location, "the value of header `\(name)` contains a line break")
                 continue
@@ -87,7 +87,7 @@ extension FlowDecoder {
             return []
         }
         return pairs.compactMap { pair in
-            guard let name = pair.key.text, let value = template(Entry(key: pair.key, value: pair.value, name: name)) else { return nil }
+            guard let name = pair.key.text, let value = template(Entry(key: pair.key, value: pair.value)) else { return nil }
             return APIRequest.QueryItem(name: name, value: value, location: pair.key.location)
         }
     }
@@ -134,7 +134,7 @@ extension FlowDecoder {
     }
 
     private func bodyField(key: String, pair: YAMLPair) -> APIRequest.BodyField? {
-        let entry = Entry(key: pair.key, value: pair.value, name: key)
+        let entry = Entry(key: pair.key, value: pair.value)
         guard pair.value.pairs != nil else {
             if pair.value.isNull {
                 // An empty value is an empty string (Auto sends it as "").

@@ -13,37 +13,51 @@ final class FlowDecoder {
     struct Entry {
         var key: YAMLNode
         var value: YAMLNode
-        var name: String
+        /// The key as written, for messages.
+        var name: String { key.text ?? "" }
         var location: SourceLocation { key.location }
     }
 
-    /// The entries of one mapping. A mapping holds a handful of keys, so a list searched in
-    /// order is quicker than hashing; names are compared as bytes, not as `String`s.
+    /// The entries of one mapping whose keys `mapping(_:keys:owner:reportUnknown:)` checked.
+    ///
+    /// A view of the mapping itself, with a byte a key that sums up the first eight keys:
+    /// looking a key up compares those bytes before any text, which costs less than building
+    /// a table of the handful of keys. A name that is not in the key table could only find an
+    /// unknown key, so callers ask for table keys only.
     struct Entries {
-        /// The UTF-8 of each entry's key, shared with the key table.
-        private var names: [[UInt8]] = []
-        private var entries: [Entry] = []
+        private let pairs: YAMLNode.Pairs
+        /// The summary of the key at position `p` in byte `p`, for `p < 8`.
+        private var summaries: UInt64 = 0
+        private static let summarized = 8
 
-        init(capacity: Int = 0) {
-            names.reserveCapacity(capacity)
-            entries.reserveCapacity(capacity)
+        init(_ pairs: YAMLNode.Pairs) {
+            self.pairs = pairs
         }
 
-        mutating func append(_ entry: Entry, key: ElementType.Key) {
-            names.append(key.utf8)
-            entries.append(entry)
+        /// Length, first and last byte, folded into a byte.
+        private static func summary(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            guard let first = text.first, let last = text.last else { return 0 }
+            return UInt64(UInt8(truncatingIfNeeded: text.count &* 37 &+ Int(first) &* 5 &+ Int(last)))
+        }
+
+        /// Notes the text of the key at `position`.
+        mutating func note(_ key: UnsafeBufferPointer<UInt8>, at position: Int) {
+            if position < Self.summarized { summaries |= Self.summary(key) << (8 * position) }
         }
 
         subscript(name: StaticString) -> Entry? {
             let target = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            for index in names.indices where names[index].count == target.count {
-                if names[index].withUnsafeBufferPointer({ $0.elementsEqual(target) }) { return entries[index] }
+            let summary = Self.summary(target)
+            let noted = min(pairs.count, Self.summarized)
+            var found: Int?
+            for position in 0..<noted where (summaries >> (8 * position)) & 0xFF == summary && pairs.key(at: position, is: target) {
+                found = position
+                break
             }
-            return nil
-        }
-
-        func contains(_ key: ElementType.Key) -> Bool {
-            names.contains(key.utf8)
+            if found == nil, pairs.count > noted { found = pairs.firstIndex(ofKey: target, from: noted) }
+            guard let found else { return nil }
+            let pair = pairs[found]
+            return Entry(key: pair.key, value: pair.value)
         }
     }
 
@@ -127,10 +141,10 @@ final class FlowDecoder {
         // Read Type first: it decides which keys are allowed.
         var type: ElementType?
         if let typePair = node.pairs!.first(where: { $0.key.hasText("Type") }) {
-            let types = ElementType.allCases.map(\.rawValue)
-            if let text = typePair.value.scalar?.value, !typePair.value.isNull {
-                type = ElementType(rawValue: text)
-                if type == nil {
+            var types: [String] { ElementType.allCases.map(\.rawValue) }
+            if typePair.value.scalar != nil, !typePair.value.isNull {
+                type = typePair.value.withText(ElementType.init(utf8:)) ?? nil
+                if type == nil, let text = typePair.value.text {
                     sink.report(.invalidValue, at: typePair.key.location, "`\(text)` is not an element type; the types are \(types.joined(separator: ", "))",
                                 notes: Suggestion.note(for: text, in: types))
                 }
@@ -195,26 +209,31 @@ final class FlowDecoder {
     func mapping(_ node: YAMLNode, keys: [ElementType.Key], owner: @autoclosure () -> String, reportUnknown: Bool = true) -> Entries {
         // A value that is not a mapping has no keys; only the missing ones are reported.
         let pairs = node.pairs ?? YAMLNode.Pairs()
-        var entries = Entries(capacity: pairs.count)
-        for pair in pairs {
-            guard pair.key.scalar != nil else {
-                sink.report(.unknownKey, at: pair.key.location, "a key must be text; found \(pair.key.kindDescription)")
-                continue
+        var entries = Entries(pairs)
+        var required = keys.lazy.filter(\.isRequired).count
+        for index in pairs.indices {
+            let known = pairs.withKeyText(at: index) { text in
+                entries.note(text, at: index)
+                return keys.first { key in key.utf8.count == text.count && key.utf8.withUnsafeBufferPointer { $0.hasSameBytes(as: text) } }
             }
-            let known = pair.key.withText { text in
-                keys.first { key in key.utf8.count == text.count && key.utf8.withUnsafeBufferPointer { $0.elementsEqual(text) } }
-            }
-            guard let key = known ?? nil else {
-                if reportUnknown, let name = pair.key.text {
-                    sink.report(.unknownKey, at: pair.key.location, "unknown key `\(name)` for \(owner())",
+            switch known {
+            case nil:
+                let key = pairs[index].key
+                sink.report(.unknownKey, at: key.location, "a key must be text; found \(key.kindDescription)")
+            case .some(nil):
+                if reportUnknown, let name = pairs[index].key.text {
+                    sink.report(.unknownKey, at: pairs[index].key.location, "unknown key `\(name)` for \(owner())",
                                 notes: Suggestion.note(for: name, in: keys.map(\.name)))
                 }
-                continue
+            case .some(let key?):
+                // Keys are unique (the loader reports duplicates), so this counts each once.
+                if key.isRequired { required -= 1 }
             }
-            entries.append(Entry(key: pair.key, value: pair.value, name: key.name), key: key)
         }
-        for key in keys where key.isRequired && !entries.contains(key) {
-            sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
+        if required > 0 {
+            for key in keys where key.isRequired && key.utf8.withUnsafeBufferPointer({ pairs.firstIndex(ofKey: $0, from: 0) }) == nil {
+                sink.report(.missingKey, at: node.location, "\(owner()) is missing the required key `\(key.name)` (\(key.summary))")
+            }
         }
         return entries
     }

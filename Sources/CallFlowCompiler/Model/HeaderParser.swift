@@ -35,27 +35,30 @@ struct HeaderParser {
     /// The headers of a `Header` string, or `nil` after reporting `invalid-header`.
     func parse(_ node: YAMLNode, key: SourceLocation) -> [APIRequest.Header]? {
         guard let scalar = node.scalar else { return nil }
-        let bytes = Array(scalar.utf8)
+        return node.withText { parse($0, in: scalar, at: node.location, key: key) } ?? nil
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, in scalar: YAMLScalar, at location: SourceLocation, key: SourceLocation) -> [APIRequest.Header]? {
         var headers: [APIRequest.Header] = []
         var valid = true
         for segment in segments(bytes) {
             let trimmed = trim(segment, in: bytes)
             if trimmed.isEmpty { continue }
             guard let colon = topLevelIndex(of: UInt8(ascii: ":"), in: bytes, range: trimmed) else {
-                let text = String(decoding: bytes[trimmed], as: UTF8.self)
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trimmed]), as: UTF8.self)
                 sink.report(.invalidHeader, at: key, "`\(text)` is not a header; write `Name: value`, with headers separated by commas")
                 valid = false
                 continue
             }
             let nameRange = trim(trimmed.lowerBound..<colon, in: bytes)
-            let name = String(decoding: bytes[nameRange], as: UTF8.self)
-            guard Self.isValidName(Substring(name)) else {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameRange]), as: UTF8.self)
+            guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(Self.isTokenByte) else {
                 sink.report(.invalidHeader, at: key, "`\(name)` is not a valid header name; a name is letters, digits and !#$%&'*+-.^_`|~ only")
                 valid = false
                 continue
             }
             let valueRange = trim((colon + 1)..<trimmed.upperBound, in: bytes)
-            guard let value = templates.parse(bytes, range: valueRange, in: scalar, at: node.location) else {
+            guard let value = templates.parse(bytes, range: valueRange, in: scalar, at: location) else {
                 valid = false
                 continue
             }
@@ -70,7 +73,7 @@ struct HeaderParser {
     }
 
     /// Splits at the commas that start a new header.
-    private func segments(_ bytes: [UInt8]) -> [Range<Int>] {
+    private func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
         var i = 0
@@ -90,13 +93,13 @@ struct HeaderParser {
     }
 
     /// Whether the text after the comma at `comma`, up to the next colon, is a header name.
-    private func startsHeader(_ bytes: [UInt8], after comma: Int) -> Bool {
+    private func startsHeader(_ bytes: UnsafeBufferPointer<UInt8>, after comma: Int) -> Bool {
         guard let colon = topLevelIndex(of: UInt8(ascii: ":"), in: bytes, range: (comma + 1)..<bytes.count) else { return false }
         let name = trim((comma + 1)..<colon, in: bytes)
         return !name.isEmpty && bytes[name].allSatisfy(Self.isTokenByte)
     }
 
-    private func topLevelIndex(of target: UInt8, in bytes: [UInt8], range: Range<Int>) -> Int? {
+    private func topLevelIndex(of target: UInt8, in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
         var i = range.lowerBound
         while i < range.upperBound {
             if let end = fillpointEnd(bytes, at: i) {
@@ -110,13 +113,13 @@ struct HeaderParser {
     }
 
     /// If a fillpoint starts at `i`, the offset just past its `>>`.
-    private func fillpointEnd(_ bytes: [UInt8], at i: Int) -> Int? {
+    private func fillpointEnd(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
         guard bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "<"),
               let close = TemplateParser.closingMarker(in: bytes, from: i + 2, to: bytes.count) else { return nil }
         return close + 2
     }
 
-    private func trim(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
+    private func trim(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
         while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }

@@ -17,22 +17,26 @@ struct TemplateParser {
     /// Parses a whole scalar as a template.
     func parse(_ node: YAMLNode) -> Template? {
         guard let scalar = node.scalar else { return nil }
-        let bytes = Array(scalar.utf8)
-        return parse(bytes, range: 0..<bytes.count, in: scalar, at: node.location, plain: scalar.style == .plain && node.tag == nil)
+        let plain = scalar.style == .plain && node.tag == nil
+        return node.withText { bytes in
+            parse(bytes, range: 0..<bytes.count, in: scalar, at: node.location, plain: plain)
+        } ?? nil
     }
 
     /// Parses `range` of a scalar's UTF-8 bytes as a template (a header value, say). Fillpoint
     /// locations come from the scalar's marker locations, so they are exact inside quoted and
     /// block scalars too.
-    func parse(_ bytes: [UInt8], range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation, plain: Bool = false) -> Template? {
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation, plain: Bool = false) -> Template? {
+        // Ordinal of the next `<<` among all of the scalar's markers, counted as the loader does.
+        var ordinal = FillpointMarkers.count(in: bytes, from: 0, to: min(range.lowerBound + 1, bytes.count))
+        let markers = FillpointMarkers.count(in: bytes, from: range.lowerBound, to: range.upperBound)
         var parts: [Template.Part] = []
-        parts.reserveCapacity(4)
+        // A text run before each fillpoint, and one after the last.
+        parts.reserveCapacity(2 * markers + 1)
         var valid = true
         var literalStart = range.lowerBound
         var i = range.lowerBound
-        // Ordinal of the next `<<` among all of the scalar's markers, counted as the loader does.
-        var ordinal = Self.markerOrdinal(before: i, in: bytes)
-        while i < range.upperBound {
+        while markers > 0, i < range.upperBound {
             guard bytes[i] == UInt8(ascii: "<"), i + 1 < range.upperBound, bytes[i + 1] == UInt8(ascii: "<") else {
                 i += 1
                 continue
@@ -43,10 +47,9 @@ struct TemplateParser {
                 return nil
             }
             if literalStart < i {
-                parts.append(.text(String(decoding: bytes[literalStart..<i], as: UTF8.self)))
+                parts.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[literalStart..<i]), as: UTF8.self)))
             }
-            let inner = String(decoding: bytes[(i + 2)..<close], as: UTF8.self)
-            if let fillpoint = parseFillpoint(inner, at: markerLocation) {
+            if let fillpoint = parseFillpoint(UnsafeBufferPointer(rebasing: bytes[(i + 2)..<close]), at: markerLocation) {
                 parts.append(.fillpoint(fillpoint))
             } else {
                 valid = false
@@ -57,19 +60,14 @@ struct TemplateParser {
             literalStart = i
         }
         if literalStart < range.upperBound {
-            parts.append(.text(String(decoding: bytes[literalStart..<range.upperBound], as: UTF8.self)))
+            parts.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[literalStart..<range.upperBound]), as: UTF8.self)))
         }
         return valid ? Template(parts: parts, location: location, isPlainScalar: plain) : nil
     }
 
-    /// The number of `<<` markers that start before `offset`.
-    static func markerOrdinal(before offset: Int, in bytes: [UInt8]) -> Int {
-        FillpointMarkers.count(in: bytes, from: 0, to: min(offset + 1, bytes.count))
-    }
-
     /// The offset of the `>>` that closes a fillpoint, skipping `>>` inside a quoted key or
     /// fallback.
-    static func closingMarker(in bytes: [UInt8], from start: Int, to end: Int) -> Int? {
+    static func closingMarker(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         var i = start
         var inQuotes = false
         while i < end {
@@ -95,14 +93,22 @@ struct TemplateParser {
 
     /// Parses the text between `<<` and `>>`.
     func parseFillpoint(_ inner: String, at location: SourceLocation) -> Fillpoint? {
-        var scanner = FillpointScanner(Array(inner.utf8))
+        var inner = inner
+        return inner.withUTF8 { parseFillpoint($0, at: location) }
+    }
+
+    /// Parses the UTF-8 between `<<` and `>>`.
+    func parseFillpoint(_ bytes: UnsafeBufferPointer<UInt8>, at location: SourceLocation) -> Fillpoint? {
+        var inner: String { String(decoding: bytes, as: UTF8.self) }
+        var scanner = FillpointScanner(bytes)
         scanner.skipSpaces()
         if scanner.atEnd {
             sink.report(.fillpointSyntax, at: location, "empty fillpoint `<<\(inner)>>`; write a path such as `<<call.name>>`")
             return nil
         }
         var path: [PathSegment] = []
-        path.reserveCapacity(4)
+        // A step after each `.` or `[`, and the first: an upper bound.
+        path.reserveCapacity(1 + bytes.reduce(0) { $0 + ($1 == UInt8(ascii: ".") || $1 == UInt8(ascii: "[") ? 1 : 0) })
         do {
             path.append(try scanner.segment())
             while true {
@@ -151,15 +157,19 @@ private struct FillpointScanner {
         init(_ reason: String) { self.reason = reason }
     }
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     var atEnd: Bool { index >= bytes.count }
-    var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
+    var rest: String { text(index..<bytes.count) }
+
+    private func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
 
     mutating func skipSpaces() {
         while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
@@ -183,9 +193,15 @@ private struct FillpointScanner {
             let start = index
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             if index < bytes.count, isIdentifierByte(bytes[index]) {
-                throw Failure("`\(String(decoding: bytes[start...], as: UTF8.self))` is neither a name nor an index; quote a key that starts with a digit")
+                throw Failure("`\(text(start..<bytes.count))` is neither a name nor an index; quote a key that starts with a digit")
             }
-            guard let value = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw Failure("the index is too large") }
+            var value = 0
+            for digit in bytes[start..<index] {
+                let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = tens.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
+                guard !overflow, !carry else { throw Failure("the index is too large") }
+                value = sum
+            }
             return .index(value)
         }
         guard isIdentifierStart(byte) else {
@@ -194,7 +210,7 @@ private struct FillpointScanner {
         }
         let start = index
         while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
-        return .name(String(decoding: bytes[start..<index], as: UTF8.self))
+        return .name(text(start..<index))
     }
 
     mutating func fallback() throws -> Fallback {
@@ -211,7 +227,7 @@ private struct FillpointScanner {
             index = start
             throw Failure("the fallback must be quoted text or a number, as in `?? \"none\"` or `?? 0`")
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        return .number(text(start..<index))
     }
 
     private mutating func quoted() throws -> String {

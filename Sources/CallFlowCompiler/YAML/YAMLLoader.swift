@@ -61,9 +61,10 @@ public struct YAMLLoader {
     private init(file: String, source: SourceText) {
         self.sink = DiagnosticSink(file: file)
         self.source = source
-        // Roughly what a flow file needs, so the arrays seldom grow.
-        records.reserveCapacity(source.bytes.count / 12)
-        children.reserveCapacity(source.bytes.count / 12)
+        // More than a flow file needs (about a node per 11 bytes), so that the arrays do not
+        // grow: growing copies them, and the pages of an unused reserve are never touched.
+        records.reserveCapacity(source.bytes.count / 6 + 16)
+        children.reserveCapacity(source.bytes.count / 6 + 16)
         text.reserveCapacity(source.bytes.count)
     }
 
@@ -112,10 +113,8 @@ public struct YAMLLoader {
             }
             let textStart = text.count
             text.append(contentsOf: raw)
-            let id = append(YAMLTree.Record(
-                location: start, kind: .scalar, style: scalarStyle(data.style), tag: tagID(data.tag),
-                start: Int32(textStart), count: Int32(raw.count),
-                markerStart: Int32(markerStart), markerCount: Int32(markers.count - markerStart), weight: 1))
+            let id = append(.scalar(at: start, style: scalarStyle(data.style), tag: tagID(data.tag),
+                                    text: textStart..<text.count, markers: markerStart..<markers.count))
             try complete(id, anchor: data.anchor.map { String(cString: $0) })
 
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -139,10 +138,8 @@ public struct YAMLLoader {
                 children += pending[frame.firstPending...]
             }
             pending.removeSubrange(frame.firstPending...)
-            let id = append(YAMLTree.Record(
-                location: frame.location, kind: frame.kind, style: .plain, tag: frame.tag,
-                start: Int32(childStart), count: Int32(children.count - childStart),
-                markerStart: 0, markerCount: 0, weight: frame.weight))
+            let id = append(.collection(frame.kind, at: frame.location, tag: frame.tag,
+                                        children: childStart..<children.count, weight: frame.weight))
             try complete(id, anchor: frame.anchor)
 
         case YAML_ALIAS_EVENT:

@@ -70,7 +70,7 @@ public struct YAMLNode: Sendable {
 
     /// Whether this is a scalar whose text is `text`.
     func hasText(_ text: StaticString) -> Bool {
-        withText { $0.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) } ?? false
+        withText { $0.hasSameBytes(as: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) } ?? false
     }
 
     /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
@@ -105,6 +105,26 @@ public struct YAMLNode: Sendable {
             let slot = start + 2 * position
             let tree = tree!
             return YAMLPair(key: tree.node(tree.children[slot]), value: tree.node(tree.children[slot + 1]))
+        }
+
+        /// Calls `body` with the UTF-8 of the key at `position`, without making a `String`; nil
+        /// when the key is not a scalar.
+        func withKeyText<Result>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+            let tree = tree!
+            let record = tree.records[Int(tree.children[start + 2 * position])]
+            guard record.kind == .scalar else { return nil }
+            return tree.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[record.span])) }
+        }
+
+        /// Whether the key at `position` is a scalar with the UTF-8 `key`.
+        func key(at position: Int, is key: UnsafeBufferPointer<UInt8>) -> Bool {
+            withKeyText(at: position) { $0.hasSameBytes(as: key) } ?? false
+        }
+
+        /// The position of the first pair from `first` on whose key is a scalar with the
+        /// UTF-8 `key`.
+        func firstIndex(ofKey key: UnsafeBufferPointer<UInt8>, from first: Int) -> Int? {
+            (first..<count).first { self.key(at: $0, is: key) }
         }
     }
 
@@ -173,5 +193,15 @@ public struct YAMLScalar: Sendable {
     func markerLocation(_ ordinal: Int) -> SourceLocation? {
         let record = record
         return ordinal < record.markerCount ? tree.markers[Int(record.markerStart) + ordinal] : nil
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether both hold the same bytes; a plain loop, quicker than `elementsEqual` for the
+    /// short keys and names it compares.
+    func hasSameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        for index in 0..<count where self[index] != other[index] { return false }
+        return true
     }
 }

@@ -16,11 +16,26 @@ public final class YAMLTree: Sendable {
         /// (`start..<start+count` of `children`, key and value alternating for a mapping).
         var start: Int32
         var count: Int32
-        /// A scalar's `<<` locations in `markers`.
-        var markerStart: Int32
+        /// A scalar's first `<<` location in `markers`, or a collection's weight: one field for
+        /// both keeps a record at 32 bytes, and a file has a record a node.
+        private var markerStartOrWeight: Int32
+        /// How many of a scalar's `<<` locations `markers` holds.
         var markerCount: Int32
+
+        static func scalar(at location: SourceLocation, style: YAMLScalar.Style, tag: Int32, text: Range<Int>, markers: Range<Int>) -> Record {
+            Record(location: location, kind: .scalar, style: style, tag: tag, start: Int32(text.lowerBound), count: Int32(text.count),
+                   markerStartOrWeight: Int32(markers.lowerBound), markerCount: Int32(markers.count))
+        }
+
+        static func collection(_ kind: Kind, at location: SourceLocation, tag: Int32, children: Range<Int>, weight: Int32) -> Record {
+            Record(location: location, kind: kind, style: .plain, tag: tag, start: Int32(children.lowerBound), count: Int32(children.count),
+                   markerStartOrWeight: weight, markerCount: 0)
+        }
+
+        var markerStart: Int32 { kind == .scalar ? markerStartOrWeight : 0 }
+
         /// How many nodes this subtree holds; bounds the cost of alias expansion.
-        var weight: Int32
+        var weight: Int32 { kind == .scalar ? 1 : markerStartOrWeight }
 
         /// `start..<start+count`: a scalar's text in `text`, a collection's children in `children`.
         var span: Range<Int> { Int(start)..<Int(start + count) }
