@@ -4,7 +4,9 @@
 struct DefiniteAssignment {
     /// A fillpoint that reads a value which must have been set.
     struct Read {
-        var fillpoint: Fillpoint
+        /// The fillpoint's `<<` and path, for the message.
+        var location: SourceLocation
+        var path: [PathSegment]
         var element: Int
         var fact: Fact
     }
@@ -12,11 +14,22 @@ struct DefiniteAssignment {
     let flow: Flow
     let graph: ElementGraph
     private let assignmentsByElement: [Int: [PropertyTypes.Assignment]]
+    /// Per element, whether it is an APIRequest that waits for its response, and whether it
+    /// is a CollectInput: the searches ask at every edge, and matching on an element's kind
+    /// copies the whole request.
+    private let awaitsResponse: [Bool]
+    private let collectsInput: [Bool]
 
     init(flow: Flow, graph: ElementGraph, assignments: [PropertyTypes.Assignment]) {
         self.flow = flow
         self.graph = graph
         self.assignmentsByElement = Dictionary(grouping: assignments, by: \.element)
+        awaitsResponse = flow.elements.map { element in
+            if case .apiRequest(let request) = element.kind { request.parseResponse } else { false }
+        }
+        collectsInput = flow.elements.map { element in
+            if case .collectInput = element.kind { true } else { false }
+        }
     }
 
     func check(_ reads: [Read], sink: DiagnosticSink) {
@@ -82,8 +95,8 @@ struct DefiniteAssignment {
                 }
                 notes.append("not set on the path \(steps.joined(separator: " → "))")
             }
-            sink.report(.maybeUnset, at: read.fillpoint.location,
-                        "`\(PathSegment.describe(read.fillpoint.path))` may be unset when `\(element.name)` runs; set it on every path to `\(element.name)`, or add a fallback such as `<<\(PathSegment.describe(read.fillpoint.path)) ?? \"\">>`",
+            sink.report(.maybeUnset, at: read.location,
+                        "`\(PathSegment.describe(read.path))` may be unset when `\(element.name)` runs; set it on every path to `\(element.name)`, or add a fallback such as `<<\(PathSegment.describe(read.path)) ?? \"\">>`",
                         notes: notes)
         }
     }
@@ -92,12 +105,12 @@ struct DefiniteAssignment {
     private func sets(_ node: Int, _ exit: ElementGraph.Exit, _ fact: Fact) -> Bool {
         switch fact {
         case .status(let element), .result(let element), .error(let element):
-            guard element == node, case .apiRequest(let request) = flow.elements[node].kind, request.parseResponse else { return false }
+            guard element == node, awaitsResponse[node] else { return false }
             if case .status = fact { return true }
             if case .result = fact { return exit == .success }
             return exit != .success
         case .digits(let element):
-            guard element == node, case .collectInput = flow.elements[node].kind else { return false }
+            guard element == node, collectsInput[node] else { return false }
             return true
         case .property(let name):
             return assignmentsByElement[node]?.contains { $0.property == name && ($0.exit == nil || $0.exit == exit) } ?? false

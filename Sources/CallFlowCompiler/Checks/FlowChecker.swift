@@ -22,7 +22,7 @@ struct FlowChecker {
                     guard let resolution = resolver.resolve(fillpoint, place: use.place, sink: sink) else { continue }
                     if use.place == .branchSource { sourceTypes[element.index] = resolution.type }
                     if let fact = resolution.requires, fillpoint.fallback == nil {
-                        reads.append(DefiniteAssignment.Read(fillpoint: fillpoint, element: element.index, fact: fact))
+                        reads.append(DefiniteAssignment.Read(location: fillpoint.location, path: fillpoint.path, element: element.index, fact: fact))
                     }
                 }
             }

@@ -152,7 +152,8 @@ final class FlowDecoder {
                 sink.report(.invalidValue, at: typePair.key.location, "`Type` needs one of \(types.joined(separator: ", ")); found \(typePair.value.kindDescription)")
             }
         }
-        let label = { () -> String in
+        // A local function, not a closure value, so that its captures take no allocation.
+        func label() -> String {
             let name = node.pairs!.first { $0.key.hasText("Name") }?.value.text
             let named = name.map { "`\($0)`" } ?? "element \(index + 1)"
             return type.map { "\(named) (\($0.rawValue))" } ?? named

@@ -222,7 +222,9 @@ public struct YAMLLoader {
     private func sameText(_ a: Int32, _ b: Int32) -> Bool {
         let x = records[Int(a)], y = records[Int(b)]
         guard y.kind == .scalar, x.count == y.count else { return false }
-        return text[x.span].elementsEqual(text[y.span])
+        return text.withUnsafeBufferPointer {
+            UnsafeBufferPointer(rebasing: $0[x.span]).hasSameBytes(as: UnsafeBufferPointer(rebasing: $0[y.span]))
+        }
     }
 
     /// The location of an earlier key with the text of `key` (the last key of the innermost
