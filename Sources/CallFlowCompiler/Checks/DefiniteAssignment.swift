@@ -14,22 +14,11 @@ struct DefiniteAssignment {
     let flow: Flow
     let graph: ElementGraph
     private let assignmentsByElement: [Int: [PropertyTypes.Assignment]]
-    /// Per element, whether it is an APIRequest that waits for its response, and whether it
-    /// is a CollectInput: the searches ask at every edge, and matching on an element's kind
-    /// copies the whole request.
-    private let awaitsResponse: [Bool]
-    private let collectsInput: [Bool]
 
     init(flow: Flow, graph: ElementGraph, assignments: [PropertyTypes.Assignment]) {
         self.flow = flow
         self.graph = graph
         self.assignmentsByElement = Dictionary(grouping: assignments, by: \.element)
-        awaitsResponse = flow.elements.map { element in
-            if case .apiRequest(let request) = element.kind { request.parseResponse } else { false }
-        }
-        collectsInput = flow.elements.map { element in
-            if case .collectInput = element.kind { true } else { false }
-        }
     }
 
     func check(_ reads: [Read], sink: DiagnosticSink) {
@@ -101,17 +90,17 @@ struct DefiniteAssignment {
         }
     }
 
-    /// Whether taking `exit` out of `node` sets `fact`.
+    /// Whether taking `exit` out of `node` sets `fact`. A fact names the element that sets it,
+    /// already of the right kind (see `Fact`), so the element's kind need not be looked at:
+    /// matching on it would copy the whole request at every edge the searches take.
     private func sets(_ node: Int, _ exit: ElementGraph.Exit, _ fact: Fact) -> Bool {
         switch fact {
-        case .status(let element), .result(let element), .error(let element):
-            guard element == node, awaitsResponse[node] else { return false }
-            if case .status = fact { return true }
-            if case .result = fact { return exit == .success }
-            return exit != .success
-        case .digits(let element):
-            guard element == node, collectsInput[node] else { return false }
-            return true
+        case .status(let element), .digits(let element):
+            return element == node
+        case .result(let element):
+            return element == node && exit == .success
+        case .error(let element):
+            return element == node && exit != .success
         case .property(let name):
             return assignmentsByElement[node]?.contains { $0.property == name && ($0.exit == nil || $0.exit == exit) } ?? false
         }

@@ -215,7 +215,7 @@ final class FlowDecoder {
         for index in pairs.indices {
             let known = pairs.withKeyText(at: index) { text in
                 entries.note(text, at: index)
-                return keys.first { key in key.utf8.count == text.count && key.utf8.withUnsafeBufferPointer { $0.hasSameBytes(as: text) } }
+                return keys.first { key in key.utf8.withUnsafeBufferPointer { $0.hasSameBytes(as: text) } }
             }
             switch known {
             case nil:

@@ -14,7 +14,11 @@ struct HeaderParser {
 
     /// Whether `name` is an RFC 9110 token, the grammar of a header name.
     static func isValidName(_ name: Substring) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
+        isValidName(bytes: name.utf8)
+    }
+
+    static func isValidName(bytes name: some Collection<UInt8>) -> Bool {
+        !name.isEmpty && name.allSatisfy(isTokenByte)
     }
 
     static func isTokenByte(_ byte: UInt8) -> Bool {
@@ -52,7 +56,7 @@ struct HeaderParser {
             }
             let nameRange = trim(trimmed.lowerBound..<colon, in: bytes)
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameRange]), as: UTF8.self)
-            guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(Self.isTokenByte) else {
+            guard Self.isValidName(bytes: bytes[nameRange]) else {
                 sink.report(.invalidHeader, at: key, "`\(name)` is not a valid header name; a name is letters, digits and !#$%&'*+-.^_`|~ only")
                 valid = false
                 continue
@@ -96,7 +100,7 @@ struct HeaderParser {
     private func startsHeader(_ bytes: UnsafeBufferPointer<UInt8>, after comma: Int) -> Bool {
         guard let colon = topLevelIndex(of: UInt8(ascii: ":"), in: bytes, range: (comma + 1)..<bytes.count) else { return false }
         let name = trim((comma + 1)..<colon, in: bytes)
-        return !name.isEmpty && bytes[name].allSatisfy(Self.isTokenByte)
+        return Self.isValidName(bytes: bytes[name])
     }
 
     private func topLevelIndex(of target: UInt8, in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
