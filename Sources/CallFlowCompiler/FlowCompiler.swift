@@ -65,8 +65,9 @@ public enum FlowCompiler {
             let sink = DiagnosticSink(file: source.path)
             let yaml = YAMLLoader.load(source.contents, file: source.path)
             sink.append(contentsOf: yaml.diagnostics)
+            // The nodes read the tree that `yaml` holds: it must live until decoding is done.
             if yaml.diagnostics.isEmpty,
-               let flow = FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) {
+               let flow = withExtendedLifetime(yaml, { FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) }) {
                 FlowChecker(flow: flow, sink: sink).run()
                 flows.append(flow)
             }

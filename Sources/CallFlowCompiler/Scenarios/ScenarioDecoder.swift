@@ -19,12 +19,15 @@ public enum ScenarioDecoder {
         }
         var scenarios: [Scenario] = []
         var rejected = yaml.documents.isEmpty ? 1 : 0
-        for document in yaml.documents {
-            let before = sink.diagnostics.count
-            if let scenario = scenario(document, file: file, reader), sink.diagnostics.count == before {
-                scenarios.append(scenario)
-            } else {
-                rejected += 1
+        // The nodes read the tree that `yaml` holds.
+        withExtendedLifetime(yaml) {
+            for document in yaml.documents {
+                let before = sink.diagnostics.count
+                if let scenario = scenario(document, file: file, reader), sink.diagnostics.count == before {
+                    scenarios.append(scenario)
+                } else {
+                    rejected += 1
+                }
             }
         }
         return Result(scenarios: scenarios, diagnostics: sink.diagnostics, rejected: rejected)

@@ -5,16 +5,18 @@ import CYAML
 /// libyaml checks the syntax; this loader adds what libyaml leaves to its callers: duplicate
 /// keys, aliases (with a bound on how far they may expand), merge keys (`<<: *base`) and a
 /// bound on nesting depth, so that no input can exhaust memory or the stack.
-public struct YAMLLoader {
+struct YAMLLoader {
     /// Deeper nesting is reported as an error; no flow needs more than a handful of levels.
-    public static let maximumDepth = 256
+    static let maximumDepth = 256
     /// The most nodes that aliases may add by expansion, to stop "billion laughs" input.
-    public static let maximumAliasExpansion = 1_000_000
+    static let maximumAliasExpansion = 1_000_000
 
-    public struct Result: Sendable {
+    struct Result: Sendable {
         /// One root node per YAML document in the file, in order.
-        public var documents: [YAMLNode]
-        public var diagnostics: [Diagnostic]
+        /// Valid while this result lives: it holds their tree.
+        var documents: [YAMLNode]
+        var diagnostics: [Diagnostic]
+        let tree: YAMLTree?
     }
 
     private var source: SourceText
@@ -25,9 +27,9 @@ public struct YAMLLoader {
     private var aliasExpansion = 0
 
     // The tree as it grows; see `YAMLTree`.
-    private var records: [YAMLTree.Record] = []
-    private var children: [Int32] = []
-    private var text: [UInt8] = []
+    private var records: TreeBuffer<YAMLTree.Record>
+    private var children: TreeBuffer<Int32>
+    private var text: TreeBuffer<UInt8>
     private var markers: [SourceLocation] = []
     private var tags: [String] = []
     private var tagIDs: [String: Int32] = [:]
@@ -50,12 +52,17 @@ public struct YAMLLoader {
 
     /// Parses `bytes` (the contents of `file`) into documents, reporting problems as
     /// `yaml-syntax` diagnostics located in `file`.
-    public static func load(_ bytes: [UInt8], file: String) -> Result {
+    static func load(_ bytes: [UInt8], file: String) -> Result {
         var loader = YAMLLoader(file: file, source: SourceText(bytes: bytes))
-        guard loader.run() else { return Result(documents: [], diagnostics: loader.sink.diagnostics) }
+        guard loader.run() else {
+            loader.records.deallocate()
+            loader.children.deallocate()
+            loader.text.deallocate()
+            return Result(documents: [], diagnostics: loader.sink.diagnostics, tree: nil)
+        }
         let tree = YAMLTree(records: loader.records, children: loader.children, text: loader.text,
                             markers: loader.markers, tags: loader.tags)
-        return Result(documents: loader.documents.map(tree.node), diagnostics: loader.sink.diagnostics)
+        return Result(documents: loader.documents.map(tree.node), diagnostics: loader.sink.diagnostics, tree: tree)
     }
 
     private init(file: String, source: SourceText) {
@@ -63,9 +70,9 @@ public struct YAMLLoader {
         self.source = source
         // More than a flow file needs (about a node per 11 bytes), so that the arrays do not
         // grow: growing copies them, and the pages of an unused reserve are never touched.
-        records.reserveCapacity(source.bytes.count / 6 + 16)
-        children.reserveCapacity(source.bytes.count / 6 + 16)
-        text.reserveCapacity(source.bytes.count)
+        records = TreeBuffer(capacity: source.bytes.count / 6 + 16)
+        children = TreeBuffer(capacity: source.bytes.count / 6 + 16)
+        text = TreeBuffer(capacity: source.bytes.count)
     }
 
     /// Reads the whole input; false when the YAML is not valid.
@@ -133,9 +140,9 @@ public struct YAMLLoader {
             let frame = stack.removeLast()
             let childStart = children.count
             if frame.hasMergeKey {
-                children += mergedPairs(pending[frame.firstPending...])
+                children.append(contentsOf: mergedPairs(pending[frame.firstPending...])[...])
             } else {
-                children += pending[frame.firstPending...]
+                children.append(contentsOf: pending[frame.firstPending...])
             }
             pending.removeSubrange(frame.firstPending...)
             let id = append(.collection(frame.kind, at: frame.location, tag: frame.tag,
@@ -209,22 +216,31 @@ public struct YAMLLoader {
     }
 
     private func keyText(_ id: Int32) -> String {
-        String(decoding: text[records[Int(id)].span], as: UTF8.self)
+        Self.keyText(id, records: records.elements, text: text.elements)
+    }
+
+    // The helpers below take the buffers rather than `self`: called from mutating methods,
+    // methods of `self` made the optimizer copy the whole loader at each call.
+
+    private static func keyText(_ id: Int32, records: UnsafeBufferPointer<YAMLTree.Record>, text: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: text[records[Int(id)].span]), as: UTF8.self)
     }
 
     /// A YAML 1.1 merge key: a plain, untagged `<<`.
-    private func isMergeKey(_ id: Int32) -> Bool {
+    private static func isMergeKey(_ id: Int32, records: UnsafeBufferPointer<YAMLTree.Record>, text: UnsafeBufferPointer<UInt8>) -> Bool {
         let record = records[Int(id)]
         return record.kind == .scalar && record.style == .plain && record.tag < 0 && record.count == 2
             && text[Int(record.start)] == UInt8(ascii: "<") && text[Int(record.start) + 1] == UInt8(ascii: "<")
     }
 
-    private func sameText(_ a: Int32, _ b: Int32) -> Bool {
+    private func isMergeKey(_ id: Int32) -> Bool {
+        Self.isMergeKey(id, records: records.elements, text: text.elements)
+    }
+
+    private static func sameText(_ a: Int32, _ b: Int32, records: UnsafeBufferPointer<YAMLTree.Record>, text: UnsafeBufferPointer<UInt8>) -> Bool {
         let x = records[Int(a)], y = records[Int(b)]
         guard y.kind == .scalar, x.count == y.count else { return false }
-        return text.withUnsafeBufferPointer {
-            UnsafeBufferPointer(rebasing: $0[x.span]).hasSameBytes(as: UnsafeBufferPointer(rebasing: $0[y.span]))
-        }
+        return UnsafeBufferPointer(rebasing: text[x.span]).hasSameBytes(as: UnsafeBufferPointer(rebasing: text[y.span]))
     }
 
     /// The location of an earlier key with the text of `key` (the last key of the innermost
@@ -233,22 +249,23 @@ public struct YAMLLoader {
     private mutating func firstLocation(ofKey key: Int32) -> SourceLocation? {
         let top = stack.count - 1
         let firstPending = stack[top].firstPending
+        let records = records.elements, text = text.elements
         if stack[top].keyIndex == nil {
             if pending.count - firstPending < 32 {
-                for slot in stride(from: firstPending, to: pending.count - 2, by: 2) where sameText(pending[slot], key) {
+                for slot in stride(from: firstPending, to: pending.count - 2, by: 2) where Self.sameText(pending[slot], key, records: records, text: text) {
                     return records[Int(pending[slot])].location
                 }
                 return nil
             }
             var index: [String: SourceLocation] = [:]
             for slot in stride(from: pending.count - 4, through: firstPending, by: -2) where records[Int(pending[slot])].kind == .scalar {
-                index[keyText(pending[slot])] = records[Int(pending[slot])].location
+                index[Self.keyText(pending[slot], records: records, text: text)] = records[Int(pending[slot])].location
             }
             stack[top].keyIndex = index
         }
-        let text = keyText(key)
-        if let first = stack[top].keyIndex![text] { return first }
-        stack[top].keyIndex![text] = records[Int(key)].location
+        let keyText = Self.keyText(key, records: records, text: text)
+        if let first = stack[top].keyIndex![keyText] { return first }
+        stack[top].keyIndex![keyText] = records[Int(key)].location
         return nil
     }
 
@@ -265,14 +282,14 @@ public struct YAMLLoader {
             }
             let valueRecord = records[Int(value)]
             let sources = valueRecord.kind == .sequence
-                ? Array(children[valueRecord.span]) : [value]
+                ? Array(children.elements[valueRecord.span]) : [value]
             for source in sources {
                 let record = records[Int(source)]
                 guard record.kind == .mapping else {
-                    sink.report(.yamlSyntax, at: record.location, "a merge key `<<` takes a mapping or a list of mappings, not \(record.kindDescription(in: text))")
+                    sink.report(.yamlSyntax, at: record.location, "a merge key `<<` takes a mapping or a list of mappings, not \(record.kindDescription(in: text.elements))")
                     continue
                 }
-                merged += children[record.span]
+                merged += children.elements[record.span]
             }
         }
         var seen = Set(stride(from: 0, to: own.count, by: 2).compactMap { records[Int(own[$0])].kind == .scalar ? keyText(own[$0]) : nil })

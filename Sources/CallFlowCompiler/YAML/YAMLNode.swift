@@ -1,71 +1,71 @@
 /// A YAML node with the position of its first character. The tree is what the flow model is
 /// built from; unlike a Codable decode it keeps every position.
 ///
-/// A node is a view into its file's `YAMLTree`: copying one costs a reference count, and the
-/// text of a scalar becomes a `String` only when asked for.
-public struct YAMLNode: Sendable {
-    public enum Content: Sendable {
+/// A node is a view into its file's `YAMLTree`, valid while the tree lives: copying one counts
+/// no reference, and the text of a scalar becomes a `String` only when asked for.
+struct YAMLNode: @unchecked Sendable {
+    enum Content: Sendable {
         case scalar(YAMLScalar)
         case mapping(Pairs)
         case sequence(Items)
     }
 
-    let tree: YAMLTree
+    let storage: UnsafePointer<YAMLTree.Storage>
     let id: Int32
 
-    init(tree: YAMLTree, id: Int32) {
-        self.tree = tree
+    init(storage: UnsafePointer<YAMLTree.Storage>, id: Int32) {
+        self.storage = storage
         self.id = id
     }
 
+    private var tree: YAMLTree.Storage { storage.pointee }
+
     private var record: YAMLTree.Record { tree.records[Int(id)] }
 
-    public var location: SourceLocation { record.location }
+    var location: SourceLocation { record.location }
 
     /// An explicit tag such as `!!str`, if the file gave one.
-    public var tag: String? {
+    var tag: String? {
         let tag = record.tag
         return tag < 0 ? nil : tree.tags[Int(tag)]
     }
 
-    public var content: Content {
+    var content: Content {
         switch record.kind {
-        case .scalar: .scalar(YAMLScalar(tree: tree, id: id))
-        case .mapping: .mapping(Pairs(tree: tree, record: record))
-        case .sequence: .sequence(Items(tree: tree, record: record))
+        case .scalar: .scalar(YAMLScalar(storage: storage, id: id))
+        case .mapping: .mapping(Pairs(storage: storage, record: record))
+        case .sequence: .sequence(Items(storage: storage, record: record))
         }
     }
 
-    public var scalar: YAMLScalar? {
-        record.kind == .scalar ? YAMLScalar(tree: tree, id: id) : nil
+    var scalar: YAMLScalar? {
+        record.kind == .scalar ? YAMLScalar(storage: storage, id: id) : nil
     }
 
-    public var pairs: Pairs? {
+    var pairs: Pairs? {
         let record = record
-        return record.kind == .mapping ? Pairs(tree: tree, record: record) : nil
+        return record.kind == .mapping ? Pairs(storage: storage, record: record) : nil
     }
 
-    public var items: Items? {
+    var items: Items? {
         let record = record
-        return record.kind == .sequence ? Items(tree: tree, record: record) : nil
+        return record.kind == .sequence ? Items(storage: storage, record: record) : nil
     }
 
     /// The items of a list, or this node alone: for keys that take one value or a list.
-    public var itemsOrSelf: [YAMLNode] {
+    var itemsOrSelf: [YAMLNode] {
         items.map(Array.init) ?? [self]
     }
 
     /// The scalar's text, if this is a scalar.
-    public var text: String? { scalar?.value }
+    var text: String? { scalar?.value }
 
     /// Calls `body` with the scalar's UTF-8 bytes, without making a `String`; nil when this is
     /// not a scalar.
     func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         let record = record
         guard record.kind == .scalar else { return nil }
-        return tree.text.withUnsafeBufferPointer { text in
-            body(UnsafeBufferPointer(rebasing: text[record.span]))
-        }
+        return body(tree.textBytes(of: record))
     }
 
     /// Whether this is a scalar whose text is `text`.
@@ -74,46 +74,47 @@ public struct YAMLNode: Sendable {
     }
 
     /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
-    public var isNull: Bool { record.isNull(in: tree.text) }
+    var isNull: Bool { record.isNull(in: tree.text) }
 
     /// What a reader calls this kind of node in a message ("a mapping", "a list", "text").
-    public var kindDescription: String { record.kindDescription(in: tree.text) }
+    var kindDescription: String { record.kindDescription(in: tree.text) }
 
     /// The key-value pairs of a mapping, in file order (merged keys after the mapping's own).
-    public struct Pairs: RandomAccessCollection, Sendable {
-        let tree: YAMLTree?
+    struct Pairs: RandomAccessCollection, @unchecked Sendable {
+        let storage: UnsafePointer<YAMLTree.Storage>?
         let start: Int
-        public let count: Int
+        let count: Int
 
         /// No pairs.
-        public init() {
-            tree = nil
+        init() {
+            storage = nil
             start = 0
             count = 0
         }
 
-        init(tree: YAMLTree, record: YAMLTree.Record) {
-            self.tree = tree
+        init(storage: UnsafePointer<YAMLTree.Storage>, record: YAMLTree.Record) {
+            self.storage = storage
             self.start = Int(record.start)
             self.count = Int(record.count) / 2
         }
 
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { count }
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
 
-        public subscript(position: Int) -> YAMLPair {
+        subscript(position: Int) -> YAMLPair {
             let slot = start + 2 * position
-            let tree = tree!
-            return YAMLPair(key: tree.node(tree.children[slot]), value: tree.node(tree.children[slot + 1]))
+            let storage = storage!
+            let children = storage.pointee.children
+            return YAMLPair(key: YAMLNode(storage: storage, id: children[slot]), value: YAMLNode(storage: storage, id: children[slot + 1]))
         }
 
         /// Calls `body` with the UTF-8 of the key at `position`, without making a `String`; nil
         /// when the key is not a scalar.
         func withKeyText<Result>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
-            let tree = tree!
+            let tree = storage!.pointee
             let record = tree.records[Int(tree.children[start + 2 * position])]
             guard record.kind == .scalar else { return nil }
-            return tree.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[record.span])) }
+            return body(tree.textBytes(of: record))
         }
 
         /// Whether the key at `position` is a scalar with the UTF-8 `key`.
@@ -129,61 +130,59 @@ public struct YAMLNode: Sendable {
     }
 
     /// The items of a list, in file order.
-    public struct Items: RandomAccessCollection, Sendable {
-        let tree: YAMLTree
+    struct Items: RandomAccessCollection, @unchecked Sendable {
+        let storage: UnsafePointer<YAMLTree.Storage>
         let start: Int
-        public let count: Int
+        let count: Int
 
-        init(tree: YAMLTree, record: YAMLTree.Record) {
-            self.tree = tree
+        init(storage: UnsafePointer<YAMLTree.Storage>, record: YAMLTree.Record) {
+            self.storage = storage
             self.start = Int(record.start)
             self.count = Int(record.count)
         }
 
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { count }
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
 
-        public subscript(position: Int) -> YAMLNode {
-            tree.node(tree.children[start + position])
+        subscript(position: Int) -> YAMLNode {
+            YAMLNode(storage: storage, id: storage.pointee.children[start + position])
         }
     }
 }
 
 /// A key and its value in a mapping, in file order.
-public struct YAMLPair: Sendable {
-    public var key: YAMLNode
-    public var value: YAMLNode
+struct YAMLPair: @unchecked Sendable {
+    var key: YAMLNode
+    var value: YAMLNode
 }
 
 /// A scalar's text, its style, and where each `<<` of its text stands in the file.
-public struct YAMLScalar: Sendable {
-    public enum Style: UInt8, Sendable {
+struct YAMLScalar: @unchecked Sendable {
+    enum Style: UInt8, Sendable, BitwiseCopyable {
         case plain, singleQuoted, doubleQuoted, literal, folded
     }
 
-    let tree: YAMLTree
+    let storage: UnsafePointer<YAMLTree.Storage>
     let id: Int32
 
+    private var tree: YAMLTree.Storage { storage.pointee }
     private var record: YAMLTree.Record { tree.records[Int(id)] }
 
     /// The scalar's value, quotes and escapes resolved.
-    public var value: String { String(decoding: utf8, as: UTF8.self) }
+    var value: String { String(decoding: tree.textBytes(of: record), as: UTF8.self) }
 
     /// The value's UTF-8 bytes.
-    public var utf8: ArraySlice<UInt8> { tree.textBytes(of: record) }
+    var utf8: [UInt8] { Array(tree.textBytes(of: record)) }
 
     /// Whether the value holds `<<`, the start of a fillpoint.
-    var hasMarker: Bool {
-        let span = record.span
-        return tree.text.withUnsafeBufferPointer { FillpointMarkers.occur(in: UnsafeBufferPointer(rebasing: $0[span])) }
-    }
+    var hasMarker: Bool { FillpointMarkers.occur(in: tree.textBytes(of: record)) }
 
-    public var style: Style { record.style }
+    var style: Style { record.style }
 
     /// The location of each `<<` of `value` (counted left to right, without overlap), found in
     /// the raw text so that quotes, escapes and block indentation are accounted for. Empty when
     /// the value has no `<<`, or when escapes make raw and value disagree.
-    public var markerLocations: [SourceLocation] {
+    var markerLocations: [SourceLocation] {
         let record = record
         guard record.markerCount > 0 else { return [] }
         return Array(tree.markers[Int(record.markerStart)..<Int(record.markerStart + record.markerCount)])

@@ -2,8 +2,11 @@
 /// collection in one list, the text of every scalar in one buffer.
 ///
 /// A tree of objects cost an allocation a node and a reference count at every hand-over; this
-/// layout costs a few growing arrays a file, and `YAMLNode` is a small view into it.
-public final class YAMLTree: Sendable {
+/// layout costs a few buffers a file, and `YAMLNode` is a small view into it: a pointer to the
+/// buffers and a node number. Nodes are valid while their tree lives (`YAMLLoader.Result`
+/// holds it). The buffers are written before the tree is made and never after, so the tree can
+/// be read from any thread.
+final class YAMLTree: @unchecked Sendable {
     enum Kind: UInt8 { case scalar, mapping, sequence }
 
     struct Record {
@@ -41,18 +44,18 @@ public final class YAMLTree: Sendable {
         var span: Range<Int> { Int(start)..<Int(start + count) }
 
         /// A scalar that YAML resolves to null: an empty plain scalar, `~` or `null`.
-        func isNull(in text: [UInt8]) -> Bool {
+        func isNull(in text: UnsafeBufferPointer<UInt8>) -> Bool {
             guard kind == .scalar, style == .plain, tag < 0 else { return false }
             switch count {
             case 0: return true
             case 1: return text[Int(start)] == UInt8(ascii: "~")
-            case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(text[span]) }
+            case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(UnsafeBufferPointer(rebasing: text[span])) }
             default: return false
             }
         }
 
         /// What a reader calls this kind of node in a message ("a mapping", "a list", "text").
-        func kindDescription(in text: [UInt8]) -> String {
+        func kindDescription(in text: UnsafeBufferPointer<UInt8>) -> String {
             switch kind {
             case .scalar: isNull(in: text) ? "nothing" : "text"
             case .mapping: "a mapping"
@@ -61,25 +64,46 @@ public final class YAMLTree: Sendable {
         }
     }
 
-    let records: [Record]
-    let children: [Int32]
-    let text: [UInt8]
-    let markers: [SourceLocation]
-    let tags: [String]
+    /// What nodes read: the tree's memory as plain pointers, valid while the tree lives. A node
+    /// holds a pointer to this, not the tree, so copying a node counts no reference.
+    struct Storage {
+        let records: UnsafeBufferPointer<Record>
+        let children: UnsafeBufferPointer<Int32>
+        let text: UnsafeBufferPointer<UInt8>
+        let markers: UnsafeBufferPointer<SourceLocation>
+        let tags: UnsafeBufferPointer<String>
 
-    init(records: [Record], children: [Int32], text: [UInt8], markers: [SourceLocation], tags: [String]) {
-        self.records = records
-        self.children = children
-        self.text = text
-        self.markers = markers
-        self.tags = tags
+        /// A scalar's text.
+        func textBytes(of record: Record) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: text[record.span])
+        }
+    }
+
+    let storage: UnsafePointer<Storage>
+
+    /// Takes over the loader's buffers; the tree frees them.
+    init(records: TreeBuffer<Record>, children: TreeBuffer<Int32>, text: TreeBuffer<UInt8>, markers: [SourceLocation], tags: [String]) {
+        let ownMarkers = UnsafeMutableBufferPointer<SourceLocation>.allocate(capacity: markers.count)
+        _ = ownMarkers.initialize(from: markers)
+        let ownTags = UnsafeMutableBufferPointer<String>.allocate(capacity: tags.count)
+        _ = ownTags.initialize(from: tags)
+        let storage = UnsafeMutablePointer<Storage>.allocate(capacity: 1)
+        storage.initialize(to: Storage(records: records.elements, children: children.elements, text: text.elements,
+                                       markers: UnsafeBufferPointer(ownMarkers), tags: UnsafeBufferPointer(ownTags)))
+        self.storage = UnsafePointer(storage)
+    }
+
+    deinit {
+        let storage = storage.pointee
+        storage.records.deallocate()
+        storage.children.deallocate()
+        storage.text.deallocate()
+        storage.markers.deallocate()
+        UnsafeMutableBufferPointer(mutating: storage.tags).deinitialize().deallocate()
+        self.storage.deallocate()
     }
 
     func node(_ id: Int32) -> YAMLNode {
-        YAMLNode(tree: self, id: id)
-    }
-
-    func textBytes(of record: Record) -> ArraySlice<UInt8> {
-        text[record.span]
+        YAMLNode(storage: storage, id: id)
     }
 }

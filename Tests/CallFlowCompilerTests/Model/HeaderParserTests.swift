@@ -6,8 +6,12 @@ import Testing
     private func parse(_ header: String) -> [String] {
         let sink = DiagnosticSink(file: "t.yaml")
         let yaml = "h: '\(header.replacingOccurrences(of: "'", with: "''"))'"
-        let node = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml").documents[0].pairs![0].value
-        let headers = HeaderParser(sink: sink).parse(node, key: node.location)
+        // The nodes are valid while the loader's result lives.
+        let loaded = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml")
+        let headers = withExtendedLifetime(loaded) {
+            let node = loaded.documents[0].pairs![0].value
+            return HeaderParser(sink: sink).parse(node, key: node.location)
+        }
         if let problem = sink.diagnostics.first { return ["error: \(problem.message)"] }
         return headers!.map { header in
             "\(header.name)=" + header.value.parts.map { part in

@@ -5,8 +5,11 @@ import Testing
 @Suite struct ResultShapeTests {
     private func shape(_ yaml: String) -> (ValueType?, [String]) {
         let sink = DiagnosticSink(file: "t.yaml")
-        let node = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml").documents[0]
-        let type = ResultShapeReader(sink: sink).readObject(node, key: node.location)
+        // The nodes are valid while the loader's result lives.
+        let loaded = YAMLLoader.load(Array(yaml.utf8), file: "t.yaml")
+        let type = withExtendedLifetime(loaded) {
+            ResultShapeReader(sink: sink).readObject(loaded.documents[0], key: loaded.documents[0].location)
+        }
         return (type, sink.diagnostics.map(\.message))
     }
 

@@ -45,8 +45,8 @@ import Testing
 
     @Test func templatesSplitTextAndFillpoints() throws {
         let sink = DiagnosticSink(file: "t.yaml")
-        let node = YAMLLoader.load(Array("t: \"Hi <<call.name>>, <<x ?? \\\"a>>b\\\">>!\"".utf8), file: "t.yaml").documents[0].pairs![0].value
-        let template = try #require(TemplateParser(sink: sink).parse(node))
+        let loaded = YAMLLoader.load(Array("t: \"Hi <<call.name>>, <<x ?? \\\"a>>b\\\">>!\"".utf8), file: "t.yaml")
+        let template = try #require(withExtendedLifetime(loaded) { TemplateParser(sink: sink).parse(loaded.documents[0].pairs![0].value) })
         #expect(sink.diagnostics.isEmpty)
         #expect(template.fillpoints.map(\.source) == ["call.name", "x ?? \"a>>b\""])
         #expect(template.fillpoints.map(\.location.column) == [8, 23])
@@ -56,7 +56,8 @@ import Testing
 
     @Test func aSingleLessThanIsText() throws {
         let sink = DiagnosticSink(file: "t.yaml")
-        let node = YAMLLoader.load(Array("t: a < b > c".utf8), file: "t.yaml").documents[0].pairs![0].value
-        #expect(TemplateParser(sink: sink).parse(node)?.constant == "a < b > c")
+        let loaded = YAMLLoader.load(Array("t: a < b > c".utf8), file: "t.yaml")
+        let template = withExtendedLifetime(loaded) { TemplateParser(sink: sink).parse(loaded.documents[0].pairs![0].value) }
+        #expect(template?.constant == "a < b > c")
     }
 }
