@@ -1,5 +1,9 @@
 /// An APIRequest element: call an HTTP API (FLOW-LANGUAGE.md §3).
-public struct APIRequest: Sendable {
+///
+/// A class with constant fields, not a struct: the checks and the emitter take a request out of
+/// its element's kind many times, and a struct of this many counted fields would be copied,
+/// field by field, each time.
+public final class APIRequest: Sendable {
     public enum Method: String, Sendable, CaseIterable {
         case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE", head = "HEAD"
     }
@@ -65,30 +69,65 @@ public struct APIRequest: Sendable {
         public var unit: String
     }
 
-    public var phrase: [Template]
-    public var method: APIRequest.Method
-    public var methodLocation: SourceLocation?
-    public var timeout: Int
-    public var url: Template
-    public var urlLocation: SourceLocation
-    public var headers: [Header]
-    public var headerLocation: SourceLocation?
-    public var query: [QueryItem]
-    public var body: Body?
-    public var bodyLocation: SourceLocation?
-    public var bodyType: BodyType
-    public var contentType: Template?
-    public var retries: Int
-    public var parseResponse: Bool
-    public var parseResponseLocation: SourceLocation?
+    public let phrase: [Template]
+    public let method: APIRequest.Method
+    public let methodLocation: SourceLocation?
+    public let timeout: Int
+    public let url: Template
+    public let urlLocation: SourceLocation
+    public let headers: [Header]
+    public let headerLocation: SourceLocation?
+    public let query: [QueryItem]
+    public let body: Body?
+    public let bodyLocation: SourceLocation?
+    public let bodyType: BodyType
+    public let contentType: Template?
+    public let retries: Int
+    public let parseResponse: Bool
+    public let parseResponseLocation: SourceLocation?
     /// The declared or inferred response shape, an object type.
-    public var result: ValueType?
-    public var resultLocation: SourceLocation?
-    public var results: [ResultAssignment]
-    public var successStatus: [Int]
-    public var onSuccess: ElementReference?
-    public var onFailure: ElementReference?
-    public var fallback: FallbackMode
-    public var alertEmail: [String]
-    public var rateLimit: RateLimit?
+    public let result: ValueType?
+    public let resultLocation: SourceLocation?
+    public let results: [ResultAssignment]
+    public let successStatus: [Int]
+    public let onSuccess: ElementReference?
+    public let onFailure: ElementReference?
+    public let fallback: FallbackMode
+    public let alertEmail: [String]
+    public let rateLimit: RateLimit?
+
+    init(phrase: [Template], method: APIRequest.Method, methodLocation: SourceLocation?, timeout: Int,
+         url: Template, urlLocation: SourceLocation, headers: [Header], headerLocation: SourceLocation?,
+         query: [QueryItem], body: Body?, bodyLocation: SourceLocation?, bodyType: BodyType,
+         contentType: Template?, retries: Int, parseResponse: Bool,
+         parseResponseLocation: SourceLocation?, result: ValueType?, resultLocation: SourceLocation?,
+         results: [ResultAssignment], successStatus: [Int], onSuccess: ElementReference?,
+         onFailure: ElementReference?, fallback: FallbackMode, alertEmail: [String],
+         rateLimit: RateLimit?) {
+        self.phrase = phrase
+        self.method = method
+        self.methodLocation = methodLocation
+        self.timeout = timeout
+        self.url = url
+        self.urlLocation = urlLocation
+        self.headers = headers
+        self.headerLocation = headerLocation
+        self.query = query
+        self.body = body
+        self.bodyLocation = bodyLocation
+        self.bodyType = bodyType
+        self.contentType = contentType
+        self.retries = retries
+        self.parseResponse = parseResponse
+        self.parseResponseLocation = parseResponseLocation
+        self.result = result
+        self.resultLocation = resultLocation
+        self.results = results
+        self.successStatus = successStatus
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+        self.fallback = fallback
+        self.alertEmail = alertEmail
+        self.rateLimit = rateLimit
+    }
 }

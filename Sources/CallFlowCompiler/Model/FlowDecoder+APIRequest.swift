@@ -1,33 +1,28 @@
 extension FlowDecoder {
     func apiRequest(_ entries: Entries, at location: SourceLocation) -> APIRequest? {
         guard let urlEntry = entries["URL"], let url = template(urlEntry) else { return nil }
-        var request = APIRequest(
-            phrase: entries["Phrase"].flatMap { templateList($0) } ?? [],
-            method: entries["Action"].flatMap { choice($0, of: APIRequest.Method.self) } ?? .get,
-            methodLocation: entries["Action"]?.location,
-            timeout: entries["Timeout"].flatMap { int($0, in: 1...60, unit: " of seconds") } ?? 10,
-            url: url, urlLocation: urlEntry.location,
-            headers: [], headerLocation: entries["Header"]?.location,
-            query: [], body: nil, bodyLocation: entries["Body"]?.location, bodyType: .json,
-            contentType: entries["ContentType"].flatMap { template($0) },
-            retries: entries["Retries"].flatMap { int($0, in: 0...3) } ?? 0,
-            parseResponse: entries["ParseResponse"].flatMap { bool($0) } ?? true,
-            parseResponseLocation: entries["ParseResponse"]?.location,
-            result: nil, resultLocation: nil, results: [],
-            successStatus: entries["SuccessStatus"].map { statusList($0) } ?? [],
-            onSuccess: entries["OnSuccess"].flatMap { reference($0) },
-            onFailure: entries["OnFailure"].flatMap { reference($0) },
-            fallback: entries["Fallback"].flatMap { choice($0, of: APIRequest.FallbackMode.self) } ?? .continue,
-            alertEmail: entries["AlertEmail"].map { emails($0) } ?? [],
-            rateLimit: entries["RateLimit"].flatMap { rateLimit($0) })
+        // Read in the order this decoder always has: problems at one position keep their order.
+        let phrase = entries["Phrase"].flatMap { templateList($0) } ?? []
+        let method = entries["Action"].flatMap { choice($0, of: APIRequest.Method.self) } ?? .get
+        let timeout = entries["Timeout"].flatMap { int($0, in: 1...60, unit: " of seconds") } ?? 10
+        let contentType = entries["ContentType"].flatMap { template($0) }
+        let retries = entries["Retries"].flatMap { int($0, in: 0...3) } ?? 0
+        let parseResponse = entries["ParseResponse"].flatMap { bool($0) } ?? true
+        let successStatus = entries["SuccessStatus"].map { statusList($0) } ?? []
+        let onSuccess = entries["OnSuccess"].flatMap { reference($0) }
+        let onFailure = entries["OnFailure"].flatMap { reference($0) }
+        let fallback = entries["Fallback"].flatMap { choice($0, of: APIRequest.FallbackMode.self) } ?? .continue
+        let alertEmail = entries["AlertEmail"].map { emails($0) } ?? []
+        let rateLimit = entries["RateLimit"].flatMap { self.rateLimit($0) }
 
-        if let entry = entries["Header"] { request.headers = headers(entry) }
-        if let entry = entries["Query"] { request.query = query(entry) }
-        if let entry = entries["Body"] { request.body = body(entry) }
-        if case .raw = request.body { request.bodyType = .raw }
-        if let entry = entries["BodyType"], let bodyType = choice(entry, of: APIRequest.BodyType.self) {
-            request.bodyType = bodyType
-            switch (bodyType, request.body) {
+        let headers = entries["Header"].map { self.headers($0) } ?? []
+        let query = entries["Query"].map { self.query($0) } ?? []
+        let body = entries["Body"].flatMap { self.body($0) }
+        var bodyType = APIRequest.BodyType.json
+        if case .raw = body { bodyType = .raw }
+        if let entry = entries["BodyType"], let chosen = choice(entry, of: APIRequest.BodyType.self) {
+            bodyType = chosen
+            switch (chosen, body) {
             case (.raw, .fields?):
                 sink.report(.invalidValue, at: entry.location, "`BodyType: Raw` sends a string as it is, but `Body` is a mapping; write the body as a string, or use JSON or Form")
             case (.form, .raw?):
@@ -36,25 +31,34 @@ extension FlowDecoder {
                 break
             }
         }
-        if let entry = entries["Fallback"], let onFailure = request.onFailure {
+        if let entry = entries["Fallback"], let onFailure {
             sink.report(.invalidValue, at: entry.location, "`Fallback` says what happens on failure when there is no `OnFailure`; this element goes to `\(onFailure.name)` on failure, so remove one of them")
         }
 
+        var result: ValueType?
+        var resultLocation: SourceLocation?
         let resultEntry = entries["Result"], sampleEntry = entries["ResultSample"]
         if let resultEntry {
-            request.result = ResultShapeReader(sink: sink).readObject(resultEntry.value, key: resultEntry.location)
-            request.resultLocation = resultEntry.location
+            result = ResultShapeReader(sink: sink).readObject(resultEntry.value, key: resultEntry.location)
+            resultLocation = resultEntry.location
         }
         if let sampleEntry {
             if resultEntry != nil {
                 sink.report(.invalidValue, at: sampleEntry.location, "give `Result` or `ResultSample`, not both; `ResultSample` infers the shape that `Result` declares")
             } else if let path = text(sampleEntry) {
-                request.result = sample(path, at: sampleEntry.location)
-                request.resultLocation = sampleEntry.location
+                result = sample(path, at: sampleEntry.location)
+                resultLocation = sampleEntry.location
             }
         }
-        if let entry = entries["Results"] { request.results = resultAssignments(entry) }
-        return request
+        let results = entries["Results"].map { resultAssignments($0) } ?? []
+        return APIRequest(
+            phrase: phrase, method: method, methodLocation: entries["Action"]?.location, timeout: timeout,
+            url: url, urlLocation: urlEntry.location, headers: headers, headerLocation: entries["Header"]?.location,
+            query: query, body: body, bodyLocation: entries["Body"]?.location, bodyType: bodyType,
+            contentType: contentType, retries: retries, parseResponse: parseResponse,
+            parseResponseLocation: entries["ParseResponse"]?.location, result: result, resultLocation: resultLocation,
+            results: results, successStatus: successStatus, onSuccess: onSuccess, onFailure: onFailure,
+            fallback: fallback, alertEmail: alertEmail, rateLimit: rateLimit)
     }
 
     private func headers(_ entry: Entry) -> [APIRequest.Header] {
