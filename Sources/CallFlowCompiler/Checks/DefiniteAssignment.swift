@@ -13,12 +13,16 @@ struct DefiniteAssignment {
 
     let flow: Flow
     let graph: ElementGraph
-    private let assignmentsByElement: [Int: [PropertyTypes.Assignment]]
+    /// The properties each element sets, and on which exit (nil for every exit), by element
+    /// index: the searches ask this at every edge they take.
+    private let setsByElement: [[(property: String, exit: ElementGraph.Exit?)]]
 
     init(flow: Flow, graph: ElementGraph, assignments: [PropertyTypes.Assignment]) {
         self.flow = flow
         self.graph = graph
-        self.assignmentsByElement = Dictionary(grouping: assignments, by: \.element)
+        var setsByElement = [[(property: String, exit: ElementGraph.Exit?)]](repeating: [], count: graph.edges.count)
+        for assignment in assignments { setsByElement[assignment.element].append((assignment.property, assignment.exit)) }
+        self.setsByElement = setsByElement
     }
 
     func check(_ reads: [Read], sink: DiagnosticSink) {
@@ -102,7 +106,7 @@ struct DefiniteAssignment {
         case .error(let element):
             return element == node && exit != .success
         case .property(let name):
-            return assignmentsByElement[node]?.contains { $0.property == name && ($0.exit == nil || $0.exit == exit) } ?? false
+            return setsByElement[node].contains { $0.property == name && ($0.exit == nil || $0.exit == exit) }
         }
     }
 
