@@ -57,17 +57,23 @@ public enum FlowCompiler {
         return (result, files)
     }
 
+    /// Reads one file's YAML and decodes its flow. The YAML tree is freed on return, so that
+    /// its memory is given back before the checks take more.
+    private static func decode(_ source: Source, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) -> Flow? {
+        let yaml = YAMLLoader.load(source.contents, file: source.path)
+        sink.append(contentsOf: yaml.diagnostics)
+        guard yaml.diagnostics.isEmpty else { return nil }
+        // The nodes read the tree that `yaml` holds: it must live until decoding is done.
+        return withExtendedLifetime(yaml) { FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) }
+    }
+
     /// Parses, decodes and checks `sources` as one set: flow names are unique across files.
     public static func check(_ sources: [Source], readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> Result {
         var flows: [Flow] = []
         var byFile: [String: [Diagnostic]] = [:]
         for source in sources {
             let sink = DiagnosticSink(file: source.path)
-            let yaml = YAMLLoader.load(source.contents, file: source.path)
-            sink.append(contentsOf: yaml.diagnostics)
-            // The nodes read the tree that `yaml` holds: it must live until decoding is done.
-            if yaml.diagnostics.isEmpty,
-               let flow = withExtendedLifetime(yaml, { FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) }) {
+            if let flow = decode(source, sink: sink, readFile: readFile) {
                 FlowChecker(flow: flow, sink: sink).run()
                 flows.append(flow)
             }
