@@ -17,8 +17,8 @@ struct FlowChecker {
         var reads: [DefiniteAssignment.Read] = []
         var sourceTypes: [Int: ValueType] = [:]
         for element in flow.elements {
-            for use in TemplateUse.uses(of: element) {
-                for fillpoint in use.template.fillpoints {
+            TemplateUse.forEach(in: element) { use in
+                for case .fillpoint(let fillpoint) in use.template.parts {
                     guard let resolution = resolver.resolve(fillpoint, place: use.place, sink: sink) else { continue }
                     if use.place == .branchSource { sourceTypes[element.index] = resolution.type }
                     if let fact = resolution.requires, fillpoint.fallback == nil {

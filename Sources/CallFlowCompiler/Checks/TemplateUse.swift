@@ -18,13 +18,11 @@ struct TemplateUse {
 
     var template: Template
     var place: Place
-    var element: Int
 
-    /// Every template of an element.
-    static func uses(of element: Element) -> [TemplateUse] {
-        var uses: [TemplateUse] = []
+    /// Calls `body` with every template of an element, in the order of its keys.
+    static func forEach(in element: Element, _ body: (TemplateUse) -> Void) {
         func add(_ template: Template?, _ place: Place) {
-            if let template { uses.append(TemplateUse(template: template, place: place, element: element.index)) }
+            if let template { body(TemplateUse(template: template, place: place)) }
         }
         switch element.kind {
         case .apiRequest(let request):
@@ -57,6 +55,5 @@ struct TemplateUse {
         case nil:
             break
         }
-        return uses
     }
 }
