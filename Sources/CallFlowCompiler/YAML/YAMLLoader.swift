@@ -68,7 +68,7 @@ struct YAMLLoader {
     private init(file: String, source: SourceText) {
         self.sink = DiagnosticSink(file: file)
         self.source = source
-        // More than a flow file needs (about a node per 11 bytes), so that the arrays do not
+        // More than a flow file needs (about a node per 11 bytes), so that the buffers do not
         // grow: growing copies them, and the pages of an unused reserve are never touched.
         records = TreeBuffer(capacity: source.bytes.count / 6 + 16)
         children = TreeBuffer(capacity: source.bytes.count / 6 + 16)

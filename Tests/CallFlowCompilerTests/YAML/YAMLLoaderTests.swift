@@ -127,6 +127,27 @@ import Testing
         #expect(result.diagnostics.first?.location.line == 2)
     }
 
+    /// The loader's buffers start at a size a flow file does not outgrow; aliases (a node for
+    /// every four bytes here) and escapes that decode longer than they are written (`\L` is
+    /// three bytes of UTF-8) outgrow it, and the tree must read the same after growing.
+    @Test func nodesReadRightAfterTheBuffersGrow() throws {
+        let aliases = "a: &a x\nb: [" + Array(repeating: "*a", count: 1000).joined(separator: ", ") + "]\n"
+        let result = load(aliases)
+        #expect(result.diagnostics.isEmpty)
+        let items = try #require(result.documents.first?.pairs?[1].value.items)
+        #expect(items.count == 1000)
+        #expect(items.allSatisfy { $0.text == "x" })
+        #expect(items.map(\.location.column).prefix(3) == [5, 9, 13])
+        #expect(items[999].location.column == 5 + 4 * 999)
+
+        let escapes = load("a: \"" + String(repeating: "\\L", count: 500) + "\"\nb: after\n")
+        #expect(escapes.diagnostics.isEmpty)
+        let pairs = try #require(escapes.documents.first?.pairs)
+        #expect(pairs[0].value.text == String(repeating: "\u{2028}", count: 500))
+        #expect(pairs[1].value.text == "after")
+        #expect(pairs[1].value.location.line == 2)
+    }
+
     @Test func severalDocumentsAreKept() {
         #expect(load("a: 1\n---\nb: 2\n").documents.count == 2)
     }
