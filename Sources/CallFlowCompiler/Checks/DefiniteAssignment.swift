@@ -33,7 +33,7 @@ struct DefiniteAssignment {
         // there. Values are read close to where they are set, so the searches stay small, where
         // a bit set of every fact at every element grows with the square of the flow's size.
         let predecessors = Predecessors(graph)
-        var factIDs: [Fact: Int32] = [:]
+        var factIDs = [Fact: Int32](minimumCapacity: reads.count)
         let readFacts = reads.map { read in
             if let id = factIDs[read.fact] { return id }
             factIDs[read.fact] = Int32(factIDs.count)

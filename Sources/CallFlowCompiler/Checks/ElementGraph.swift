@@ -28,7 +28,39 @@ struct ElementGraph {
         var target: Int?
     }
 
-    let edges: [[Edge]]
+    /// Each element's exits, by element index. All edges are kept in one array (a list an
+    /// element cost an allocation, and its freeing, for each of them).
+    struct EdgeLists: RandomAccessCollection {
+        fileprivate var all: [Edge] = []
+        /// Where each element's edges start in `all`; one more entry than elements.
+        fileprivate var starts: [Int32] = [0]
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { starts.count - 1 }
+
+        subscript(node: Int) -> EdgeList {
+            EdgeList(all: all, start: Int(starts[node]), count: Int(starts[node + 1] - starts[node]))
+        }
+
+        /// Ends the list of the element whose edges were appended to `all` last.
+        fileprivate mutating func endElement() {
+            starts.append(Int32(all.count))
+        }
+    }
+
+    /// One element's exits, in the order of its keys.
+    struct EdgeList: RandomAccessCollection {
+        fileprivate let all: [Edge]
+        fileprivate let start: Int
+        let count: Int
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
+
+        subscript(position: Int) -> Edge { all[start + position] }
+    }
+
+    let edges: EdgeLists
     let start: Int?
 
     /// Builds the graph. References that name no element are left out (they are reported as
@@ -40,32 +72,34 @@ struct ElementGraph {
             guard let reference else { return fallback }
             return indexOf[reference.name]
         }
-        var edges: [[Edge]] = []
-        edges.reserveCapacity(flow.elements.count)
+        var edges = EdgeLists()
+        edges.all.reserveCapacity(2 * flow.elements.count)
+        edges.starts.reserveCapacity(flow.elements.count + 1)
         for element in flow.elements {
             let below = element.index + 1 < flow.elements.count ? element.index + 1 : nil
             let next = target(element.next, otherwise: below)
             switch element.kind {
+            case .apiRequest(let request) where !request.parseResponse:
+                edges.all.append(Edge(exit: .next, target: next))
             case .apiRequest(let request):
-                if !request.parseResponse {
-                    edges.append([Edge(exit: .next, target: next)])
-                    continue
-                }
                 let success = target(request.onSuccess, otherwise: next)
                 let failure = target(request.onFailure, otherwise: request.fallback == .stop ? nil : success)
-                edges.append([Edge(exit: .success, target: success), Edge(exit: .failure, target: failure)])
+                edges.all.append(Edge(exit: .success, target: success))
+                edges.all.append(Edge(exit: .failure, target: failure))
             case .branch(let branch):
-                var exits = branch.conditions.enumerated().map { Edge(exit: .condition($0.offset), target: indexOf[$0.element.goto.name]) }
-                exits.append(Edge(exit: .defaultExit, target: indexOf[branch.defaultTarget.name]))
-                edges.append(exits)
+                for (index, condition) in branch.conditions.enumerated() {
+                    edges.all.append(Edge(exit: .condition(index), target: indexOf[condition.goto.name]))
+                }
+                edges.all.append(Edge(exit: .defaultExit, target: indexOf[branch.defaultTarget.name]))
             case .collectInput(let input):
-                let noInput = target(input.onNoInput, otherwise: next)
-                edges.append([Edge(exit: .next, target: next), Edge(exit: .noInput, target: noInput)])
+                edges.all.append(Edge(exit: .next, target: next))
+                edges.all.append(Edge(exit: .noInput, target: target(input.onNoInput, otherwise: next)))
             case .transfer, .hangup:
-                edges.append([])
+                break
             case .setProperty, .tts, .play, nil:
-                edges.append([Edge(exit: .next, target: next)])
+                edges.all.append(Edge(exit: .next, target: next))
             }
+            edges.endElement()
         }
         self.edges = edges
         self.start = flow.startIndex

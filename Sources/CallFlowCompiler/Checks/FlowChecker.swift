@@ -16,8 +16,12 @@ struct FlowChecker {
         let resolver = ReferenceResolver(flow: flow, indexOf: indexOf, propertyTypes: properties.types.mapValues { $0 })
         var reads: [DefiniteAssignment.Read] = []
         var sourceTypes: [Int: ValueType] = [:]
+        // One list, emptied for each element, rather than a list an element.
+        var uses: [TemplateUse] = []
         for element in flow.elements {
-            TemplateUse.forEach(in: element) { use in
+            uses.removeAll(keepingCapacity: true)
+            TemplateUse.append(of: element, to: &uses)
+            for use in uses {
                 for case .fillpoint(let fillpoint) in use.template.parts {
                     guard let resolution = resolver.resolve(fillpoint, place: use.place, sink: sink) else { continue }
                     if use.place == .branchSource { sourceTypes[element.index] = resolution.type }

@@ -8,11 +8,11 @@ struct NameChecks {
     func elementIndex() -> [String: Int] {
         var index = [String: Int](minimumCapacity: flow.elements.count)
         for element in flow.elements where !element.name.isEmpty {
-            if let first = index[element.name] {
+            // One hash a name: store, and put the first back in the rare case of a duplicate.
+            if let first = index.updateValue(element.index, forKey: element.name) {
+                index[element.name] = first
                 sink.report(.duplicateName, at: element.nameLocation, "another element is already named `\(element.name)`; element names are unique in a flow",
                             notes: ["`\(element.name)` is first defined at \(sink.reference(flow.elements[first].nameLocation))"])
-            } else {
-                index[element.name] = element.index
             }
         }
         return index
@@ -34,14 +34,17 @@ struct NameChecks {
     /// names an element. Returns whether all of them do.
     func checkTargets(elementIndex: [String: Int]) -> Bool {
         var references: [ElementReference] = []
+        references.reserveCapacity(flow.elements.count + 1)
         if let start = flow.start { references.append(start) }
         for element in flow.elements {
             if let next = element.next { references.append(next) }
             switch element.kind {
             case .apiRequest(let request):
-                references += [request.onSuccess, request.onFailure].compactMap { $0 }
+                if let onSuccess = request.onSuccess { references.append(onSuccess) }
+                if let onFailure = request.onFailure { references.append(onFailure) }
             case .branch(let branch):
-                references += branch.conditions.map(\.goto) + [branch.defaultTarget]
+                for condition in branch.conditions { references.append(condition.goto) }
+                references.append(branch.defaultTarget)
             case .collectInput(let input):
                 if let onNoInput = input.onNoInput { references.append(onNoInput) }
             default:

@@ -48,7 +48,8 @@ struct PropertyTypes {
     /// Infers every property's type and reports properties set with two types. A value may read
     /// other properties, so inference repeats until nothing more can be learnt.
     mutating func infer(flow: Flow, indexOf: [String: Int], sink: DiagnosticSink) {
-        var known: [String: ValueType?] = [:]
+        let names = names
+        var known = [String: ValueType?](minimumCapacity: names.count)
         for name in names { known[name] = .some(nil) }
         var assignmentTypes = [ValueType?](repeating: nil, count: assignments.count)
         var changed = true
@@ -64,7 +65,8 @@ struct PropertyTypes {
                 }
             }
         }
-        var first: [String: (type: ValueType, location: SourceLocation)] = [:]
+        var first = [String: (type: ValueType, location: SourceLocation)](minimumCapacity: names.count)
+        types.reserveCapacity(names.count)
         for (index, assignment) in assignments.enumerated() {
             let type = assignmentTypes[index] ?? .string
             guard let earlier = first[assignment.property] else {

@@ -19,10 +19,10 @@ struct TemplateUse {
     var template: Template
     var place: Place
 
-    /// Calls `body` with every template of an element, in the order of its keys.
-    static func forEach(in element: Element, _ body: (TemplateUse) -> Void) {
+    /// Appends every template of an element, in the order of its keys.
+    static func append(of element: Element, to uses: inout [TemplateUse]) {
         func add(_ template: Template?, _ place: Place) {
-            if let template { body(TemplateUse(template: template, place: place)) }
+            if let template { uses.append(TemplateUse(template: template, place: place)) }
         }
         switch element.kind {
         case .apiRequest(let request):

@@ -55,7 +55,7 @@ extension FlowEmitter {
         }
     }
 
-    private func emitBranch(_ element: Element, _ branch: Branch, _ edges: [ElementGraph.Edge], _ writer: inout CodeWriter) {
+    private func emitBranch(_ element: Element, _ branch: Branch, _ edges: ElementGraph.EdgeList, _ writer: inout CodeWriter) {
         let name = SwiftNames.literal(element.name)
         let source = values.expression(for: branch.source)
         writer.line("\(branch.source.fallback == nil ? "let" : "var") source = BranchValue(\(source.code))")

@@ -1,5 +1,5 @@
 extension FlowEmitter {
-    func emitRequest(_ element: Element, _ request: APIRequest, _ edges: [ElementGraph.Edge], _ writer: inout CodeWriter) {
+    func emitRequest(_ element: Element, _ request: APIRequest, _ edges: ElementGraph.EdgeList, _ writer: inout CodeWriter) {
         let name = SwiftNames.literal(element.name)
         let field = SwiftNames.escaped(element.name)
         if !request.phrase.isEmpty {
