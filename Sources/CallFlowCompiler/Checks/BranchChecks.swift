@@ -6,7 +6,8 @@ struct BranchChecks {
 
     func check(_ branch: Branch, sourceType: ValueType?) {
         let source = sourceType?.unwrapped
-        let sourceName = "`\(PathSegment.describe(branch.source.path))`"
+        // Only messages need it; most Branches have none.
+        var sourceName: String { "`\(PathSegment.describe(branch.source.path))`" }
         for condition in branch.conditions {
             let operand = condition.operand
             let constant = condition.value?.constant

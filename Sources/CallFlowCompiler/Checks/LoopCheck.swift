@@ -48,8 +48,9 @@ struct LoopCheck {
             return nil
         }
 
+        var callStack: [(node: Int, position: Int)] = []
         for root in 0..<count where silent[root] && index[root] < 0 {
-            var callStack: [(node: Int, position: Int)] = [(root, 0)]
+            callStack.append((root, 0))
             index[root] = nextIndex
             lowLink[root] = nextIndex
             nextIndex += 1

@@ -43,9 +43,11 @@ struct HeaderParser {
     }
 
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>, in scalar: YAMLScalar, at location: SourceLocation, key: SourceLocation) -> [APIRequest.Header]? {
+        let segments = segments(bytes)
         var headers: [APIRequest.Header] = []
+        headers.reserveCapacity(segments.count)
         var valid = true
-        for segment in segments(bytes) {
+        for segment in segments {
             let trimmed = trim(segment, in: bytes)
             if trimmed.isEmpty { continue }
             guard let colon = topLevelIndex(of: UInt8(ascii: ":"), in: bytes, range: trimmed) else {
@@ -79,6 +81,7 @@ struct HeaderParser {
     /// Splits at the commas that start a new header.
     private func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var result: [Range<Int>] = []
+        result.reserveCapacity(4)
         var start = 0
         var i = 0
         while i < bytes.count {
