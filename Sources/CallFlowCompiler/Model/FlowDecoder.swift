@@ -172,18 +172,17 @@ final class FlowDecoder {
                 sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
             }
         }
-        var element = Element(
-            name: name, nameLocation: nameLocation, index: index,
-            description: entries["Description"].flatMap { optionalText($0) },
-            next: entries["Next"].flatMap { reference($0) },
-            resultCode: entries["ResultCode"].flatMap { entry in text(entry).map { Located($0, at: entry.location) } },
-            agentsCanSee: entries["AgentsCanSee"].flatMap { bool($0) } ?? false,
-            supervisorCanSee: entries["SupervisorCanSee"].flatMap { bool($0) } ?? false,
-            kind: nil)
-        if let type {
-            element.kind = kind(type, entries, at: node.location, label: label())
-        }
-        return element
+        // The common keys first, then the type's own, as always; the element is made once,
+        // since setting a field of a made element boxes a changed copy.
+        let description = entries["Description"].flatMap { optionalText($0) }
+        let next = entries["Next"].flatMap { reference($0) }
+        let resultCode = entries["ResultCode"].flatMap { entry in text(entry).map { Located($0, at: entry.location) } }
+        let agentsCanSee = entries["AgentsCanSee"].flatMap { bool($0) } ?? false
+        let supervisorCanSee = entries["SupervisorCanSee"].flatMap { bool($0) } ?? false
+        return Element(
+            name: name, nameLocation: nameLocation, index: index, description: description, next: next,
+            resultCode: resultCode, agentsCanSee: agentsCanSee, supervisorCanSee: supervisorCanSee,
+            kind: type.flatMap { kind($0, entries, at: node.location, label: label()) })
     }
 
     private func kind(_ type: ElementType, _ entries: Entries, at location: SourceLocation, label: @autoclosure () -> String) -> Element.Kind? {
