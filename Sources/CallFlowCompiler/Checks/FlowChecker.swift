@@ -57,7 +57,8 @@ struct FlowChecker {
         // An exit naming no element leaves the graph incomplete; "unreachable" would only
         // repeat that error.
         if targetsResolve, let start = graph.start {
-            for element in flow.elements where !reachable[element.index] {
+            for index in reachable.indices where !reachable[index] {
+                let element = flow.elements[index]
                 sink.report(.unreachable, at: element.nameLocation, "no path from `\(flow.elements[start].name)`, where the call starts, reaches `\(element.name)`",
                             notes: ["make it an exit of another element (Next, OnFailure, Goto, …) or remove it"])
             }
