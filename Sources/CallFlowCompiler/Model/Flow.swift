@@ -26,49 +26,22 @@ public struct ElementReference: Sendable {
 /// One element of a flow.
 ///
 /// The fields live in one immutable box: the checks copy elements often, and a box copies with
-/// one retain where the fields would take one each. Setting a field boxes a changed copy.
+/// one retain where the fields would take one each.
 public struct Element: Sendable {
-    public var name: String {
-        get { box.fields.name }
-        set { update { $0.name = newValue } }
-    }
+    public var name: String { box.fields.name }
     /// The location of the `Name` key.
-    public var nameLocation: SourceLocation {
-        get { box.fields.nameLocation }
-        set { update { $0.nameLocation = newValue } }
-    }
+    public var nameLocation: SourceLocation { box.fields.nameLocation }
     /// The element's position in the list, which sets the default `Next`.
-    public var index: Int {
-        get { box.fields.index }
-        set { update { $0.index = newValue } }
-    }
-    public var description: String? {
-        get { box.fields.description }
-        set { update { $0.description = newValue } }
-    }
-    public var next: ElementReference? {
-        get { box.fields.next }
-        set { update { $0.next = newValue } }
-    }
-    public var resultCode: Located<String>? {
-        get { box.fields.resultCode }
-        set { update { $0.resultCode = newValue } }
-    }
-    public var agentsCanSee: Bool {
-        get { box.fields.agentsCanSee }
-        set { update { $0.agentsCanSee = newValue } }
-    }
-    public var supervisorCanSee: Bool {
-        get { box.fields.supervisorCanSee }
-        set { update { $0.supervisorCanSee = newValue } }
-    }
+    public var index: Int { box.fields.index }
+    public var description: String? { box.fields.description }
+    public var next: ElementReference? { box.fields.next }
+    public var resultCode: Located<String>? { box.fields.resultCode }
+    public var agentsCanSee: Bool { box.fields.agentsCanSee }
+    public var supervisorCanSee: Bool { box.fields.supervisorCanSee }
     /// What the element does; `nil` when its `Type` is missing or unknown (already reported).
-    public var kind: Kind? {
-        get { box.fields.kind }
-        set { update { $0.kind = newValue } }
-    }
+    public var kind: Kind? { box.fields.kind }
 
-    private var box: Box
+    private let box: Box
 
     public init(name: String, nameLocation: SourceLocation, index: Int, description: String?, next: ElementReference?,
                 resultCode: Located<String>?, agentsCanSee: Bool, supervisorCanSee: Bool, kind: Kind?) {
@@ -91,12 +64,6 @@ public struct Element: Sendable {
     private final class Box: Sendable {
         let fields: Fields
         init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = box.fields
-        change(&fields)
-        box = Box(fields)
     }
 
     /// Indirect: a payload is boxed once, however often its element is copied.

@@ -12,14 +12,8 @@ struct TreeBuffer<Element: BitwiseCopyable> {
     }
 
     subscript(index: Int) -> Element {
-        get {
-            precondition(index >= 0 && index < count, "index out of range")
-            return base[index]
-        }
-        set {
-            precondition(index >= 0 && index < count, "index out of range")
-            base[index] = newValue
-        }
+        precondition(index >= 0 && index < count, "index out of range")
+        return base[index]
     }
 
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }

@@ -171,8 +171,6 @@ struct YAMLScalar: @unchecked Sendable {
     /// The scalar's value, quotes and escapes resolved.
     var value: String { String(decoding: tree.textBytes(of: record), as: UTF8.self) }
 
-    /// The value's UTF-8 bytes.
-    var utf8: [UInt8] { Array(tree.textBytes(of: record)) }
 
     /// Whether the value holds `<<`, the start of a fillpoint.
     var hasMarker: Bool { FillpointMarkers.occur(in: tree.textBytes(of: record)) }
