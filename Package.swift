@@ -35,6 +35,9 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        // glibc's `mallopt`, for flowc's heap (see `HugePageHeap`); no library to link.
+        .systemLibrary(name: "CMalloc"),
+
         // The compiler: YAML with positions, the flow model, the checks, diagnostics.
         .target(
             name: "CallFlowCompiler",
@@ -45,6 +48,7 @@ let package = Package(
             name: "flowc",
             dependencies: [
                 "CallFlowCompiler",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,4 +8,9 @@ struct FlowcCommand: ParsableCommand {
         abstract: "Check CallFlow flow files, compile them to Swift, and draw them.",
         subcommands: [CheckCommand.self, GenerateCommand.self, GraphCommand.self, SchemaCommand.self]
     )
+
+    static func main() {
+        HugePageHeap.prepare()
+        main(nil)
+    }
 }
