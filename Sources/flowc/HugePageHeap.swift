@@ -27,6 +27,8 @@ enum HugePageHeap {
     static func prepare() -> Range<UInt>? {
         #if canImport(Glibc)
         let hugePage: UInt = 2 << 20
+        // Blocks up to `reserve` from the heap; grow it by `reserve` beyond what a block needs;
+        // give memory back to the system only when twice that is free at the top.
         guard mallopt(M_MMAP_THRESHOLD, reserve) == 1, mallopt(M_TOP_PAD, reserve) == 1,
               mallopt(M_TRIM_THRESHOLD, 2 * reserve) == 1 else { return nil }
         // A block grows the heap by itself and the pad; freed, it joins the free top, from

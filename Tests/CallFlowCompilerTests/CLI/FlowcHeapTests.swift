@@ -39,7 +39,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pipePath = folder.appendingPathComponent("Good.yaml").path
-        #expect(mkfifo(pipePath, 0o600) == 0)
+        try #require(mkfifo(pipePath, 0o600) == 0)
 
         let process = Process()
         process.executableURL = FlowcCheckTests.flowc
@@ -56,12 +56,26 @@ import Testing
             if marked.isEmpty { usleep(10_000) }
         }
         // Let flowc go on: the flow arrives through the pipe, and is checked as a file would be.
-        try FlowcCheckTests.good.write(toFile: pipePath, atomically: false, encoding: .utf8)
+        // Opened without blocking, so that a flowc that never opens its end fails the test
+        // rather than hanging it.
+        var written = false
+        while !written, process.isRunning, Date() < deadline {
+            let descriptor = open(pipePath, O_WRONLY | O_NONBLOCK)
+            guard descriptor >= 0 else {
+                usleep(10_000)
+                continue
+            }
+            let flow = Array(FlowcCheckTests.good.utf8)
+            written = write(descriptor, flow, flow.count) == flow.count
+            close(descriptor)
+        }
+        if !written { process.terminate() }
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
 
         let markedBytes = marked.reduce(0) { $0 + $1.range.count }
         #expect(markedBytes >= 28 << 20, "the heap's marked part: \(markedBytes) bytes")
+        #expect(written)
         #expect(process.terminationStatus == 0)
         #expect(stderr == "flowc: checked 1 flow file: no problems\n")
     }
