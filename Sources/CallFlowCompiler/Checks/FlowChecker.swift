@@ -37,7 +37,7 @@ struct FlowChecker {
         for element in flow.elements {
             switch element.kind {
             case .apiRequest(let request):
-                requestChecks.check(request, element: element)
+                requestChecks.check(request)
                 for result in request.results {
                     // A `Results` path is read on success, from the element's own response.
                     let fillpoint = Fillpoint(path: [.name(element.name), .name("Result")] + result.path, fallback: nil, location: result.location, source: "")

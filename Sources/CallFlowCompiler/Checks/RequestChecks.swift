@@ -3,7 +3,7 @@
 struct RequestChecks {
     let sink: DiagnosticSink
 
-    func check(_ request: APIRequest, element: Element) {
+    func check(_ request: APIRequest) {
         checkURL(request)
         if let body = request.bodyLocation, request.method == .get || request.method == .head {
             sink.report(.bodyNotAllowed, at: body, "a \(request.method.rawValue) request sends no body; remove `Body`, or use POST, PUT or PATCH",
