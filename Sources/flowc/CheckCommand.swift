@@ -71,11 +71,5 @@ func terminate(_ status: Int32) -> Never {
 
 /// Writes to standard error, where diagnostics go so that build logs show them.
 func printError(_ text: String, terminator: String = "\n") {
-    let bytes = Array((text + terminator).utf8)
-    var written = 0
-    while written < bytes.count {
-        let result = bytes.withUnsafeBytes { write(2, $0.baseAddress! + written, $0.count - written) }
-        if result <= 0 { return }
-        written += result
-    }
+    _ = writeAll(Array((text + terminator).utf8), to: 2)
 }

@@ -75,18 +75,10 @@ struct GeneratedFileWriter {
         let temporary = path + ".flowc-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteError(path: path) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + written, bytes.count - written)
-            }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                close(descriptor)
-                unlink(temporary)
-                throw WriteError(path: path)
-            }
-            written += count
+        guard writeAll(bytes, to: descriptor) else {
+            close(descriptor)
+            unlink(temporary)
+            throw WriteError(path: path)
         }
         guard close(descriptor) == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
