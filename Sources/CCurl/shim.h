@@ -1,6 +1,10 @@
 #ifndef CALLFLOW_CCURL_SHIM_H
 #define CALLFLOW_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
 
 // curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call.
 // These typed wrappers give Swift one entry point per argument type.
@@ -45,6 +49,57 @@ static inline CURLcode cf_easy_getinfo_string(CURL *handle, CURLINFO info, char 
 
 static inline CURLSHcode cf_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
     return curl_share_setopt(share, option, value);
+}
+
+// Addresses a request redirected from a public host may not reach: loopback, private,
+// link-local, shared (CGNAT), unspecified and multicast, in IPv4 and IPv6 (with IPv4-mapped).
+static inline int cf_is_private_ipv4(const unsigned char *a) {
+    return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254)
+        || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168)
+        || (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224;
+}
+
+static inline int cf_is_private_ipv6(const unsigned char *a) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    static const unsigned char zero[15] = {0};
+    if (memcmp(a, mapped, 12) == 0) return cf_is_private_ipv4(a + 12);
+    if (memcmp(a, zero, 15) == 0) return 1;                  // :: and ::1
+    return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
+}
+
+/// 1 when `host` is an IP address literal (IPv6 without brackets) in a private range, else 0.
+static inline int cf_is_private_host(const char *host) {
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, host, bytes) == 1) return cf_is_private_ipv4(bytes);
+    if (inet_pton(AF_INET6, host, bytes) == 1) return cf_is_private_ipv6(bytes);
+    return 0;
+}
+
+static inline curl_socket_t cf_open_public_socket(void *refused, curlsocktype purpose, struct curl_sockaddr *address) {
+    int private_address = 0;
+    if (address->family == AF_INET) {
+        private_address = cf_is_private_ipv4((const unsigned char *)&((struct sockaddr_in *)&address->addr)->sin_addr);
+    } else if (address->family == AF_INET6) {
+        private_address = cf_is_private_ipv6(((struct sockaddr_in6 *)&address->addr)->sin6_addr.s6_addr);
+    }
+    if (purpose == CURLSOCKTYPE_IPCXN && private_address) {
+        *(int *)refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+/// With `refused` set, connections to private addresses fail and set `*refused` to 1 (a host
+/// name is checked by the address it resolved to, as the socket opens); with NULL, libcurl
+/// opens sockets as usual.
+static inline void cf_easy_refuse_private_addresses(CURL *handle, int *refused) {
+    if (refused) {
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, cf_open_public_socket);
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)refused);
+    } else {
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, (curl_opensocket_callback)NULL);
+        curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, (void *)NULL);
+    }
 }
 
 #endif

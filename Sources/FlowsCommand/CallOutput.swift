@@ -36,6 +36,7 @@ final class TranscriptOutput: CallOutput {
             spinner?.stop()
             line(record.element, Self.summary(method: record.method, url: record.url, status: record.status, error: record.error,
                                               milliseconds: record.milliseconds, attempts: record.attempts))
+            for hop in record.redirects { line(record.element, "  redirected to \(hop)") }
         case .set(let element, let property, let value):
             line(element, "sets \(property) = \(value)")
         case .branch(let element, let goto):
@@ -48,7 +49,7 @@ final class TranscriptOutput: CallOutput {
             line(element, "warning: \(message)")
         case .end(let resultCode):
             spinner?.stop()
-            Terminal.out("Call ended: \(resultCode)")
+            Terminal.out("Call ended: \(Terminal.printable(resultCode))")
         }
     }
 
@@ -66,8 +67,10 @@ final class TranscriptOutput: CallOutput {
         return text
     }
 
+    /// One line, whatever the flow's values hold: a value from an API cannot move the cursor,
+    /// clear the screen or start a line that looks like another element's.
     private func line(_ element: String, _ text: String) {
-        Terminal.out("\(element.padding(to: 14)) \(text)")
+        Terminal.out(Terminal.printable("\(element.padding(to: 14)) \(text)"))
     }
 }
 

@@ -60,7 +60,7 @@ struct LogsCommand: ParsableCommand {
             printError("flows: error: --detail \(detail): \(name) has requests 1 to \(entries.count)")
             return 64
         }
-        Terminal.out(Self.fullText(entries[detail - 1], number: detail, name: name))
+        Terminal.out(Terminal.printable(Self.fullText(entries[detail - 1], number: detail, name: name), keepingLines: true))
         return 0
     }
 
@@ -72,6 +72,7 @@ struct LogsCommand: ParsableCommand {
             "Result:   " + (entry.error.map { "failed: \($0)" } ?? "success"),
         ]
         if let alert = entry.alert { lines.append("Alert:    \(alert)") }
+        lines += entry.redirects.map { "Redirect: \($0)" }
         lines += ["", "> \(entry.method) \(entry.url)"]
         lines += entry.requestHeaders.map { "> \($0.name): \($0.value)" }
         if let body = entry.requestBody { lines += ["", body] }

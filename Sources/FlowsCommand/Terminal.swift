@@ -1,3 +1,5 @@
+import CallFlowCompiler
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,6 +15,12 @@ enum Terminal {
     static func error(_ text: String) { write(text + "\n", to: 2) }
     /// Text without a newline on standard error (a prompt, a spinner frame).
     static func errorInline(_ text: String) { write(text, to: 2) }
+
+    /// `text` with control characters escaped (`PrintableText`); with `keepingLines`, line
+    /// feeds stay.
+    static func printable(_ text: String, keepingLines: Bool = false) -> String {
+        PrintableText.escaped(text, keepingLines: keepingLines)
+    }
 
     static var outputIsTerminal: Bool { isatty(1) == 1 }
     static var errorIsTerminal: Bool { isatty(2) == 1 }

@@ -26,7 +26,9 @@ public struct Diagnostic: Sendable, Hashable {
 
 extension Diagnostic: CustomStringConvertible {
     /// `PATH:LINE:COLUMN: error|warning: MESSAGE [CODE]`, the one-line form of FLOW-LANGUAGE.md §6.
+    /// Always one line: a control character from the flow (a newline in a quoted value, in a
+    /// file name) is escaped, so it cannot forge a diagnostic of its own.
     public var description: String {
-        "\(location.reference(in: file)): \(severity.rawValue): \(message) [\(code.rawValue)]"
+        PrintableText.escaped("\(location.reference(in: file)): \(severity.rawValue): \(message) [\(code.rawValue)]")
     }
 }

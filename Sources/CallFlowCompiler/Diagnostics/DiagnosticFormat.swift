@@ -18,7 +18,7 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
 
     static func text(_ diagnostic: Diagnostic) -> String {
         var out = diagnostic.description + "\n"
-        for note in diagnostic.notes { out += "note: \(note)\n" }
+        for note in diagnostic.notes { out += "note: \(PrintableText.escaped(note))\n" }
         return out
     }
 

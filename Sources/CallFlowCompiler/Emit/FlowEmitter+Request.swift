@@ -9,7 +9,7 @@ extension FlowEmitter {
         let adjusted = request.timeout != 10 || request.retries != 0 || !request.successStatus.isEmpty || !request.parseResponse
             || !request.query.isEmpty || !request.headers.isEmpty || request.body != nil || request.contentType != nil
             || request.rateLimit != nil || !request.alertEmail.isEmpty
-        writer.line("\(adjusted ? "var" : "let") plan = RequestPlan(method: .\(request.method.rawValue.lowercased()), url: \(pieces(request.url)))")
+        writer.line("\(adjusted ? "var" : "let") plan = RequestPlan(method: .\(request.method.rawValue.lowercased()), url: \(pieces(request.url, naming: true)))")
         if request.timeout != 10 { writer.line("plan.timeout = \(request.timeout)") }
         if request.retries != 0 { writer.line("plan.retries = \(request.retries)") }
         if !request.successStatus.isEmpty { writer.line("plan.successStatus = [\(request.successStatus.map(String.init).joined(separator: ", "))]") }
@@ -89,8 +89,9 @@ extension FlowEmitter {
     }
 
     /// A template as `[TemplatePiece]`: constant text, values as text (or as JSON for a body
-    /// value that is one fillpoint, so it keeps its type), secrets by name.
-    func pieces(_ template: Template, asJSON: Bool = false) -> String {
+    /// value that is one fillpoint, so it keeps its type), secrets by name. With `naming`, each
+    /// value carries its fillpoint's path, for run-time errors that name it (a URL's).
+    func pieces(_ template: Template, asJSON: Bool = false, naming: Bool = false) -> String {
         if asJSON, let fillpoint = template.soleFillpoint, fillpoint.fallback == nil, fillpoint.root != "secrets" {
             let expression = values.expression(for: fillpoint)
             return "[.json((\(expression.code)).json)]"
@@ -101,6 +102,7 @@ extension FlowEmitter {
                 return ".text(\(SwiftNames.literal(text)))"
             case .fillpoint(let fillpoint):
                 if fillpoint.root == "secrets", let name = fillpoint.path.last?.key { return ".secret(\(SwiftNames.literal(name)))" }
+                if naming { return ".fillpoint(\(values.text(fillpoint)), source: \(SwiftNames.literal(PathSegment.describe(fillpoint.path))))" }
                 return ".value(\(values.text(fillpoint)))"
             }
         }

@@ -83,7 +83,7 @@ public struct FlowGraphWriter {
     private func mermaid() -> String {
         func escaped(_ text: String) -> String {
             var out = ""
-            for character in text {
+            for character in PrintableText.escaped(text) {
                 switch character {
                 case "\"": out += "#quot;"
                 case "<": out += "#lt;"
@@ -110,7 +110,7 @@ public struct FlowGraphWriter {
 
     private func dot() -> String {
         func quoted(_ text: String) -> String {
-            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+            "\"" + PrintableText.escaped(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         }
         var lines = [
             "digraph \(quoted(flow.name.value)) {",
@@ -122,7 +122,7 @@ public struct FlowGraphWriter {
             lines.append("    start -> n\(start);")
         }
         for (index, node) in nodes.enumerated() {
-            let label = quoted(node.name + "\n" + node.type).replacing("\n", with: "\\n")
+            let label = quoted(node.name).dropLast() + "\\n" + quoted(node.type).dropFirst()
             lines.append("    n\(index) [label=\(label)\(node.ends ? ", peripheries=2" : "")];")
         }
         if endsSomewhere { lines.append("    end_ [shape=doublecircle, label=\"end\"];") }

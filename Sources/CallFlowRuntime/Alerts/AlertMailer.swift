@@ -49,6 +49,8 @@ public struct AlertMailer: Sendable {
         _ = cf_easy_setopt_string(handle, CURLOPT_URL, url)
         _ = cf_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         _ = cf_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // Straight to the mail server: libcurl's proxy variables (`ALL_PROXY`) are ignored.
+        _ = cf_easy_setopt_string(handle, CURLOPT_PROXY, "")
         _ = cf_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         _ = cf_easy_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = cf_easy_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList)

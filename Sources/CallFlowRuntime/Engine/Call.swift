@@ -13,7 +13,7 @@ public actor Call {
     public nonisolated let contact: ContactVariables
     /// The flow's name, under which its requests are logged and rate-limited.
     public nonisolated let flow: String
-    private let secrets: [String: String]
+    private let builder: RequestBuilder
     private let redact: Redactor
     private let digits: any DigitSource
     private let http: any HTTPTransport
@@ -31,7 +31,7 @@ public actor Call {
         self.flow = flow
         self.variables = variables
         self.contact = contact
-        self.secrets = secrets
+        self.builder = RequestBuilder(secrets: secrets)
         // A secret may appear as written or encoded for a URL or a form.
         self.redact = Redactor(secrets: secrets.values)
         self.digits = digits
@@ -122,9 +122,9 @@ public actor Call {
         let started = clock.now
         var exchange = Exchange(element: element, method: plan.method.rawValue, started: StateStore.now())
 
-        switch prepare(plan) {
+        switch builder.prepare(plan) {
         case .failure(let problem):
-            exchange.url = (try? render(plan.url, place: .url)) ?? ""
+            exchange.url = builder.urlForReport(plan)
             exchange.error = problem.message
         case .success(let request):
             exchange.request = request
@@ -153,8 +153,7 @@ public actor Call {
         }
         exchange.milliseconds = Int((clock.now - started) / .milliseconds(1))
         await conclude(exchange, alerting: plan.alertEmail)
-        let status = exchange.response?.status ?? 0
-        return Outcome(status: status, error: exchange.error, value: exchange.error == nil ? value : nil)
+        return Outcome(status: exchange.status, error: exchange.error, value: exchange.error == nil ? value : nil)
     }
 
     /// One request as it went: what was sent, what came back, how it ended.
@@ -163,28 +162,38 @@ public actor Call {
         var method: String
         var started: Double
         var url = ""
+        /// Where each redirect went, in order.
+        var redirects: [String] = []
         var request: PreparedRequest?
         var response: HTTPResponse?
+        /// The last status received, also of a response that could not be used; 0 when none came.
+        var status = 0
         var attempts = 0
         var milliseconds = 0
         var error: String?
     }
 
-    /// Sends `request`, retrying what may pass, all within the plan's `Timeout`.
+    /// Sends `request`, retrying what may pass, all within the plan's `Timeout`. The error of
+    /// every failed attempt is kept, in order.
     private func send(_ request: PreparedRequest, _ plan: RequestPlan, from started: ContinuousClock.Instant,
                       _ clock: ContinuousClock, _ exchange: inout Exchange) async {
         let deadline = started + .seconds(plan.timeout)
+        var errors: [String] = []
+        defer { exchange.error = errors.isEmpty || exchange.error == nil ? exchange.error : errors.joined(separator: "; then ") }
         for attempt in 0...plan.retries {
-            let remaining = deadline - clock.now
-            guard remaining > .zero else {
-                exchange.error = exchange.error.map { "\($0); then timed out" } ?? "Timed out after \(plan.timeout) s"
+            guard deadline - clock.now > .zero else {
+                errors.append(errors.isEmpty ? "Timed out after \(plan.timeout) s" : "timed out")
+                exchange.error = errors.last
                 return
             }
             exchange.attempts = attempt + 1
             var wait: Duration?
-            switch await http.send(request, element: exchange.element, timeoutMilliseconds: Int(remaining / .milliseconds(1))) {
+            let (result, hops) = await Redirects.exchange(request, element: exchange.element, through: http, deadline: deadline)
+            exchange.redirects += hops
+            switch result {
             case .success(let response):
                 exchange.response = response
+                exchange.status = response.status
                 exchange.error = plan.isSuccess(response.status) ? nil : "HTTP status \(response.status)"
                 if response.status == 429 {
                     wait = Self.retryAfter(response.header("Retry-After")) ?? Self.backoff(attempt)
@@ -193,12 +202,15 @@ public actor Call {
                 }
             case .failure(let failure):
                 exchange.response = nil
+                exchange.status = failure.status
                 exchange.error = failure.message
                 if failure.isTransient { wait = Self.backoff(attempt) }
             }
-            guard exchange.error != nil, let wait, attempt < plan.retries else { return }
+            guard let error = exchange.error else { return }
+            errors.append(error)
+            guard let wait, attempt < plan.retries else { return }
             guard deadline - clock.now > wait else {
-                exchange.error! += "; no time left for a retry within the \(plan.timeout) s timeout"
+                errors[errors.count - 1] += "; no time left for a retry within the \(plan.timeout) s timeout"
                 return
             }
             try? await Task.sleep(for: wait)
@@ -219,7 +231,7 @@ public actor Call {
     /// Reports the request, mails the alert of a failure, and logs it, all redacted.
     private func conclude(_ exchange: Exchange, alerting recipients: [String]) async {
         emit(.request(CallEvent.RequestRecord(
-            element: exchange.element, method: exchange.method, url: exchange.url, status: exchange.response?.status ?? 0,
+            element: exchange.element, method: exchange.method, url: exchange.url, redirects: exchange.redirects, status: exchange.status,
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error)))
         var alert: String?
         if let error = exchange.error, !recipients.isEmpty {
@@ -227,9 +239,10 @@ public actor Call {
         }
         let entry = RequestLogEntry(
             flow: flow, element: exchange.element, started: exchange.started, method: exchange.method, url: redact(exchange.url),
+            redirects: exchange.redirects.map { redact($0) },
             requestHeaders: (exchange.request?.headers ?? []).map { HTTPHeader(name: $0.name, value: redact($0.value)) },
             requestBody: exchange.request?.body.map { redact(String(decoding: $0, as: UTF8.self)) },
-            status: exchange.response?.status ?? 0,
+            status: exchange.status,
             responseHeaders: (exchange.response?.headers ?? []).map { HTTPHeader(name: $0.name, value: redact($0.value)) },
             responseBody: exchange.response.map { redact(String(decoding: $0.body, as: UTF8.self)) },
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error.map { redact($0) },
@@ -258,7 +271,7 @@ public actor Call {
             The request of element \(exchange.element) in flow \(flow) failed.
 
             \(exchange.method) \(exchange.url)
-            Status: \(exchange.response?.status ?? 0)
+            Status: \(exchange.status)
             Error: \(error)
             Attempts: \(exchange.attempts)
             Time: \(exchange.milliseconds) ms
@@ -272,142 +285,5 @@ public actor Call {
         }
         emit(.alert(element: exchange.element, to: recipients, error: nil))
         return "mailed to \(recipients.joined(separator: ", "))"
-    }
-
-    // MARK: - Encoding a plan
-
-    private enum Place { case url, query, header, body }
-
-    private struct Problem: Error {
-        var message: String
-    }
-
-    private func prepare(_ plan: RequestPlan) -> Result<PreparedRequest, Problem> {
-        do throws(Problem) {
-            var url = try render(plan.url, place: .url)
-            if !plan.query.isEmpty {
-                var query: [String] = []
-                for item in plan.query { query.append(Encoding.formEncoded(item.name) + "=" + (try render(item.value, place: .query))) }
-                url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
-            }
-            guard Self.isAllowed(url) else {
-                return .failure(Problem(message: "Refused: only https:// URLs, or http:// to a loopback host, may be requested"))
-            }
-            var headers: [HTTPHeader] = []
-            for header in plan.headers {
-                let value = try render(header.value, place: .header)
-                // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-                guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
-                    return .failure(Problem(message: "Header \(header.name) would contain a line break; nothing was sent"))
-                }
-                headers.append(HTTPHeader(name: header.name, value: value))
-            }
-            var body: [UInt8]?
-            var impliedType: String?
-            switch plan.body {
-            case .json(let fields):
-                var root = JSONValue.object([])
-                for field in fields {
-                    let text = try render(field.value, place: .body)
-                    root = Self.inserting(Encoding.bodyValue(try withSecrets(field.value), text: text, format: field.format), at: field.path[...], into: root)
-                }
-                body = Array(root.compactText.utf8)
-                impliedType = "application/json"
-            case .form(let fields):
-                var pairs: [(String, String)] = []
-                for field in fields { pairs.append((field.name, try render(field.value, place: .body))) }
-                body = Array(Encoding.form(pairs).utf8)
-                impliedType = "application/x-www-form-urlencoded"
-            case .raw(let pieces):
-                body = Array(try render(pieces, place: .body).utf8)
-            case nil:
-                break
-            }
-            if let contentType = plan.contentType {
-                headers.removeAll { $0.name.lowercased() == "content-type" }
-                headers.append(HTTPHeader(name: "Content-Type", value: try render(contentType, place: .header)))
-            } else if let impliedType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-                headers.append(HTTPHeader(name: "Content-Type", value: impliedType))
-            }
-            if plan.waitsForResponse, !headers.contains(where: { $0.name.lowercased() == "accept" }) {
-                headers.append(HTTPHeader(name: "Accept", value: "application/json"))
-            }
-            return .success(PreparedRequest(method: plan.method, url: url, headers: headers, body: body))
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    /// The template as text for `place`, secrets read and values encoded.
-    private func render(_ pieces: [TemplatePiece], place: Place) throws(Problem) -> String {
-        var out = ""
-        for piece in pieces {
-            switch piece {
-            case .text(let text): out += text
-            case .value(let value): out += encode(value, place)
-            case .json(let value): out += encode(FlowText.text(value), place)
-            case .secret(let name): out += encode(try secret(name), place)
-            }
-        }
-        return out
-    }
-
-    private func withSecrets(_ pieces: [TemplatePiece]) throws(Problem) -> [TemplatePiece] {
-        var out: [TemplatePiece] = []
-        for piece in pieces {
-            if case .secret(let name) = piece { out.append(.value(try secret(name))) } else { out.append(piece) }
-        }
-        return out
-    }
-
-    private func encode(_ value: String, _ place: Place) -> String {
-        switch place {
-        case .url: Encoding.percentEncoded(value)
-        case .query: Encoding.formEncoded(value)
-        case .header, .body: value
-        }
-    }
-
-    private func secret(_ name: String) throws(Problem) -> String {
-        guard let value = secrets[name], !value.isEmpty else {
-            throw Problem(message: "Missing secret \(name): set the environment variable FLOW_SECRET_\(name)")
-        }
-        return value
-    }
-
-    /// https anywhere; http only to loopback (FLOW-LANGUAGE.md §3).
-    static func isAllowed(_ url: String) -> Bool {
-        // On the bytes, without lowercased copies: this runs for every request.
-        var url = url
-        return url.withUTF8 { bytes in
-            func lowercase(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
-            func equals(_ slice: UnsafeBufferPointer<UInt8>.SubSequence, _ text: StaticString) -> Bool {
-                slice.count == text.utf8CodeUnitCount && zip(slice, 0...).allSatisfy { lowercase($0) == text.utf8Start[$1] }
-            }
-            if bytes.count >= 8, equals(bytes[..<8], "https://") { return true }
-            guard bytes.count >= 7, equals(bytes[..<7], "http://") else { return false }
-            let authority = bytes[7...].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
-            var host = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? authority
-            if host.first == UInt8(ascii: "[") {
-                return equals(host.prefix { $0 != UInt8(ascii: "]") }, "[::1")
-            }
-            if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = host[..<colon] }
-            if equals(host, "localhost") { return true }
-            let octets = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-            return octets.count == 4 && equals(octets[0], "127")
-                && octets.allSatisfy { $0.count >= 1 && $0.count <= 3 && $0.allSatisfy { $0 >= 48 && $0 <= 57 } && Int(String(decoding: $0, as: UTF8.self))! <= 255 }
-        }
-    }
-
-    /// Sets `value` at a dotted path inside a JSON object, creating objects on the way.
-    static func inserting(_ value: JSONValue, at path: ArraySlice<String>, into object: JSONValue) -> JSONValue {
-        guard let key = path.first, case .object(var members) = object else { return value }
-        let rest = path.dropFirst()
-        if let index = members.firstIndex(where: { $0.key == key }) {
-            members[index].value = rest.isEmpty ? value : inserting(value, at: rest, into: members[index].value)
-        } else {
-            members.append((key, rest.isEmpty ? value : inserting(value, at: rest, into: .object([]))))
-        }
-        return .object(members)
     }
 }

@@ -21,6 +21,8 @@ public enum CallEvent: Sendable, Equatable {
         public var element: String
         public var method: String
         public var url: String
+        /// The URL of each redirect followed, in order.
+        public var redirects: [String] = []
         /// 0 when no response came.
         public var status: Int
         public var attempts: Int
@@ -44,7 +46,9 @@ public enum CallEvent: Sendable, Equatable {
         case .request(let record):
             return object([
                 ("event", .string("request")), ("element", .string(record.element)), ("method", .string(record.method)),
-                ("url", .string(record.url)), ("status", .number(Double(record.status))), ("attempts", .number(Double(record.attempts))),
+                ("url", .string(record.url)),
+            ] + (record.redirects.isEmpty ? [] : [("redirects", .array(record.redirects.map { .string($0) }))]) + [
+                ("status", .number(Double(record.status))), ("attempts", .number(Double(record.attempts))),
                 ("ms", .number(Double(record.milliseconds))), ("error", record.error.map { .string($0) } ?? .null),
             ])
         case .set(let element, let property, let value):
@@ -75,6 +79,7 @@ public enum CallEvent: Sendable, Equatable {
         case .collect: return self
         case .request(var record):
             record.url = clean(record.url)
+            record.redirects = record.redirects.map { clean($0) }
             record.error = record.error.map { clean($0) }
             return .request(record)
         case .set(let element, let property, let value): return .set(element: element, property: property, value: clean(value))

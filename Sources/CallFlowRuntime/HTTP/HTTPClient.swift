@@ -17,23 +17,38 @@ import Glibc
 public final class HTTPClient: Sendable {
     /// The most a response body may hold before the request fails.
     public let maximumResponseBytes: Int
+    /// The most the headers of one response may hold before the request fails.
+    public let maximumHeaderBytes: Int
     /// The CA bundle that TLS verification trusts instead of the system's.
     public let caBundle: String?
+    /// The proxy every request goes through; nil for none, whatever the environment says.
+    public let proxy: String?
     private let engine: TransferEngine
 
     static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
 
-    /// - Parameter caBundle: a PEM file of the certificates to trust; by default
-    ///   `FLOW_CA_BUNDLE` when set, else the system's.
-    public init(maximumResponseBytes: Int = 1 << 20, caBundle: String? = HTTPClient.caBundleFromEnvironment) {
+    /// - Parameters:
+    ///   - caBundle: a PEM file of the certificates to trust; by default `FLOW_CA_BUNDLE` when
+    ///     set, else the system's.
+    ///   - proxy: by default `FLOW_HTTP_PROXY` when set, else none. libcurl's own proxy
+    ///     variables (`http_proxy`, `https_proxy`, `ALL_PROXY`, `NO_PROXY`) are ignored: a
+    ///     flow's requests, secrets included, go nowhere the operator did not name.
+    public init(maximumResponseBytes: Int = 1 << 20, maximumHeaderBytes: Int = 64 << 10,
+                caBundle: String? = HTTPClient.caBundleFromEnvironment, proxy: String? = HTTPClient.proxyFromEnvironment) {
         _ = Self.globalInit
         self.maximumResponseBytes = maximumResponseBytes
+        self.maximumHeaderBytes = maximumHeaderBytes
         self.caBundle = caBundle
-        engine = TransferEngine(caBundle: caBundle)
+        self.proxy = proxy
+        engine = TransferEngine(caBundle: caBundle, proxy: proxy)
     }
 
-    public static var caBundleFromEnvironment: String? {
-        guard let value = getenv("FLOW_CA_BUNDLE"), value.pointee != 0 else { return nil }
+    public static var caBundleFromEnvironment: String? { environment("FLOW_CA_BUNDLE") }
+
+    public static var proxyFromEnvironment: String? { environment("FLOW_HTTP_PROXY") }
+
+    private static func environment(_ name: String) -> String? {
+        guard let value = getenv(name), value.pointee != 0 else { return nil }
         return String(cString: value)
     }
 
@@ -46,7 +61,8 @@ public final class HTTPClient: Sendable {
 
     /// Sends `request`, giving up after `timeoutMilliseconds`.
     public func send(_ request: PreparedRequest, timeoutMilliseconds: Int) async -> Result<HTTPResponse, HTTPFailure> {
-        let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes)
+        let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes,
+                                headerLimit: maximumHeaderBytes, checksAddresses: proxy == nil)
         let code = await withCheckedContinuation { continuation in
             transfer.continuation = continuation
             engine.submit(transfer)
@@ -62,6 +78,7 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
     // are how other threads talk to it.
     private let multi: UnsafeMutableRawPointer
     private let caBundle: String?
+    private let proxy: String?
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private let inbox = Mutex(Inbox())
@@ -76,8 +93,9 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
         var closed = false
     }
 
-    init(caBundle: String?) {
+    init(caBundle: String?, proxy: String?) {
         self.caBundle = caBundle
+        self.proxy = proxy
         multi = curl_multi_init()!
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
@@ -143,9 +161,14 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
     private func newHandle() -> UnsafeMutableRawPointer? {
         guard let handle = curl_easy_init() else { return nil }
         _ = cf_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = cf_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        _ = cf_easy_setopt_long(handle, CURLOPT_MAXREDIRS, 3)
+        // Redirects are followed by `Redirects`, hop by hop, under the flow's URL rules.
+        _ = cf_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = cf_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        // The path as the flow built it: no dot segments merged away behind the log's back.
+        _ = cf_easy_setopt_long(handle, CURLOPT_PATH_AS_IS, 1)
+        // "" turns libcurl's proxy environment variables off; NOPROXY "" keeps `no_proxy` out too.
+        _ = cf_easy_setopt_string(handle, CURLOPT_PROXY, proxy ?? "")
+        _ = cf_easy_setopt_string(handle, CURLOPT_NOPROXY, "")
         _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         _ = cf_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let caBundle { _ = cf_easy_setopt_string(handle, CURLOPT_CAINFO, caBundle) }
@@ -212,6 +235,10 @@ private final class Transfer: @unchecked Sendable {
     let request: PreparedRequest
     let timeoutMilliseconds: Int
     let limit: Int
+    let headerLimit: Int
+    /// Whether private addresses are refused at connect time (not through a proxy, which
+    /// makes the connections itself).
+    let checksAddresses: Bool
     var continuation: CheckedContinuation<CURLcode, Never>?
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -220,18 +247,26 @@ private final class Transfer: @unchecked Sendable {
     var body: [UInt8] = []
     var headers: [HTTPHeader] = []
     var tooLarge = false
+    var headerBytes = 0
+    var headersTooLarge = false
+    /// Set by the socket callback when a connection to a private address was refused.
+    private let refusedAddress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     var status = 0
 
-    init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int) {
+    init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int, headerLimit: Int, checksAddresses: Bool) {
         self.request = request
         self.timeoutMilliseconds = timeoutMilliseconds
         self.limit = limit
+        self.headerLimit = headerLimit
+        self.checksAddresses = checksAddresses
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        refusedAddress.initialize(to: 0)
     }
 
     deinit {
         curl_slist_free_all(headerList)
         errorText.deallocate()
+        refusedAddress.deallocate()
     }
 
     /// Sets every option that differs from one transfer to the next, on a handle made by
@@ -245,7 +280,10 @@ private final class Transfer: @unchecked Sendable {
 
         _ = cf_easy_setopt_string(handle, CURLOPT_URL, request.url)
         _ = cf_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, timeoutMilliseconds))
-        _ = cf_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, request.url.prefix(6).lowercased() == "https:" ? "https" : "http,https")
+        let guarded = request.refusesPrivateAddresses && checksAddresses
+        cf_easy_refuse_private_addresses(handle, guarded ? refusedAddress : nil)
+        // A cached connection was opened without the check.
+        _ = cf_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, guarded ? 1 : 0)
         _ = cf_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         // HTTPGET clears what an earlier transfer's method or body left on the handle.
         _ = cf_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
@@ -291,6 +329,11 @@ private final class Transfer: @unchecked Sendable {
         while start < end, isSpace(bytes[start]) { start += 1 }
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        headerBytes += bytes.count
+        guard headerBytes <= headerLimit else {
+            headersTooLarge = true
+            return 0
+        }
         if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -304,7 +347,15 @@ private final class Transfer: @unchecked Sendable {
 
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFailure> {
         if tooLarge {
-            return .failure(HTTPFailure(message: "Response larger than \(limit) bytes", isTransient: false))
+            return .failure(HTTPFailure(message: "Response larger than \(limit) bytes", isTransient: false, status: status))
+        }
+        // libcurl refuses a single header line of over 100 KB itself, as out of memory: while
+        // the headers are read, that is what "out of memory" means.
+        if headersTooLarge || (code == CURLE_OUT_OF_MEMORY && body.isEmpty) {
+            return .failure(HTTPFailure(message: "Response headers larger than \(headerLimit) bytes", isTransient: false, status: status))
+        }
+        if refusedAddress.pointee != 0 {
+            return .failure(HTTPFailure(message: "Refused a redirect from a public host to a private address", isTransient: false))
         }
         guard code == CURLE_OK else { return .failure(failure(code)) }
         return .success(HTTPResponse(status: status, headers: headers, body: body))
@@ -320,8 +371,6 @@ private final class Transfer: @unchecked Sendable {
         case CURLE_COULDNT_RESOLVE_HOST: "Could not resolve the host"
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE: "TLS: the server's certificate could not be verified"
         case CURLE_SSL_CONNECT_ERROR: "TLS: the secure connection failed"
-        case CURLE_TOO_MANY_REDIRECTS: "More than 3 redirects"
-        case CURLE_UNSUPPORTED_PROTOCOL where request.url.lowercased().hasPrefix("https:"): "Refused a redirect from https:// to another scheme"
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: "The server closed the connection before the response was complete"
         default: String(cString: curl_easy_strerror(code))
         }

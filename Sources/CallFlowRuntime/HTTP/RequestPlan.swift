@@ -58,12 +58,23 @@ public struct PreparedRequest: Sendable {
     public var url: String
     public var headers: [HTTPHeader]
     public var body: [UInt8]?
+    /// The headers whose values hold a secret, lowercased: a redirect to another origin drops them.
+    public var secretHeaders: Set<String>
+    /// Whether the body holds a secret: a redirect to another origin may not re-send it.
+    public var bodyHoldsSecret: Bool
+    /// Whether connections to loopback and private addresses are refused: set on every hop
+    /// after a redirect from a host that is not loopback.
+    public var refusesPrivateAddresses: Bool
 
-    public init(method: RequestPlan.Method, url: String, headers: [HTTPHeader], body: [UInt8]?) {
+    public init(method: RequestPlan.Method, url: String, headers: [HTTPHeader], body: [UInt8]?,
+                secretHeaders: Set<String> = [], bodyHoldsSecret: Bool = false, refusesPrivateAddresses: Bool = false) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.secretHeaders = secretHeaders
+        self.bodyHoldsSecret = bodyHoldsSecret
+        self.refusesPrivateAddresses = refusesPrivateAddresses
     }
 }
 
@@ -90,10 +101,13 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Whether trying again may help (a connection problem or a timeout).
     public var isTransient: Bool
+    /// The status of a response that came but could not be used (too large, say); 0 when none came.
+    public var status: Int
     public var description: String { message }
 
-    public init(message: String, isTransient: Bool) {
+    public init(message: String, isTransient: Bool, status: Int = 0) {
         self.message = message
         self.isTransient = isTransient
+        self.status = status
     }
 }

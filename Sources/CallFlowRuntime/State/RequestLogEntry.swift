@@ -8,6 +8,8 @@ public struct RequestLogEntry: Sendable, Equatable {
     public var started: Double
     public var method: String
     public var url: String
+    /// The URL of each redirect followed, in order.
+    public var redirects: [String] = []
     public var requestHeaders: [HTTPHeader]
     public var requestBody: String?
     /// 0 when no response came.
@@ -90,13 +92,14 @@ extension StateStore {
     private func insert(_ entry: RequestLogEntry) throws(StateStoreError) {
         try query("""
             INSERT INTO request_log (flow, element, started, method, url, request_headers, request_body, status,
-                                     response_headers, response_body, attempts, milliseconds, error, alert)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     response_headers, response_body, attempts, milliseconds, error, alert, redirects)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(entry.flow), .text(entry.element), .real(entry.started), .text(entry.method), .text(entry.url),
                 .text(HTTPHeader.lines(entry.requestHeaders)), .optional(entry.requestBody), .integer(entry.status),
                 .text(HTTPHeader.lines(entry.responseHeaders)), .optional(entry.responseBody), .integer(entry.attempts),
                 .integer(entry.milliseconds), .optional(entry.error), .optional(entry.alert),
+                .text(entry.redirects.joined(separator: "\n")),
             ])
     }
 
@@ -114,7 +117,7 @@ extension StateStore {
             var entries: [RequestLogEntry] = []
             try store.query("""
                 SELECT started, method, url, request_headers, request_body, status, response_headers, response_body,
-                       attempts, milliseconds, error, alert
+                       attempts, milliseconds, error, alert, redirects
                 FROM request_log WHERE flow = ? AND element = ? ORDER BY id DESC
                 """, [.text(flow), .text(element)]) { row in
                 entries.append(RequestLogEntry(
@@ -122,6 +125,7 @@ extension StateStore {
                     requestHeaders: HTTPHeader.parseLines(row.text(3) ?? ""), requestBody: row.text(4), status: row.integer(5),
                     responseHeaders: HTTPHeader.parseLines(row.text(6) ?? ""), responseBody: row.text(7),
                     attempts: row.integer(8), milliseconds: row.integer(9), error: row.text(10), alert: row.text(11)))
+                entries[entries.count - 1].redirects = (row.text(12) ?? "").split(separator: "\n").map(String.init)
             }
             return entries
         }

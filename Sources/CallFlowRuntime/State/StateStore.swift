@@ -61,7 +61,10 @@ public final class StateStore: @unchecked Sendable {
                 }
             }
             try execute("PRAGMA synchronous=NORMAL")
-            try transaction { store throws(StateStoreError) in try store.execute(Self.schema) }
+            try transaction { store throws(StateStoreError) in
+                try store.execute(Self.schema)
+                try store.addMissingColumns()
+            }
         } catch {
             sqlite3_close(handle)
             throw error
@@ -101,6 +104,13 @@ public final class StateStore: @unchecked Sendable {
             PRIMARY KEY (flow, element)
         );
         """
+
+    /// Columns added after the first release, for databases made before them.
+    private func addMissingColumns() throws(StateStoreError) {
+        var columns: Set<String> = []
+        try query("PRAGMA table_info(request_log)") { row in columns.insert(row.text(1) ?? "") }
+        if !columns.contains("redirects") { try execute("ALTER TABLE request_log ADD COLUMN redirects TEXT") }
+    }
 
     // MARK: - Running statements
 

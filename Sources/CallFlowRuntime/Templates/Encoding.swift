@@ -40,42 +40,6 @@ public enum Encoding {
         let digits = Array("0123456789ABCDEF".utf8)
         return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
     }
-
-    /// The JSON a body value sends with its `Format`.
-    public static func bodyValue(_ pieces: [TemplatePiece], text: String, format: BodyFormat) -> JSONValue {
-        switch format {
-        case .string:
-            return .string(text)
-        case .number:
-            return Double(text).map { .number($0) } ?? .string(text)
-        case .boolean:
-            return .bool(["true", "True", "1", "yes"].contains(text))
-        case .auto:
-            if pieces.count == 1, case .json(let value) = pieces[0] {
-                if case .string(let string) = value { return auto(string) }
-                return value
-            }
-            return auto(text)
-        }
-    }
-
-    /// `Auto`: a number, a boolean or null where the text is exactly one, else a string.
-    static func auto(_ text: String) -> JSONValue {
-        switch text {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        case "null": return .null
-        default:
-            if isJSONNumber(text), let number = Double(text) { return .number(number) }
-            return .string(text)
-        }
-    }
-
-    /// Whether `text` is written as a JSON number (so `1e5` is, `0x10`, ` 1` and `NaN` are not).
-    static func isJSONNumber(_ text: String) -> Bool {
-        guard !text.isEmpty, (try? JSONParser.parse(text)).map({ if case .number = $0 { true } else { false } }) == true else { return false }
-        return true
-    }
 }
 
 /// A body value's `Format`.

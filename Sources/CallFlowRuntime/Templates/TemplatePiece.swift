@@ -5,8 +5,15 @@ public enum TemplatePiece: Sendable {
     case text(String)
     /// A fillpoint's value, already written as text.
     case value(String)
+    /// A fillpoint's value as text, with the fillpoint as the flow wrote it (`call.leadid`), for
+    /// errors that name it. Generated code uses it in URLs.
+    case fillpoint(String, source: String)
     /// A fillpoint's value as JSON, for a JSON body that keeps its type.
     case json(JSONValue)
     /// A secret, read from `FLOW_SECRET_<NAME>` when the request is made.
     case secret(String)
+
+    var isSecret: Bool {
+        if case .secret = self { true } else { false }
+    }
 }

@@ -23,10 +23,10 @@ public enum JSONValue: Sendable, Hashable {
         hasher.combine(compactText)
     }
 
-    /// The member `key` of an object.
+    /// The member `key` of an object; of duplicate keys the last, as in JavaScript.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
+        return members.last { $0.key == key }?.value
     }
 
     /// Compact JSON text, as a list or object is written into text (FLOW-LANGUAGE.md §4).

@@ -23,19 +23,19 @@ import Testing
     }
 
     @Test func onlyLoopbackMayUsePlainHTTP() {
-        #expect(Call.isAllowed("https://api.example.com/x"))
-        #expect(Call.isAllowed("http://127.0.0.1:8080/x"))
-        #expect(Call.isAllowed("http://localhost/x"))
-        #expect(Call.isAllowed("http://[::1]:80/x"))
-        #expect(!Call.isAllowed("http://example.com/x"))
-        #expect(!Call.isAllowed("http://127.0.0.1.example.com/x"))
-        #expect(!Call.isAllowed("ftp://127.0.0.1/x"))
-        #expect(Call.isAllowed("HTTPS://API.example.com/x"))
-        #expect(Call.isAllowed("HTTP://LocalHost:9/x"))
-        #expect(Call.isAllowed("http://user:pw@127.0.0.1/x"))
-        #expect(!Call.isAllowed("http://127.0.0.1@example.com/x"))
-        #expect(!Call.isAllowed("http://127.0.0.1:80@example.com/x"))
-        #expect(!Call.isAllowed("http://[::2]/x"))
-        #expect(!Call.isAllowed("http:/"))
+        #expect(RequestBuilder.isAllowed("https://api.example.com/x"))
+        #expect(RequestBuilder.isAllowed("http://127.0.0.1:8080/x"))
+        #expect(RequestBuilder.isAllowed("http://localhost/x"))
+        #expect(RequestBuilder.isAllowed("http://[::1]:80/x"))
+        #expect(!RequestBuilder.isAllowed("http://example.com/x"))
+        #expect(!RequestBuilder.isAllowed("http://127.0.0.1.example.com/x"))
+        #expect(!RequestBuilder.isAllowed("ftp://127.0.0.1/x"))
+        #expect(RequestBuilder.isAllowed("HTTPS://API.example.com/x"))
+        #expect(RequestBuilder.isAllowed("HTTP://LocalHost:9/x"))
+        #expect(RequestBuilder.isAllowed("http://user:pw@127.0.0.1/x"))
+        #expect(!RequestBuilder.isAllowed("http://127.0.0.1@example.com/x"))
+        #expect(!RequestBuilder.isAllowed("http://127.0.0.1:80@example.com/x"))
+        #expect(!RequestBuilder.isAllowed("http://[::2]/x"))
+        #expect(!RequestBuilder.isAllowed("http:/"))
     }
 }

@@ -63,7 +63,8 @@ import FaultFlows
     }
 
     @Test func aBodyOverOneMebibyte() async {
-        expectFailure(await fault("big"), attempts: 1) { $0 == "Response larger than 1048576 bytes" }
+        // The 200 came: the status says so, though the body was cut off.
+        expectFailure(await fault("big"), status: 200, attempts: 1) { $0 == "Response larger than 1048576 bytes" }
     }
 
     @Test func aResponseThatIsNotJSON() async {
@@ -133,7 +134,7 @@ import FaultFlows
 
         let redirected = await trusting.run(Self.secureFaults, variables: variables("redirect-\(server.port)"))
         #expect(redirected.entered == ["Fetch", "Failed"])
-        #expect(redirected.request?.error?.hasPrefix("Refused a redirect from https:// to another scheme") == true)
+        #expect(redirected.request?.error == "Refused a redirect from https:// to http://")
     }
 
     /// Every event, log entry and error of a run of faults, searched for the secret in every

@@ -6,6 +6,12 @@
   /sequence/KEY?codes=  answers the codes in turn (per KEY), the last one from then on
   /slow?ms=N            waits N ms, then answers
   /text                 a plain-text body
+  /redirect?status=N&to=URL   status N with Location: URL
+  /headers?bytes=N      200 with about N bytes of headers, in lines of 1,000
+  /longheader?bytes=N   302 with one Location header of N bytes
+  /duplicate            {"Value": 1, "Value": "two"}
+  /seen                 every request this server was sent before, in order: method, target
+                        as sent (absolute for a proxy request), headers, body
   /json?body=TEXT       TEXT as the body, typed application/json
 
 The faults of the runtime's fault matrix, each a single path segment (a flow puts it in the URL
@@ -34,6 +40,7 @@ import ssl
 from urllib.parse import parse_qs, unquote, urlsplit
 
 counters = {}
+seen = []
 lock = threading.Lock()
 
 
@@ -59,6 +66,12 @@ class Handler(BaseHTTPRequestHandler):
         query = parse_qs(url.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        if url.path == "/seen":
+            with lock:
+                return self.answer(200, json.dumps(seen))
+        with lock:
+            seen.append({"method": self.command, "target": self.path,
+                         "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         if url.path == "/echo":
             return self.answer(200, json.dumps({
                 "method": self.command, "path": url.path, "rawQuery": url.query,
@@ -121,6 +134,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, json.dumps({"error": "slow down"}), extra={"Retry-After": "60"})
         if fault.startswith("/redirect-"):
             return self.answer(302, "{}", extra={"Location": "http://127.0.0.1:%s/ok" % fault[len("/redirect-"):]})
+        if url.path == "/redirect":
+            return self.answer(int(query["status"][0]), "{}", extra={"Location": query["to"][0]})
+        if url.path == "/headers":
+            lines = int(query["bytes"][0]) // 1000
+            return self.answer(200, "{}", extra={"X-Filler-%d" % i: "x" * 980 for i in range(lines)})
+        if url.path == "/longheader":
+            return self.answer(302, "{}", extra={"Location": "/ok?" + "x" * int(query["bytes"][0])})
+        if url.path == "/duplicate":
+            return self.answer(200, '{"Value": 1, "Value": "two"}')
         if url.path == "/text":
             return self.answer(200, "hello", "text/plain")
         if url.path == "/json":

@@ -33,15 +33,38 @@ import Testing
     @Test func encodings() {
         #expect(Encoding.percentEncoded("a b/c?d#e&é") == "a%20b%2Fc%3Fd%23e%26%C3%A9")
         #expect(Encoding.formEncoded("a b&c=d+") == "a+b%26c%3Dd%2B")
-        #expect(Encoding.bodyValue([.value("12")], text: "12", format: .auto) == .number(12))
-        #expect(Encoding.bodyValue([.value("true")], text: "true", format: .auto) == .bool(true))
-        #expect(Encoding.bodyValue([.value("null")], text: "null", format: .auto) == .null)
-        #expect(Encoding.bodyValue([.value("0x10")], text: "0x10", format: .auto) == .string("0x10"))
-        #expect(Encoding.bodyValue([.value(" 1")], text: " 1", format: .auto) == .string(" 1"))
-        #expect(Encoding.bodyValue([.value("12")], text: "12", format: .string) == .string("12"))
-        #expect(Encoding.bodyValue([.value("yes")], text: "yes", format: .boolean) == .bool(true))
-        #expect(Encoding.bodyValue([.value("")], text: "", format: .boolean) == .bool(false))
-        #expect(Encoding.bodyValue([.json(.array([.string("a")]))], text: "", format: .auto) == .array([.string("a")]))
+    }
+
+    /// The JSON text one body value sends (nil: refused), given as text or as one JSON value.
+    private func sent(_ text: String, _ format: BodyFormat) -> String? {
+        JSONBody.value([.value(text)], text: text, format: format)?.text
+    }
+
+    @Test func bodyValuesAsEachFormatSendsThem() {
+        #expect(sent("12", .auto) == "12")
+        #expect(sent("-12.50", .auto) == "-12.50")
+        #expect(sent("true", .auto) == "true")
+        #expect(sent("null", .auto) == "null")
+        #expect(sent("0x10", .auto) == #""0x10""#)
+        #expect(sent(" 1", .auto) == #"" 1""#)
+        #expect(sent("12", .string) == #""12""#)
+        #expect(sent("yes", .boolean) == "true")
+        #expect(sent("", .boolean) == "false")
+        #expect(JSONBody.value([.json(.array([.string("a")]))], text: "", format: .auto)?.text == #"["a"]"#)
+        // Digits as written: a Double would send 12345678901234568.
+        #expect(sent("12345678901234567", .auto) == "12345678901234567")
+        #expect(sent("12345678901234567", .number) == "12345678901234567")
+        // Not numbers in the contract's sense: an exponent, nan, inf, hex; Auto sends them as text.
+        for text in ["1e3", "nan", "inf", "0x10", "Ann", "", "1.", ".5", "--1", "1.2.3"] {
+            #expect(sent(text, .number) == nil, "\(text)")
+        }
+        #expect(sent("1e3", .auto) == #""1e3""#)
+        #expect(sent("nan", .auto) == #""nan""#)
+        // A leading zero is a code in Auto, a number in Number (JSON has no leading zeros).
+        #expect(sent("007", .auto) == #""007""#)
+        #expect(sent("007", .number) == "7")
+        #expect(sent("-00.5", .number) == "-0.5")
+        #expect(sent("0.5", .auto) == "0.5")
     }
 
     @Test func responseDecodingNamesThePathThatDiffers() {
