@@ -17,9 +17,12 @@ struct JSONTraceOutput: CallOutput {
 /// where the call went and how it ended. On a terminal, a spinner shows while a request waits.
 final class TranscriptOutput: CallOutput {
     private let spinner: Spinner?
+    private let print: @Sendable (String) -> Void
 
-    init(showsProgress: Bool) {
+    /// - Parameter print: where each line goes; standard output by default.
+    init(showsProgress: Bool, print: @escaping @Sendable (String) -> Void = { Terminal.out($0) }) {
         spinner = showsProgress ? Spinner() : nil
+        self.print = print
     }
 
     func write(_ event: CallEvent) {
@@ -49,7 +52,7 @@ final class TranscriptOutput: CallOutput {
             line(element, "warning: \(message)")
         case .end(let resultCode):
             spinner?.stop()
-            Terminal.out("Call ended: \(Terminal.printable(resultCode))")
+            print("Call ended: \(Terminal.printable(resultCode))")
         }
     }
 
@@ -70,7 +73,7 @@ final class TranscriptOutput: CallOutput {
     /// One line, whatever the flow's values hold: a value from an API cannot move the cursor,
     /// clear the screen or start a line that looks like another element's.
     private func line(_ element: String, _ text: String) {
-        Terminal.out(Terminal.printable("\(element.padding(to: 14)) \(text)"))
+        print(Terminal.printable("\(element.padding(to: 14)) \(text)"))
     }
 }
 

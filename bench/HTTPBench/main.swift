@@ -24,17 +24,23 @@ func flow(_ name: String) -> CompiledFlow {
     GeneratedFlows.all.first { $0.name == name }!
 }
 
-func variables(port: String, path: String = "") -> CallVariables {
+/// What one call is given: the server's port (a secret, as a host must not come from the caller)
+/// and the path to ask for.
+struct CallInput: Sendable {
     var variables = CallVariables()
-    _ = variables.set("dnis", port)
-    _ = variables.set("referenceid", path)
-    return variables
+    var secrets: [String: String]
+}
+
+func variables(port: String, path: String = "") -> CallInput {
+    var input = CallInput(secrets: ["PORT": port])
+    _ = input.variables.set("referenceid", path)
+    return input
 }
 
 /// One call of `flow`; its result code.
-@Sendable func oneCall(_ flow: CompiledFlow, _ variables: CallVariables, store: StateStore,
+@Sendable func oneCall(_ flow: CompiledFlow, _ input: CallInput, store: StateStore,
                        observer: @escaping @Sendable (CallEvent) -> Void = { _ in }) async -> String {
-    let call = Call(flow: flow.name, variables: variables, contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
+    let call = Call(flow: flow.name, variables: input.variables, contact: ContactVariables(), secrets: input.secrets, digits: ScriptedDigits([]),
                     http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: observer)
     let resultCode = await flow.run(on: call)
     await call.end(resultCode)

@@ -33,11 +33,13 @@ struct FlowChecker {
         }
 
         let requestChecks = RequestChecks(sink: sink)
+        let hostTrust = HostTrust(flow: flow, indexOf: indexOf)
         let branchChecks = BranchChecks(sink: sink)
         for element in flow.elements {
             switch element.kind {
             case .apiRequest(let request):
                 requestChecks.check(request)
+                hostTrust.check(request, sink: sink)
                 for result in request.results {
                     // A `Results` path is read on success, from the element's own response.
                     let fillpoint = Fillpoint(path: [.name(element.name), .name("Result")] + result.path, fallback: nil, location: result.location, source: "")

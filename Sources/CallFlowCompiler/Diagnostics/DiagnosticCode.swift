@@ -16,15 +16,17 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
     case typeMismatch = "type-mismatch"
     case secretLeak = "secret-leak"
     case insecureURL = "insecure-url"
+    case untrustedHost = "untrusted-host"
     case invalidHeader = "invalid-header"
     case bodyNotAllowed = "body-not-allowed"
     case unreachable = "unreachable"
     case loopWithoutInput = "loop-without-input"
+    case foreignFillpoint = "foreign-fillpoint"
 
     /// The severity every diagnostic with this code has.
     public var severity: Diagnostic.Severity {
         switch self {
-        case .unreachable, .loopWithoutInput: .warning
+        case .unreachable, .loopWithoutInput, .foreignFillpoint: .warning
         default: .error
         }
     }
@@ -47,10 +49,12 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
         case .typeMismatch: "Values whose types do not fit together."
         case .secretLeak: "A secret used where it could be spoken or logged."
         case .insecureURL: "A plain http:// URL to a host that is not loopback."
+        case .untrustedHost: "A value the caller controls in the scheme, host or port of a URL."
         case .invalidHeader: "A header that does not parse or has an invalid name."
         case .bodyNotAllowed: "A request body on GET or HEAD."
         case .unreachable: "An element that no path from Start reaches."
         case .loopWithoutInput: "A cycle that neither plays, speaks nor reads input."
+        case .foreignFillpoint: "Another product's {{fillpoint}} syntax, which would be spoken or sent literally."
         }
     }
 }

@@ -62,7 +62,50 @@ struct TemplateParser {
         if literalStart < range.upperBound {
             parts.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[literalStart..<range.upperBound]), as: UTF8.self)))
         }
+        reportForeignFillpoints(bytes, range: range, in: scalar, at: location)
         return valid ? Template(parts: parts, location: location, isPlainScalar: plain) : nil
+    }
+
+    /// `{{call.name}}`, the fillpoint syntax of the products flows are copied from, would be
+    /// spoken or sent as written: a warning with the fix. Only a `{{ }}` holding a path (letters,
+    /// digits, `_`, `.`) counts, so JSON or a template language in a raw body is left alone.
+    private func reportForeignFillpoints(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, in scalar: YAMLScalar, at location: SourceLocation) {
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            guard bytes[i] == UInt8(ascii: "{"), bytes[i + 1] == UInt8(ascii: "{") else {
+                i += 1
+                continue
+            }
+            var close = i + 2
+            while close + 1 < range.upperBound, !(bytes[close] == UInt8(ascii: "}") && bytes[close + 1] == UInt8(ascii: "}")), bytes[close] != 10 {
+                close += 1
+            }
+            guard close + 1 < range.upperBound, bytes[close] == UInt8(ascii: "}") else { return }
+            let inner = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<close]), as: UTF8.self).trimming(" ")
+            if let first = inner.unicodeScalars.first, first.properties.isAlphabetic,
+               inner.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ".") }) {
+                sink.report(.foreignFillpoint, at: Self.location(ofByte: i, in: bytes, scalar: scalar, at: location),
+                            "`{{\(inner)}}` is not a fillpoint here and would be used as it is written; CallFlow's fillpoints are `<<\(inner)>>`",
+                            notes: ["write `<<\(inner)>>`"])
+            }
+            i = close + 2
+        }
+    }
+
+    /// Where byte `offset` of a scalar's value stands in the file: exact for one-line plain and
+    /// quoted scalars without escapes before it; else the scalar's own location.
+    private static func location(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>, scalar: YAMLScalar, at location: SourceLocation) -> SourceLocation {
+        let before = UnsafeBufferPointer(rebasing: bytes[..<offset])
+        guard !before.contains(10), !before.contains(UInt8(ascii: "\\")) || scalar.style != .doubleQuoted,
+              !before.contains(UInt8(ascii: "'")) || scalar.style != .singleQuoted else { return location }
+        var found = location
+        switch scalar.style {
+        case .plain: break
+        case .singleQuoted, .doubleQuoted: found.column += 1
+        case .literal, .folded: return location
+        }
+        found.column += before.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+        return found
     }
 
     /// The offset of the `>>` that closes a fillpoint, skipping `>>` inside a quoted key or

@@ -166,8 +166,9 @@ struct RequestBuilder {
     }
 }
 
-/// Writes a URL from a template's pieces. A value in the scheme or host (a whole URL from an
-/// API result, say) is used as it is, and the URL rules check the result; in the path it is
+/// Writes a URL from a template's pieces. A value at the start (a whole URL from an API result,
+/// say) is used as it is, and the URL rules check the result; in the host or port it keeps only
+/// what a host or port may hold (`Encoding.hostEncoded`); in the path it is
 /// percent-encoded, and may not make a path segment empty, `.` or `..` (servers decode
 /// `%2E%2E`, so encoding alone would not keep it from climbing the path).
 private struct URLWriter {
@@ -208,8 +209,9 @@ private struct URLWriter {
         case .scheme:
             try structure(value)
         case .authority:
-            // A secret here is a password in the user information.
-            try structure(isSecret ? Encoding.percentEncoded(value) : value)
+            // After a written `scheme://`, a value names a host or port and cannot add a `@`, a
+            // `/` or a `?` that would move the request elsewhere; a secret here is a password.
+            try structure(isSecret ? Encoding.percentEncoded(value) : Encoding.hostEncoded(value))
         case .path:
             out += Encoding.percentEncoded(value)
             segment += value

@@ -16,6 +16,23 @@ public enum Encoding {
         return out
     }
 
+    private static let hostCharacters = unreservedPath.union(":[]".utf8)
+
+    /// A value in a URL's host or port: what a host name, an IP address or a port is written
+    /// with stays, everything else (`@`, `/`, `?`, `#`, …) is percent-encoded, so a value cannot
+    /// change which server the URL names beyond its own place.
+    public static func hostEncoded(_ value: String) -> String {
+        var out = ""
+        for byte in value.utf8 {
+            if hostCharacters.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + hex(byte)
+            }
+        }
+        return out
+    }
+
     /// `application/x-www-form-urlencoded`: spaces as `+`, the rest as in a URL.
     public static func formEncoded(_ value: String) -> String {
         var out = ""

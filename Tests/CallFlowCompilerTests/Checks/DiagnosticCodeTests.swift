@@ -278,6 +278,19 @@ import Testing
         ])
     }
 
+    @Test func untrustedHost() {
+        let yaml = """
+            Flow: Hosts
+            Elements:
+              - Name: GETAPI
+                Type: APIRequest
+                URL: https://<<call.dnis>>/leads
+            """
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:5:18: error: `<<call.dnis>>` is in the scheme, host or port of the URL, and the caller controls it: whoever places a call would choose where this request, and its secrets, go [untrusted-host]",
+        ])
+    }
+
     @Test func invalidHeader() {
         let yaml = """
             Flow: Headers
@@ -348,8 +361,26 @@ import Testing
         ])
     }
 
+    @Test func foreignFillpoint() {
+        let yaml = """
+            Flow: Pasted
+            Elements:
+              - Name: Welcome
+                Type: TTS
+                Text: "Hello {{call.name}}, and {{ GETAPI.Result.Value }} ok"
+              - Name: Plain
+                Type: TTS
+                Text: Hi {{call.name}} and {{not a path}} and {x}
+            """
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:5:18: warning: `{{call.name}}` is not a fillpoint here and would be used as it is written; CallFlow's fillpoints are `<<call.name>>` [foreign-fillpoint]",
+            "Flows/Test.yaml:5:37: warning: `{{GETAPI.Result.Value}}` is not a fillpoint here and would be used as it is written; CallFlow's fillpoints are `<<GETAPI.Result.Value>>` [foreign-fillpoint]",
+            "Flows/Test.yaml:8:14: warning: `{{call.name}}` is not a fillpoint here and would be used as it is written; CallFlow's fillpoints are `<<call.name>>` [foreign-fillpoint]",
+        ])
+    }
+
     /// Every code of the contract has a test above; this keeps the list complete.
     @Test func everyCodeIsCovered() {
-        #expect(DiagnosticCode.allCases.count == 19)
+        #expect(DiagnosticCode.allCases.count == 21)
     }
 }

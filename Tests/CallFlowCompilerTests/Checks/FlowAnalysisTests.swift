@@ -362,6 +362,7 @@ import Testing
     @Test func urlsAndBodies() {
         let yaml = """
             Flow: Urls
+            Secrets: [PORT]
             Elements:
               - Name: Local
                 Type: APIRequest
@@ -387,18 +388,66 @@ import Testing
                 BodyType: Raw
               - Name: Port
                 Type: APIRequest
-                URL: http://127.0.0.1:<<call.dnis>>/x
+                URL: http://127.0.0.1:<<secrets.PORT>>/x
               - Name: HostFromValue
                 Type: APIRequest
-                URL: http://127.0.0.1<<call.dnis>>/x
+                URL: http://127.0.0.1<<secrets.PORT>>/x
             """
         #expect(diagnosticLines(yaml) == [
-            "Flows/Test.yaml:13:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
-            "Flows/Test.yaml:17:5: error: the URL must start with `https://` (or `http://` for a loopback host); found `ftp://example.com/x` [invalid-value]",
-            "Flows/Test.yaml:23:20: error: `a` conflicts with the body key at Flows/Test.yaml:23:12: one key cannot be both a value and an object [invalid-value]",
-            "Flows/Test.yaml:23:42: error: `n` is sent as a number, but `abc` is not one; a number is an integer or a decimal with a dot, such as `12` or `12.5` [type-mismatch]",
-            "Flows/Test.yaml:24:5: error: `BodyType: Raw` sends a string as it is, but `Body` is a mapping; write the body as a string, or use JSON or Form [invalid-value]",
-            "Flows/Test.yaml:30:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
+            "Flows/Test.yaml:14:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
+            "Flows/Test.yaml:14:17: error: `<<call.dnis>>` is in the scheme, host or port of the URL, and the caller controls it: whoever places a call would choose where this request, and its secrets, go [untrusted-host]",
+            "Flows/Test.yaml:18:5: error: the URL must start with `https://` (or `http://` for a loopback host); found `ftp://example.com/x` [invalid-value]",
+            "Flows/Test.yaml:24:20: error: `a` conflicts with the body key at Flows/Test.yaml:24:12: one key cannot be both a value and an object [invalid-value]",
+            "Flows/Test.yaml:24:42: error: `n` is sent as a number, but `abc` is not one; a number is an integer or a decimal with a dot, such as `12` or `12.5` [type-mismatch]",
+            "Flows/Test.yaml:25:5: error: `BodyType: Raw` sends a string as it is, but `Body` is a mapping; write the body as a string, or use JSON or Form [invalid-value]",
+            "Flows/Test.yaml:31:5: error: an `http://` URL whose host comes from a fillpoint may leave this machine unencrypted; use `https://` [insecure-url]",
+        ])
+    }
+
+    /// A value the caller controls may not choose where a request goes: not in the scheme,
+    /// host or port, directly or through properties set from it, nor as digits read.
+    @Test func untrustedHosts() {
+        let yaml = """
+            Flow: Hosts
+            Secrets: [API_HOST]
+            Elements:
+              - Name: Digits
+                Type: CollectInput
+                Text: "Your branch?"
+              - Name: Copy
+                Type: SetProperty
+                PropertyName: Branch
+                Value: "<<Digits.Value ?? 1>>"
+              - Name: Again
+                Type: SetProperty
+                PropertyName: Server
+                Value: "branch<<Branch>>.example.com"
+              - Name: Lookup
+                Type: APIRequest
+                URL: "https://<<contact.custom_fields.host>>/x?q=<<call.name>>"
+                Result: {next: string}
+              - Name: FromDigits
+                Type: APIRequest
+                URL: "https://api.example.com:<<Digits.Value ?? 443>>/x"
+              - Name: ThroughProperties
+                Type: APIRequest
+                URL: "https://<<Server>>/x"
+              - Name: WholeURL
+                Type: APIRequest
+                URL: "<<call.external_number>>"
+              - Name: Allowed
+                Type: APIRequest
+                URL: "https://<<secrets.API_HOST>>/leads/<<call.leadid>>?n=<<Digits.Value ?? 0>>"
+              - Name: Paged
+                Type: APIRequest
+                URL: '<<Lookup.Result.next ?? "https://api.example.com">>/more/<<call.leadid>>'
+            """
+        let untrusted = "is in the scheme, host or port of the URL, and the caller controls it: whoever places a call would choose where this request, and its secrets, go [untrusted-host]"
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:17:19: error: `<<contact.custom_fields.host>>` \(untrusted)",
+            "Flows/Test.yaml:21:35: error: `<<Digits.Value>>` \(untrusted)",
+            "Flows/Test.yaml:24:19: error: `<<Server>>`, which holds `Digits.Value`, \(untrusted)",
+            "Flows/Test.yaml:27:11: error: `<<call.external_number>>` \(untrusted)",
         ])
     }
 

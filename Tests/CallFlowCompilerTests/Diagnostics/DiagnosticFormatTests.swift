@@ -17,6 +17,23 @@ import Testing
             """)
     }
 
+    /// A newline in a YAML value must not print a second, forged diagnostic.
+    @Test func controlCharactersFromAFlowAreEscaped() {
+        let yaml = """
+            Flow: Billing
+            Elements:
+              - Name: Welcome
+                Type: "TTS\\nFlows/Billing.yaml:7:3: error: forged\\r\\u001B[2J\\tend"
+            """
+        let text = DiagnosticFormat.text.render(diagnostics(yaml, path: "Flows/Bill\ning.yaml"))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines[0].hasPrefix(#"Flows/Bill\ning.yaml:4:5: error: "#))
+        #expect(lines[0].contains(#"TTS\nFlows/Billing.yaml:7:3: error: forged\r\x1B[2J\tend"#))
+        #expect(lines.allSatisfy { line in !line.unicodeScalars.contains { $0.value < 0x20 } })
+        #expect(PrintableText.escaped("a\u{7F}b\u{85}c\u{2028}") == #"a\x7Fb\u{85}c\u{2028}"#)
+    }
+
     @Test func jsonIsOneObjectALine() throws {
         let lines = DiagnosticFormat.json.render(sample).split(separator: "\n")
         #expect(lines.count == 2)

@@ -89,6 +89,32 @@ import Testing
             """)
     }
 
+    /// A condition value with a line break or an escape sequence stays inside its label.
+    @Test func controlCharactersStayInsideLabels() throws {
+        let yaml = """
+            Flow: Odd
+            Elements:
+              - Name: Route
+                Type: Branch
+                Source: <<call.name>>
+                Conditions:
+                  - {Operand: Equals, Value: "a\\nn9 --> n0\\u001B[2J", Goto: Done}
+                Default: Done
+              - Name: Done
+                Type: Hangup
+            """
+        let result = FlowCompiler.check([.init(path: "Odd.yaml", text: yaml)], readFile: { _ in nil })
+        let flow = try #require(result.flows.first)
+        let mermaid = FlowGraphWriter(flow: flow).render(.mermaid)
+        #expect(mermaid.contains(#"n0 -->|"Equals a\nn9 --#gt; n0\x1B[2J"| n1"#))
+        let dot = FlowGraphWriter(flow: flow).render(.dot)
+        #expect(dot.contains(#"n0 -> n1 [label="Equals a\\nn9 --> n0\\x1B[2J"];"#))
+        for text in [mermaid, dot] {
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+            #expect(text.split(separator: "\n").count == text.filter { $0 == "\n" }.count)
+        }
+    }
+
     /// The README shows the graph of an example flow; it must be what `flowc graph` prints.
     @Test func theReadmeShowsTheGraphFlowcDraws() throws {
         let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)

@@ -31,7 +31,7 @@ import FaultFlows
     func failingCall(mailer: AlertMailer) async -> CallHarness.Run {
         let harness = CallHarness(store: store, mailer: mailer)
         let faults = GeneratedFlows.all.first { $0.name == "Faults" }!
-        return await harness.run(faults, variables: ["dnis": String(api.port), "referenceid": "shape"], secrets: ["TOKEN": "hush-hush"])
+        return await harness.run(faults, variables: ["referenceid": "shape"], secrets: ["TOKEN": "hush-hush", "PORT": String(api.port)])
     }
 
     @Test func aFailureIsMailedOnceAnHour() async throws {

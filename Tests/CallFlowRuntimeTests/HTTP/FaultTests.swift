@@ -24,7 +24,7 @@ import FaultFlows
 
     func fault(_ name: String, in flow: CompiledFlow = FaultTests.faults, port: Int? = nil,
                secrets: [String: String] = ["TOKEN": FaultTests.secret]) async -> CallHarness.Run {
-        await harness.run(flow, variables: ["dnis": String(port ?? server.port), "referenceid": name], secrets: secrets)
+        await harness.run(flow, variables: ["referenceid": name], secrets: secrets.merging(["PORT": String(port ?? server.port)]) { $1 })
     }
 
     /// The failure exit was taken, the call ended with its result code, and the error is as given.
@@ -104,11 +104,11 @@ import FaultFlows
     }
 
     @Test func theRateLimitIsKeptAcrossCalls() async {
-        let variables = ["dnis": String(server.port)]
+        let secrets = ["PORT": String(server.port)]
         for _ in 1...2 {
-            #expect(await harness.run(Self.limited, variables: variables).resultCode == "INBOUND")
+            #expect(await harness.run(Self.limited, secrets: secrets).resultCode == "INBOUND")
         }
-        let third = await harness.run(Self.limited, variables: variables)
+        let third = await harness.run(Self.limited, secrets: secrets)
         #expect(third.entered == ["Fetch", "Failed"])
         #expect(third.request?.error == "Rate Limit Exceeded" && third.request?.attempts == 0 && third.request?.status == 0)
         #expect(third.events.contains(.say(element: "Failed", text: "Failed: Rate Limit Exceeded")))
@@ -118,21 +118,22 @@ import FaultFlows
     @Test func tls() async throws {
         let certificates = try await offThePool { try TestCertificates() }
         let secure = try await TestServer.start(script: TestServer.echoScript, arguments: ["--tls", certificates.certificate, certificates.key])
-        let variables = { (fault: String) in ["dnis": String(secure.port), "referenceid": fault] }
+        let variables = { (fault: String) in ["referenceid": fault] }
+        let secrets = ["PORT": String(secure.port)]
         var trusting = harness
         trusting.http = HTTPClient(caBundle: certificates.authority)
 
-        let fine = await trusting.run(Self.secureFaults, variables: variables("ok"))
+        let fine = await trusting.run(Self.secureFaults, variables: variables("ok"), secrets: secrets)
         #expect(fine.entered == ["Fetch", "Fetched", "Done"])
 
         // The system's authorities do not know the test's: the certificate is invalid there.
         var strict = harness
         strict.http = HTTPClient(caBundle: nil)
-        let untrusted = await strict.run(Self.secureFaults, variables: variables("ok"))
+        let untrusted = await strict.run(Self.secureFaults, variables: variables("ok"), secrets: secrets)
         #expect(untrusted.entered == ["Fetch", "Failed"] && untrusted.resultCode == "FAILED")
         #expect(untrusted.request?.error?.hasPrefix("TLS: the server's certificate could not be verified") == true)
 
-        let redirected = await trusting.run(Self.secureFaults, variables: variables("redirect-\(server.port)"))
+        let redirected = await trusting.run(Self.secureFaults, variables: variables("redirect-\(server.port)"), secrets: secrets)
         #expect(redirected.entered == ["Fetch", "Failed"])
         #expect(redirected.request?.error == "Refused a redirect from https:// to http://")
     }
@@ -158,7 +159,7 @@ import FaultFlows
 
     @Test func fallbacksAndARequestNotWaitedFor() async throws {
         let fallbacks = GeneratedFlows.all.first { $0.name == "Fallbacks" }!
-        let run = await harness.run(fallbacks, variables: ["dnis": String(server.port)])
+        let run = await harness.run(fallbacks, secrets: ["PORT": String(server.port)])
         #expect(run.entered == ["Notify", "Optional", "Said", "Required"])
         #expect(run.events.contains(.say(element: "Said", text: "Optional ended with 503: HTTP status 503")))
         #expect(run.resultCode == "API_DOWN" && run.events.last == .end(resultCode: "API_DOWN"))

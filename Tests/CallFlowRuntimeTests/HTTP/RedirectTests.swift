@@ -178,6 +178,20 @@ import Testing
         #expect(await seen(first).last?["target"] == .string("/a/../echo"))
     }
 
+    /// A whole URL from an API result is used as it is; a value in the host or port cannot add
+    /// a `@` or a `/` that would name another server.
+    @Test func valuesInTheSchemeAndHost() async {
+        let whole = RequestPlan(method: .get, url: [.fillpoint(first.base + "/echo?from=api", source: "Lookup.Result.next")])
+        #expect(await call().request("Whole", whole, decode: { $0 }).value?["rawQuery"] == .string("from=api"))
+
+        let before = await seen(first).count
+        let smuggled = RequestPlan(method: .get, url: [.text("http://"), .fillpoint("api.example.com@127.0.0.1:\(first.port)", source: "Lookup.Result.host"), .text("/echo")])
+        let outcome = await call().request("Smuggled", smuggled)
+        #expect(!outcome.succeeded)
+        #expect(events.lines.contains { $0.contains("api.example.com%40127.0.0.1") })
+        #expect(await seen(first).count == before)
+    }
+
     @Test func queryConstantsAreEncodedLikeValues() async {
         var plan = RequestPlan(method: .get, url: [.text(first.base + "/echo")])
         plan.query = [(name: "q", value: [.text("a&admin=1")]), (name: "t", value: [.text("é")]), (name: "s", value: [.text("a b")])]

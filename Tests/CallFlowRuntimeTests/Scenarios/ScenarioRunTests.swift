@@ -18,8 +18,8 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: a 500 and a closed connection are retried
             Flow: Retrying
-            Call: {dnis: "8080", referenceid: a b}
-            Secrets: {TOKEN: t0k}
+            Call: {referenceid: a b}
+            Secrets: {TOKEN: t0k, PORT: "8080"}
             Responses:
               Fetch: [{Status: 500}, {Fail: closed}, {Body: {Value: gold}, Headers: {X-Id: "1"}}]
             Expect:
@@ -37,8 +37,8 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: three attempts, three 503s
             Flow: Retrying
-            Call: {dnis: "1", referenceid: x}
-            Secrets: {TOKEN: s3cr3t}
+            Call: {referenceid: x}
+            Secrets: {TOKEN: s3cr3t, PORT: "61234"}
             Responses: {Fetch: {Status: 503}}
             Expect: {Said: ["Failed with status 503"], ResultCode: FAILED}
             """)
@@ -49,8 +49,8 @@ struct ScenarioRunTests {
         let late = try await run("""
             Scenario: late
             Flow: Faults
-            Call: {dnis: "1", referenceid: x}
-            Secrets: {TOKEN: s3cr3t}
+            Call: {referenceid: x}
+            Secrets: {TOKEN: s3cr3t, PORT: "61234"}
             Responses: {Fetch: {Delay: 5, Body: {Value: gold}}}
             Expect: {Path: [Fetch, Failed], ResultCode: FAILED}
             """)
@@ -58,8 +58,8 @@ struct ScenarioRunTests {
         let prompt = try await run("""
             Scenario: in time
             Flow: Faults
-            Call: {dnis: "1", referenceid: x}
-            Secrets: {TOKEN: s3cr3t}
+            Call: {referenceid: x}
+            Secrets: {TOKEN: s3cr3t, PORT: "61234"}
             Responses: {Fetch: {Delay: 0.2, Body: {Value: gold}}}
             Expect: {Said: ["Got gold"]}
             """)
@@ -70,7 +70,7 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: fallbacks
             Flow: Fallbacks
-            Call: {dnis: "9"}
+            Secrets: {PORT: "61239"}
             Responses:
               Notify: {Status: 204}
               Optional: {Status: 503}
@@ -90,7 +90,7 @@ struct ScenarioRunTests {
         let scenario = """
             Scenario: limited
             Flow: Limited
-            Call: {dnis: "1"}
+            Secrets: {PORT: "61234"}
             Responses: {Fetch: {Body: {Value: v}}}
             Expect: {Said: ["Got v"]}
             """
@@ -104,8 +104,8 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: wrong
             Flow: Retrying
-            Call: {dnis: "1", referenceid: x}
-            Secrets: {TOKEN: s3cr3t}
+            Call: {referenceid: x}
+            Secrets: {TOKEN: s3cr3t, PORT: "61234"}
             Responses: {Fetch: {Status: 404}}
             Expect:
               Path: [Fetch, Fetched, Done]
@@ -129,7 +129,7 @@ struct ScenarioRunTests {
             """
             Requests: Fetch URL differs (line 10):
               expected: http://127.0.0.1:1/y
-              actual:   http://127.0.0.1:1/x
+              actual:   http://127.0.0.1:61234/x
             """,
             "Requests: Fetch method is GET, expected POST (line 10)",
             "Requests: Fetch header Authorization is \"Bearer s3cr3t\", expected \"Bearer u\" (line 10)",
@@ -148,7 +148,7 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: order
             Flow: Fallbacks
-            Call: {dnis: "9"}
+            Secrets: {PORT: "61239"}
             Responses: {Notify: {}, Optional: {}, Required: {}}
             Expect: {Said: ["unreachable", "Optional ended with 200: no error"]}
             """)
@@ -163,7 +163,7 @@ struct ScenarioRunTests {
         let outcome = try await run("""
             Scenario: unmocked
             Flow: Limited
-            Call: {dnis: "1"}
+            Secrets: {PORT: "61234"}
             Expect: {Said: ["Failed: Could not connect (the scenario mocks no response for Fetch)"]}
             """)
         #expect(outcome.differences == ["Fetch sent a request, but the scenario mocks no response for it; add one under Responses"])
