@@ -117,6 +117,9 @@ actor ConsoleDigits: DigitSource {
         self.asksTerminal = asksTerminal
     }
 
+    /// The `--input` values no CollectInput asked for.
+    var unused: [String] { scripted }
+
     func nextDigits(element: String, prompt: String) -> String? {
         if !scripted.isEmpty { return scripted.removeFirst() }
         guard asksTerminal else { return nil }

@@ -12,7 +12,8 @@ struct ListCommand: ParsableCommand {
             let width = flow.elements.map(\.name.count).max() ?? 0
             for element in flow.elements {
                 var line = "  " + element.name.padding(to: width) + "  " + element.type
-                if element.agentsCanSee { line += "  (agents can see)" } else if element.supervisorCanSee { line += "  (supervisors can see)" }
+                let seenBy = [element.agentsCanSee ? "agents can see" : nil, element.supervisorCanSee ? "supervisors can see" : nil].compactMap { $0 }
+                if !seenBy.isEmpty { line += "  (" + seenBy.joined(separator: ", ") + ")" }
                 Terminal.out(line)
             }
         }

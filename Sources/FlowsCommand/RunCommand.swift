@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallFlowCompiler
 import CallFlowRuntime
 
 #if canImport(Glibc)
@@ -16,7 +17,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    enum TraceFormat: String, ExpressibleByArgument {
+    enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
         case json
     }
 
@@ -29,7 +30,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("contact"), help: "A contact variable, KEY=VALUE; tags and emails comma-separated (repeatable).")
     var contactVariables: [String] = []
 
-    @Option(name: .customLong("input"), help: "Digits for the next CollectInput (repeatable).")
+    @Option(name: .customLong("input"), help: "Digits for the next CollectInput: 0-9, * and # (repeatable).")
     var inputs: [String] = []
 
     @Option(name: .long, help: "Print one JSON object a line for each event instead of a transcript.")
@@ -38,24 +39,32 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
-        guard let flowType = flows.first(where: { $0.name == flow }) else {
-            let names = flows.map(\.name)
-            printError("flows: error: no flow named `\(flow)`; the flows are: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
-            return 64
-        }
+        guard let flowType = Self.flow(named: flow, in: flows) else { return 64 }
         var variables = CallVariables()
+        var given: Set<String> = []
         for assignment in callVariables {
             guard let (key, value) = Self.split(assignment), variables.set(key, value) else {
-                printError("flows: error: --call \(assignment): expected KEY=VALUE with one of \(CallVariables.names.joined(separator: ", "))")
+                printError("flows: error: " + Self.badAssignment("--call", assignment, names: CallVariables.names))
                 return 64
             }
+            given.insert("call." + key)
         }
         var contact = ContactVariables()
         for assignment in contactVariables {
             guard let (key, value) = Self.split(assignment), contact.set(key, value) else {
-                printError("flows: error: --contact \(assignment): expected KEY=VALUE with one of \(ContactVariables.names.joined(separator: ", "))")
+                printError("flows: error: " + Self.badAssignment("--contact", assignment, names: ContactVariables.names))
                 return 64
             }
+            given.insert("contact." + key)
+        }
+        if let bad = inputs.first(where: { !$0.allSatisfy { "0123456789*#".contains($0) } }) {
+            printError("flows: error: --input \(bad): a key press is one of 0-9, * and #; give each CollectInput's digits as one --input, such as --input 12#")
+            return 64
+        }
+        // A value read that this run does not give is empty: say so before the call, once each.
+        for name in flowType.callVariables.map({ "call." + $0 }) + flowType.contactVariables.map({ "contact." + $0 }) where !given.contains(name) {
+            let option = name.hasPrefix("call.") ? "--call" : "--contact"
+            printError("flows: warning: \(flowType.name) reads <<\(name)>>, which this run does not give, so it is empty (\(option) \(name.drop { $0 != "." }.dropFirst())=VALUE)")
         }
         var secrets: [String: String] = [:]
         for name in flowType.secrets {
@@ -64,12 +73,38 @@ struct RunCommand: ParsableCommand {
         guard let store = state.open() else { return 1 }
         let interactive = Terminal.inputIsTerminal
         let output: any CallOutput = trace == .json ? JSONTraceOutput() : TranscriptOutput(showsProgress: Terminal.errorIsTerminal)
+        let digits = ConsoleDigits(inputs, asksTerminal: interactive && trace == nil)
         let call = Call(flow: flowType.name, variables: variables, contact: contact, secrets: secrets,
-                        digits: ConsoleDigits(inputs, asksTerminal: interactive && trace == nil),
+                        digits: digits,
                         http: HTTPClient(), store: store, mailer: .fromEnvironment, observer: { output.write($0) })
         let resultCode = await flowType.run(on: call)
         await call.end(resultCode, waitingForLog: true)
+        let unused = await digits.unused
+        if !unused.isEmpty {
+            printError("flows: warning: \(unused.count) --input value\(unused.count == 1 ? " was" : "s were") not used, as no CollectInput asked for \(unused.count == 1 ? "it" : "them"): \(unused.joined(separator: ", "))")
+        }
         return resultCode == FlowLimits.stepLimitResultCode ? 1 : 0
+    }
+
+    /// The flow named `name`, or nil after an error that suggests the likely one.
+    static func flow(named name: String, in flows: [CompiledFlow]) -> CompiledFlow? {
+        if let flow = flows.first(where: { $0.name == name }) { return flow }
+        let names = flows.map(\.name)
+        let guess = Suggestion.closest(to: name, in: names).map { " Did you mean `\($0)`?" } ?? ""
+        printError("flows: error: no flow named `\(name)`.\(guess) The flows are: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
+        return nil
+    }
+
+    /// Why `--call KEY=VALUE` was refused: the key, with a did-you-mean, or the value.
+    static func badAssignment(_ option: String, _ assignment: String, names: [String]) -> String {
+        guard let (key, value) = split(assignment) else {
+            return "\(option) \(assignment): expected KEY=VALUE with one of \(names.joined(separator: ", "))"
+        }
+        if names.contains(key) {
+            return "\(option) \(assignment): `\(value)` is not a number; \(key) is a number, such as 30"
+        }
+        let guess = Suggestion.closest(to: key, in: names).map { " Did you mean `\($0)`?" } ?? ""
+        return "\(option) \(assignment): `\(key)` is not a variable.\(guess) The variables are: \(names.joined(separator: ", "))"
     }
 
     static func split(_ assignment: String) -> (String, String)? {

@@ -45,8 +45,9 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text:
             printError(output, terminator: "")
-            let errors = result.diagnostics.filter { $0.severity == .error }.count
-            let warnings = result.diagnostics.count - errors
+            // A path that could not be read is an error too, though no flow file holds it.
+            let warnings = result.diagnostics.filter { $0.severity == .warning }.count
+            let errors = result.diagnostics.count - warnings + discovery.problems.count
             let counts = errors + warnings == 0 ? "no problems" : [
                 errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : nil,
                 warnings > 0 ? "\(warnings) warning\(warnings == 1 ? "" : "s")" : nil,

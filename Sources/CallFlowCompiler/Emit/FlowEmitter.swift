@@ -38,6 +38,9 @@ struct FlowEmitter {
             writer.line("public static let name = \(SwiftNames.literal(flow.name.value))")
             writer.line("public static let summary: String? = \(flow.description.map(SwiftNames.literal) ?? "nil")")
             writer.line("public static let secrets: [String] = [\(flow.secrets.map { SwiftNames.literal($0.value) }.joined(separator: ", "))]")
+            let (call, contact) = variablesRead()
+            if !call.isEmpty { writer.line("public static let callVariables: [String] = [\(call.map(SwiftNames.literal).joined(separator: ", "))]") }
+            if !contact.isEmpty { writer.line("public static let contactVariables: [String] = [\(contact.map(SwiftNames.literal).joined(separator: ", "))]") }
             // A literal of plain tuples: quick to type-check however long it grows.
             writer.list("public static let elements = FlowElement.table(", suffix: ")") { writer in
                 for element in flow.elements {
@@ -54,6 +57,24 @@ struct FlowEmitter {
             }
         }
         return writer.text
+    }
+
+    /// The call and contact variables some fillpoint of the flow reads, sorted: `flows run`
+    /// warns of each one a run does not give.
+    private func variablesRead() -> (call: [String], contact: [String]) {
+        var call: Set<String> = [], contact: Set<String> = []
+        var uses: [TemplateUse] = []
+        for element in flow.elements { TemplateUse.append(of: element, to: &uses) }
+        for use in uses {
+            for fillpoint in use.template.fillpoints where fillpoint.path.count >= 2 {
+                guard case .name(let root) = fillpoint.path[0], let name = fillpoint.path[1].key else { continue }
+                if root == "call" { call.insert(name) }
+                if root == "contact" {
+                    contact.insert(name == "custom_fields" ? fillpoint.path.dropFirst().prefix(2).compactMap(\.key).joined(separator: ".") : name)
+                }
+            }
+        }
+        return (call.sorted(), contact.sorted())
     }
 
     private func emitResultTypes(_ writer: inout CodeWriter) {

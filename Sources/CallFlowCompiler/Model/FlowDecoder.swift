@@ -279,7 +279,19 @@ final class FlowDecoder {
         return result
     }
 
+    /// False, with a `type-mismatch`, when the value carries a YAML tag other than `expected`
+    /// (`Timeout: !!str 10`): the file says the value is something the key does not take.
+    private func tagFits(_ entry: Entry, _ expected: String, _ kind: String) -> Bool {
+        guard let tag = entry.value.tag else { return true }
+        let name = tag.hasPrefix("tag:yaml.org,2002:") ? String(tag.dropFirst("tag:yaml.org,2002:".count)) : tag.hasPrefix("!!") ? String(tag.dropFirst(2)) : tag
+        guard name != expected else { return true }
+        let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + name : tag
+        sink.report(.typeMismatch, at: entry.location, "`\(entry.name)` takes \(kind), but its value is tagged `\(shown)`; remove the tag")
+        return false
+    }
+
     func int(_ entry: Entry, in range: ClosedRange<Int>, unit: String = "") -> Int? {
+        guard tagFits(entry, "int", "a whole number") else { return nil }
         guard let scalar = entry.value.scalar, let value = Int(scalar.value), range.contains(value) else {
             let shown = entry.value.text.map { "`\($0)`" } ?? entry.value.kindDescription
             sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be a whole number\(unit) from \(range.lowerBound) to \(range.upperBound); found \(shown)")
@@ -289,6 +301,7 @@ final class FlowDecoder {
     }
 
     func bool(_ entry: Entry) -> Bool? {
+        guard tagFits(entry, "bool", "true or false") else { return nil }
         switch entry.value.scalar?.value {
         case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
         case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false

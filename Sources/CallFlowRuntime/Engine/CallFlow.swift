@@ -7,8 +7,17 @@ public protocol CallFlow: Sendable {
     static var secrets: [String] { get }
     /// The elements in the order of the file.
     static var elements: [FlowElement] { get }
+    /// The call variables the flow reads (`leadid` for `<<call.leadid>>`).
+    static var callVariables: [String] { get }
+    /// The contact variables the flow reads (`custom_fields.NAME` for one custom field).
+    static var contactVariables: [String] { get }
     /// Runs one call from `Start`; returns the result code it ended with.
     static func run(on call: Call) async -> String
+}
+
+extension CallFlow {
+    public static var callVariables: [String] { [] }
+    public static var contactVariables: [String] { [] }
 }
 
 /// An element as `flows list` shows it.
@@ -63,6 +72,8 @@ public struct CompiledFlow: Sendable {
     public let summary: String?
     public let secrets: [String]
     public let elements: [FlowElement]
+    public let callVariables: [String]
+    public let contactVariables: [String]
     private let body: @Sendable (Call) async -> String
 
     public init<Flow: CallFlow>(_ flow: Flow.Type) {
@@ -70,6 +81,8 @@ public struct CompiledFlow: Sendable {
         summary = Flow.summary
         secrets = Flow.secrets
         elements = Flow.elements
+        callVariables = Flow.callVariables
+        contactVariables = Flow.contactVariables
         body = { call in await Flow.run(on: call) }
     }
 

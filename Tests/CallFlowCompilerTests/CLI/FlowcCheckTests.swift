@@ -101,7 +101,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let missing = try flowc(["check", "Nope/"], in: root)
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("flowc: error: no such file or directory: Nope/"))
+        #expect(missing.stderr == "flowc: error: no such file or directory: Nope/\nflowc: checked 0 flow files: 1 error\n")
         let usage = try flowc(["check", "--format", "xml"], in: root)
         #expect(usage.status == 64)
     }

@@ -278,6 +278,51 @@ import Testing
         ])
     }
 
+    /// A YAML tag that says the value is of another type than its key takes.
+    @Test func typeMismatchOfATag() {
+        let yaml = """
+            Flow: Tagged
+            Elements:
+              - Name: GETAPI
+                Type: APIRequest
+                URL: https://api.example.com/x
+                Timeout: !!str 10
+                Retries: !!int 2
+                ParseResponse: !!str false
+            """
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:6:5: error: `Timeout` takes a whole number, but its value is tagged `!!str`; remove the tag [type-mismatch]",
+            "Flows/Test.yaml:8:5: error: `ParseResponse` takes true or false, but its value is tagged `!!str`; remove the tag [type-mismatch]",
+        ])
+    }
+
+    /// Letters typed in the wrong order are one edit: swapped letters get a did-you-mean anywhere.
+    @Test func didYouMeanCountsASwapAsOneEdit() {
+        let yaml = """
+            Flow: Swapped
+            Elements:
+              - Name: GETAPI
+                Type: APIRequest
+                URL: https://api.example.com/x
+                Result: {Value: string}
+              - Name: Say
+                Type: TTS
+                Txet: "Hi"
+              - Name: Read
+                Type: TTS
+                Text: "<<call.nmae>> <<GETAPI.Result.Valeu>>"
+            """
+        #expect(diagnostics(yaml).map { [$0.description] + $0.notes } == [
+            ["Flows/Test.yaml:7:5: error: `Say` (TTS) is missing the required key `Text` (the text to speak) [missing-key]"],
+            ["Flows/Test.yaml:9:5: error: unknown key `Txet` for `Say` (TTS) [unknown-key]", "did you mean `Text`?"],
+            ["Flows/Test.yaml:12:12: error: `call` has no field `nmae` [unknown-field]", "did you mean `name`?"],
+            ["Flows/Test.yaml:12:26: error: `GETAPI.Result` has no field `Valeu` [unknown-field]", "did you mean `Value`?"],
+        ])
+        #expect(Suggestion.editDistance("nmae", "name", limit: 3) == 1)
+        #expect(Suggestion.editDistance("abcd", "badc", limit: 3) == 2)
+        #expect(Suggestion.editDistance("kitten", "sitting", limit: 5) == 3)
+    }
+
     @Test func untrustedHost() {
         let yaml = """
             Flow: Hosts

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// `flows run` of each example flow, as a user runs it, against the demo API on 127.0.0.1:18080.
@@ -24,21 +25,43 @@ import Testing
         try await start(arguments, secrets: secrets).finish()
     }
 
+    /// Runs `flows` and returns its exit status and standard error.
+    func flowsErrors(_ arguments: [String]) async throws -> (status: Int32, errors: String) {
+        let result = try await start(arguments, capturingErrors: true).finishWithErrors()
+        return (result.status, result.errors)
+    }
+
     /// A `flows` process that has been started.
     struct Running: @unchecked Sendable {
         let process: Process
         let output: Pipe
+        let errors: Pipe?
 
         func finish() async throws -> (status: Int32, output: String) {
+            let result = try await finishWithErrors()
+            return (result.status, result.output)
+        }
+
+        func finishWithErrors() async throws -> (status: Int32, output: String, errors: String) {
             try await offThePool {
+                // Standard error is read on another thread, so that neither pipe can fill up.
+                let errorText = Mutex(Data())
+                let group = DispatchGroup()
+                if let errors {
+                    DispatchQueue.global().async(group: group) {
+                        let data = errors.fileHandleForReading.readDataToEndOfFile()
+                        errorText.withLock { $0 = data }
+                    }
+                }
                 let data = output.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                group.wait()
+                return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errorText.withLock { $0 }, as: UTF8.self))
             }
         }
     }
 
-    func start(_ arguments: [String], secrets: [String: String] = [:]) throws -> Running {
+    func start(_ arguments: [String], secrets: [String: String] = [:], capturingErrors: Bool = false) throws -> Running {
         let process = Process()
         process.executableURL = Self.flows
         process.arguments = arguments
@@ -48,11 +71,12 @@ import Testing
         environment["FLOW_SMTP_URL"] = nil
         process.environment = environment
         let output = Pipe()
+        let errors = capturingErrors ? Pipe() : nil
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        return Running(process: process, output: output)
+        return Running(process: process, output: output, errors: errors)
     }
 
     /// The trace's events, with the time each request took left out.
@@ -151,8 +175,43 @@ import Testing
             """)
         let list = try await flows(["list"])
         #expect(list.output.contains("DtmfMenu: Route the caller with a keypad menu\n  Menu      CollectInput\n"))
+        // Both flags show when both are set.
+        #expect(list.output.contains("\n  Sales     Transfer  (agents can see, supervisors can see)\n  Support   Transfer  (supervisors can see)\n"))
         #expect(try await flows(["run", "Nope"]).status == 64)
         #expect(try await flows(["run", "DtmfMenu", "--call", "bogus=1"]).status == 64)
+    }
+
+    /// What a new user mistypes gets an answer that says what to type instead.
+    @Test func commandLineMistakesSayWhatToDo() async throws {
+        for name in ["leadfieldreadback", "LeadFeildReadback"] {
+            let run = try await flowsErrors(["run", name])
+            #expect(run.status == 64)
+            #expect(run.errors.hasPrefix("flows: error: no flow named `\(name)`. Did you mean `LeadFieldReadback`? The flows are: "))
+        }
+        let number = try await flowsErrors(["run", "DtmfMenu", "--call", "waiting_time=abc"])
+        #expect(number.status == 64)
+        #expect(number.errors == "flows: error: --call waiting_time=abc: `abc` is not a number; waiting_time is a number, such as 30\n")
+        let key = try await flowsErrors(["run", "DtmfMenu", "--call", "nmae=Ann"])
+        #expect(key.errors.hasPrefix("flows: error: --call nmae=Ann: `nmae` is not a variable. Did you mean `name`?"))
+        let trace = try await flowsErrors(["run", "DtmfMenu", "--trace", "yaml"])
+        #expect(trace.status == 64)
+        #expect(trace.errors.contains("Please provide one of 'json'"))
+        let input = try await flowsErrors(["run", "DtmfMenu", "--input", "12ab"])
+        #expect(input.status == 64)
+        #expect(input.errors == "flows: error: --input 12ab: a key press is one of 0-9, * and #; give each CollectInput's digits as one --input, such as --input 12#\n")
+        let unused = try await flowsErrors(["run", "DtmfMenu", "--input", "3", "--input", "4", "--input", "5"])
+        #expect(unused.status == 0)
+        #expect(unused.errors == "flows: warning: 2 --input values were not used, as no CollectInput asked for them: 4, 5\n")
+        let logs = try await flowsErrors(["logs", "LeadFieldReadback"])
+        #expect(logs.status == 64)
+        #expect(logs.errors == "flows: error: `LeadFieldReadback` is a flow; name one of its APIRequest elements, as FLOW.ELEMENT: LeadFieldReadback.GETAPI\n")
+    }
+
+    /// A call variable the flow reads and the run does not give is named before the call.
+    @Test func variablesTheRunDoesNotGiveAreNamed() async throws {
+        let run = try await flowsErrors(["run", "LeadFieldReadback", "--call", "name=Ann"])
+        #expect(run.errors == "flows: warning: LeadFieldReadback reads <<call.leadid>>, which this run does not give, so it is empty (--call leadid=VALUE)\n")
+        #expect(try await flowsErrors(["run", "LeadFieldReadback", "--call", "name=Ann", "--call", "leadid=42"]).errors == "")
     }
 
     @Test func logsShowTheLastRequestsWithSecretsHidden() async throws {
