@@ -105,8 +105,13 @@ struct ScenarioRun {
                 rest = rest[(index + 1)...]
             }
         }
+        let failures = events.compactMap { event -> (element: String, error: String)? in
+            guard case .request(let record) = event, let error = record.error else { return nil }
+            return (record.element, error)
+        }
         for request in expect.requests {
-            differences += compare(request, sent: sent.sent[request.element.value]?.last)
+            differences += compare(request, sent: sent.sent[request.element.value]?.last,
+                                   failure: failures.last { $0.element == request.element.value }?.error)
         }
         var properties: [String: String] = [:]
         for case .set(_, let property, let value) in events { properties[property] = value }
@@ -124,13 +129,17 @@ struct ScenarioRun {
         if let code = expect.resultCode, code.value != resultCode {
             differences.append("ResultCode is \(resultCode), expected \(code.value) (\(place(code.location)))")
         }
+        // What failed is often why the rest differs: every failed request, with its error.
+        if !differences.isEmpty, !failures.isEmpty {
+            differences.append("Requests that failed:\n" + failures.map { "  \($0.element): \($0.error)" }.joined(separator: "\n"))
+        }
         return differences
     }
 
-    private func compare(_ expected: Scenario.RequestExpectation, sent request: PreparedRequest?) -> [String] {
+    private func compare(_ expected: Scenario.RequestExpectation, sent request: PreparedRequest?, failure: String?) -> [String] {
         let element = expected.element.value
         guard let request else {
-            return ["Requests: \(element) sent no request (\(place(expected.element.location)))"]
+            return ["Requests: \(element) sent no request (\(place(expected.element.location)))" + (failure.map { ": \($0)" } ?? "")]
         }
         var differences: [String] = []
         if let url = expected.url, url.value != request.url {

@@ -141,6 +141,27 @@ struct ScenarioRunTests {
             """,
             "Properties: Answer was never set, expected \"42\" (line 11)",
             "ResultCode is FAILED, expected INBOUND (line 12)",
+            "Requests that failed:\n  Fetch: HTTP status 404",
+        ])
+    }
+
+    /// "sent no request" says why: here, a secret the scenario gives no value for.
+    @Test func aRequestThatWasNotSentSaysWhy() async throws {
+        let outcome = try await run("""
+            Scenario: no token
+            Flow: Retrying
+            Call: {referenceid: x}
+            Secrets: {PORT: "61234"}
+            Responses: {Fetch: {Body: {Value: gold}}}
+            Expect:
+              Requests: {Fetch: {Method: GET}}
+              ResultCode: INBOUND
+            """)
+        let missing = "Missing secret TOKEN: set the environment variable FLOW_SECRET_TOKEN"
+        #expect(outcome.differences == [
+            "Requests: Fetch sent no request (line 7): \(missing)",
+            "ResultCode is FAILED, expected INBOUND (line 8)",
+            "Requests that failed:\n  Fetch: \(missing)",
         ])
     }
 
@@ -166,7 +187,10 @@ struct ScenarioRunTests {
             Secrets: {PORT: "61234"}
             Expect: {Said: ["Failed: Could not connect (the scenario mocks no response for Fetch)"]}
             """)
-        #expect(outcome.differences == ["Fetch sent a request, but the scenario mocks no response for it; add one under Responses"])
+        #expect(outcome.differences == [
+            "Fetch sent a request, but the scenario mocks no response for it; add one under Responses",
+            "Requests that failed:\n  Fetch: Could not connect (the scenario mocks no response for Fetch)",
+        ])
     }
 
     @Test func unknownFlowsElementsAndVariablesAreErrorsAtTheirLine() async throws {
