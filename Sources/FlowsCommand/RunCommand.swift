@@ -74,11 +74,20 @@ struct RunCommand: ParsableCommand {
         let interactive = Terminal.inputIsTerminal
         let output: any CallOutput = trace == .json ? JSONTraceOutput() : TranscriptOutput(showsProgress: Terminal.errorIsTerminal)
         let digits = ConsoleDigits(inputs, asksTerminal: interactive && trace == nil)
+        let mailer = AlertMailer.fromEnvironment
+        let alerts = AlertOutbox()
         let call = Call(flow: flowType.name, variables: variables, contact: contact, secrets: secrets,
-                        digits: digits,
-                        http: HTTPClient(), store: store, mailer: .fromEnvironment, observer: { output.write($0) })
+                        digits: digits, http: HTTPClient(), store: store, mailer: mailer, alerts: alerts,
+                        observer: { output.write($0) })
         let resultCode = await flowType.run(on: call)
-        await call.end(resultCode, waitingForLog: true)
+        await call.end(resultCode)
+        // The call has ended; its alert mails, and the log entries that say what became of
+        // them, may still be on their way.
+        let bound = mailer.timeoutMilliseconds + 2_000
+        if !(await alerts.drain(within: .milliseconds(bound))) {
+            printError("flows: warning: an alert mail was still being sent \(bound / 1000) s after the call ended; it was not waited for")
+        }
+        await store.flush()
         let unused = await digits.unused
         if !unused.isEmpty {
             printError("flows: warning: \(unused.count) --input value\(unused.count == 1 ? " was" : "s were") not used, as no CollectInput asked for \(unused.count == 1 ? "it" : "them"): \(unused.joined(separator: ", "))")

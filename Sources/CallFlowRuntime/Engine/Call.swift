@@ -19,6 +19,7 @@ public actor Call {
     private let http: any HTTPTransport
     private let store: StateStore
     private let mailer: AlertMailer
+    private let alerts: AlertOutbox
     private let observer: @Sendable (CallEvent) -> Void
     private var background: [Task<Void, Never>] = []
     private let steps = Atomic<Int>(0)
@@ -26,8 +27,11 @@ public actor Call {
     /// - Parameters:
     ///   - secrets: the secret names the flow declares, with the values found for them.
     ///   - store: where request logs, rate limits and the alert throttle are kept.
+    ///   - alerts: where failure mails wait to go out, off the call's path; a process that
+    ///     must not end before they went drains it.
     public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
-                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, observer: @escaping @Sendable (CallEvent) -> Void) {
+                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = AlertOutbox(),
+                observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
         self.variables = variables
         self.contact = contact
@@ -38,6 +42,7 @@ public actor Call {
         self.http = http
         self.store = store
         self.mailer = mailer
+        self.alerts = alerts
         self.observer = observer
     }
 
@@ -228,15 +233,22 @@ public actor Call {
         return .seconds(seconds)
     }
 
-    /// Reports the request, mails the alert of a failure, and logs it, all redacted.
+    /// Reports the request and logs it, all redacted. The alert of a failure goes out beside
+    /// the call, and the log entry, which says what became of it, with it.
     private func conclude(_ exchange: Exchange, alerting recipients: [String]) async {
         emit(.request(CallEvent.RequestRecord(
             element: exchange.element, method: exchange.method, url: exchange.url, redirects: exchange.redirects, status: exchange.status,
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error)))
-        var alert: String?
-        if let error = exchange.error, !recipients.isEmpty {
-            alert = await sendAlert(exchange, error: error, to: recipients)
+        guard let error = exchange.error, !recipients.isEmpty else {
+            log(exchange, alert: nil)
+            return
         }
+        alerts.post { [self] in
+            log(exchange, alert: await sendAlert(exchange, error: error, to: recipients))
+        }
+    }
+
+    private nonisolated func log(_ exchange: Exchange, alert: String?) {
         let entry = RequestLogEntry(
             flow: flow, element: exchange.element, started: exchange.started, method: exchange.method, url: redact(exchange.url),
             redirects: exchange.redirects.map { redact($0) },
@@ -254,7 +266,7 @@ public actor Call {
 
     /// Mails the failure unless this element already did within the hour; what happened, for
     /// the log. A mail that fails is reported and never changes the call.
-    private func sendAlert(_ exchange: Exchange, error: String, to recipients: [String]) async -> String {
+    private nonisolated func sendAlert(_ exchange: Exchange, error: String, to recipients: [String]) async -> String {
         let reservation: AlertReservation
         do {
             reservation = try await store.reserveAlert(flow: flow, element: exchange.element)

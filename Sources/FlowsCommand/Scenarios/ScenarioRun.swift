@@ -62,11 +62,14 @@ struct ScenarioRun {
         }
         let transport = MockTransport(scenario.responses)
         let events = Mutex<[CallEvent]>([])
+        let alerts = AlertOutbox()
         let call = Call(flow: flow.name, variables: variables, contact: contact, secrets: secrets,
                         digits: ScriptedDigits(scenario.inputs), http: transport, store: store,
-                        mailer: AlertMailer(serverURL: nil), observer: { event in events.withLock { $0.append(event) } })
+                        mailer: AlertMailer(serverURL: nil), alerts: alerts, observer: { event in events.withLock { $0.append(event) } })
         let resultCode = await flow.run(on: call)
         await call.end(resultCode)
+        // No mail goes out from a scenario (no server): each alert is settled at once.
+        _ = await alerts.drain(within: .seconds(5))
         outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent)
         return outcome
     }

@@ -68,6 +68,24 @@ import FaultFlows
         #expect(mails.count == 1)
     }
 
+    /// An SMTP server that accepts and never answers costs the caller no dead air: the call
+    /// ends first, the alert reports its outcome when it is known, and the hour is not used up.
+    @Test func aMailServerThatNeverAnswersDoesNotHoldTheCall() async throws {
+        let silent = try await TestServer.start(script: TestServer.smtpScript, arguments: [folder.path + "/never.jsonl", "--hang"])
+        var mailer = AlertMailer(serverURL: "smtp://127.0.0.1:\(silent.port)")
+        mailer.timeoutMilliseconds = 3_000
+        let run = await failingCall(mailer: mailer)
+        #expect(run.resultCode == "FAILED")
+        let end = run.events.firstIndex(of: .end(resultCode: "FAILED"))
+        let alert = run.events.firstIndex { if case .alert = $0 { true } else { false } }
+        #expect(end != nil && alert != nil && end! < alert!, "\(run.events)")
+        guard let alert, case .alert(_, _, let error) = run.events[alert] else { return }
+        #expect(error?.hasPrefix("not sent: ") == true)
+        // The unsent mail gave the hour back: the next failure is mailed.
+        let mailed = await failingCall(mailer: AlertMailer(serverURL: "smtp://127.0.0.1:\(smtp.port)"))
+        #expect(mailed.events.contains(.alert(element: "Fetch", to: ["ops@example.com"], error: nil)))
+    }
+
     @Test func messageHeadersCannotBeInjected() {
         let message = String(decoding: AlertMailer.message(from: "a@b", to: ["c@d"], subject: "x\r\nBcc: e@f", body: "line\nnext", date: 0), as: UTF8.self)
         #expect(message == "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\nFrom: CallFlow <a@b>\r\nTo: c@d\r\nSubject: x Bcc: e@f\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nline\r\nnext\r\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 @testable import CallFlowRuntime
 
 /// A temporary folder, removed with everything in it when released.
@@ -40,6 +41,7 @@ struct CallHarness {
     var store: StateStore
     var http = HTTPClient()
     var mailer = AlertMailer(serverURL: nil)
+    var alerts = AlertOutbox()
 
     struct Run {
         var resultCode: String
@@ -53,9 +55,12 @@ struct CallHarness {
         for (key, value) in variables { _ = callVariables.set(key, value) }
         let events = CallEvents()
         let call = Call(flow: flow.name, variables: callVariables, contact: ContactVariables(), secrets: secrets,
-                        digits: ScriptedDigits([]), http: http, store: store, mailer: mailer, observer: { events.append($0) })
+                        digits: ScriptedDigits([]), http: http, store: store, mailer: mailer, alerts: alerts,
+                        observer: { events.append($0) })
         let resultCode = await flow.run(on: call)
         await call.end(resultCode)
+        // As `flows run` does: the alert mails go on after the end.
+        #expect(await alerts.drain(within: .seconds(30)))
         return Run(resultCode: resultCode, events: events.all, request: events.requests.last, entered: events.entered)
     }
 }

@@ -2,7 +2,8 @@
 """A minimal SMTP server for the alert tests, on 127.0.0.1. Prints its port on the first line
 and appends each mail it accepts to OUTFILE as one JSON line: {"from", "to", "data"}.
 
-  smtp_server.py OUTFILE
+  smtp_server.py OUTFILE          a working server
+  smtp_server.py OUTFILE --hang   accepts connections and never answers
 """
 import json
 import os
@@ -12,6 +13,7 @@ import threading
 import time
 
 outfile = sys.argv[1]
+hangs = "--hang" in sys.argv[2:]
 lock = threading.Lock()
 
 
@@ -21,6 +23,10 @@ class Session(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
+        if hangs:
+            while self.rfile.readline():
+                pass
+            return
         self.reply("220 localhost test SMTP")
         sender, recipients = None, []
         while True:
