@@ -21,6 +21,10 @@ public enum FlowsMain {
                 exit(await logs.run(flows))
             case let test as TestCommand:
                 exit(await test.run(flows))
+            case let alerts as AlertsListCommand:
+                exit(await alerts.run(flows))
+            case let reset as AlertsResetCommand:
+                exit(await reset.run(flows))
             default:
                 try command.run()
                 exit(0)
@@ -35,7 +39,7 @@ struct FlowsRootCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flows",
         abstract: "List, run and test the compiled call flows.",
-        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self, TestCommand.self]
+        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
     )
 }
 

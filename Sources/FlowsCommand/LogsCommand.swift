@@ -25,22 +25,8 @@ struct LogsCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
-        guard let dot = element.firstIndex(of: ".") else {
-            if let flow = flows.first(where: { $0.name == element }) {
-                let requests = flow.elements.filter { $0.type == "APIRequest" }.map { "\(flow.name).\($0.name)" }
-                printError("flows: error: `\(element)` is a flow; name one of its APIRequest elements, as FLOW.ELEMENT: \(requests.isEmpty ? "it has none" : requests.joined(separator: ", "))")
-            } else {
-                _ = RunCommand.flow(named: element, in: flows)
-            }
-            return 64
-        }
-        guard let flow = RunCommand.flow(named: String(element[..<dot]), in: flows) else { return 64 }
-        let elementName = String(element[element.index(after: dot)...])
-        let requests = flow.elements.filter { $0.type == "APIRequest" }.map(\.name)
-        guard requests.contains(elementName) else {
-            printError("flows: error: \(flow.name) has no APIRequest element `\(elementName)`; it has: \(requests.isEmpty ? "none" : requests.joined(separator: ", "))")
-            return 64
-        }
+        guard let target = RequestElement.find(element, in: flows) else { return 64 }
+        let flow = target.flow, elementName = target.element
         guard let store = state.open() else { return 1 }
         let entries: [RequestLogEntry]
         do {

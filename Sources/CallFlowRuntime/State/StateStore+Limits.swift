@@ -43,6 +43,30 @@ extension StateStore {
     }
 }
 
+extension StateStore {
+    /// The last alert mailed for each element, oldest first.
+    public func alertsSent() async throws(StateStoreError) -> [(flow: String, element: String, at: Double)] {
+        try await run { store throws(StateStoreError) in
+            var sent: [(flow: String, element: String, at: Double)] = []
+            try store.query("SELECT flow, element, at FROM alert_sent ORDER BY at") { row in
+                sent.append((row.text(0) ?? "", row.text(1) ?? "", row.real(2)))
+            }
+            return sent
+        }
+    }
+
+    /// Forgets the last alert of an element, so that its next failure is mailed; false when
+    /// there was none to forget.
+    public func clearAlert(flow: String, element: String) async throws(StateStoreError) -> Bool {
+        try await run { store throws(StateStoreError) in
+            var found = false
+            try store.query("SELECT 1 FROM alert_sent WHERE flow = ? AND element = ?", [.text(flow), .text(element)]) { _ in found = true }
+            try store.query("DELETE FROM alert_sent WHERE flow = ? AND element = ?", [.text(flow), .text(element)])
+            return found
+        }
+    }
+}
+
 /// Whether a failure alert may go out now.
 public enum AlertReservation: Sendable, Equatable {
     /// It may; `previous` is when the last one went, if ever.

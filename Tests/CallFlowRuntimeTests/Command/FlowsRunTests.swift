@@ -61,7 +61,8 @@ import Testing
         }
     }
 
-    func start(_ arguments: [String], secrets: [String: String] = [:], capturingErrors: Bool = false) throws -> Running {
+    func start(_ arguments: [String], secrets: [String: String] = [:], capturingErrors: Bool = false,
+               environment extra: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = Self.flows
         process.arguments = arguments
@@ -69,6 +70,7 @@ import Testing
         for (name, value) in secrets { environment["FLOW_SECRET_" + name] = value }
         environment["FLOW_STATE_DB"] = state.path + "/state.sqlite"
         environment["FLOW_SMTP_URL"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         let output = Pipe()
         let errors = capturingErrors ? Pipe() : nil
@@ -205,6 +207,35 @@ import Testing
         let logs = try await flowsErrors(["logs", "LeadFieldReadback"])
         #expect(logs.status == 64)
         #expect(logs.errors == "flows: error: `LeadFieldReadback` is a flow; name one of its APIRequest elements, as FLOW.ELEMENT: LeadFieldReadback.GETAPI\n")
+    }
+
+    /// `flows alerts` shows the throttle a failure's mail set, and `reset` clears it for the
+    /// next failure.
+    @Test func alertsAreListedAndReset() async throws {
+        let mailbox = TemporaryFolder()
+        let smtp = try await TestServer.start(script: TestServer.smtpScript, arguments: [mailbox.path + "/mails.jsonl"])
+        #expect(try await flows(["alerts"]).output == "No alert has been mailed (\(state.path)/state.sqlite).\n")
+        // No CLOUDTALK_KEY: the request fails, and its AlertEmail is mailed.
+        let failing = ["run", "CloudTalkContact", "--call", "name=Ben", "--trace", "json"]
+        let run = try await start(failing, environment: ["FLOW_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)"]).finish()
+        #expect(run.output.contains(#"{"event":"alert","element":"CreateContact","to":["ivr-team@example.com"],"sent":true,"error":null}"#))
+        let list = try await flows(["alerts"]).output.split(separator: "\n")
+        #expect(list.count == 2)
+        #expect(list.first == "The last alert of each element, and when the next may go (\(state.path)/state.sqlite):")
+        let line = String(list.last ?? "").replacing(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/, with: "TIME")
+        #expect(line == "  CloudTalkContact.CreateContact  mailed TIME; the next may go at TIME")
+        // Within the hour, the next failure is not mailed ...
+        let again = try await start(failing, environment: ["FLOW_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)"]).finish()
+        #expect(again.output.contains(#""sent":false"#))
+        // ... until the throttle is reset.
+        let reset = try await flows(["alerts", "reset", "CloudTalkContact.CreateContact"])
+        #expect(reset.status == 0 && reset.output == "Cleared: the next failure of CloudTalkContact.CreateContact is mailed.\n")
+        #expect(try await flows(["alerts"]).output == "No alert has been mailed (\(state.path)/state.sqlite).\n")
+        let mailed = try await start(failing, environment: ["FLOW_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)"]).finish()
+        #expect(mailed.output.contains(#""sent":true"#))
+        let bad = try await flowsErrors(["alerts", "reset", "CloudTalkContact.CreateContatc"])
+        #expect(bad.status == 64)
+        #expect(bad.errors.hasPrefix("flows: error: CloudTalkContact has no APIRequest element `CreateContatc`. Did you mean `CreateContact`?"))
     }
 
     /// A call variable the flow reads and the run does not give is named before the call.
