@@ -43,7 +43,7 @@ check: run
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(SWIFT) run --skip-build flows test
+	$(SWIFT) run --skip-build callflow-examples test
 
 # Accept the emitter's new output as the golden files (review with git diff).
 golden: setup

@@ -5,7 +5,9 @@ let package = Package(
     name: "CallFlow",
     products: [
         .executable(name: "flowc", targets: ["flowc"]),
-        .executable(name: "flows", targets: ["flows"]),
+        // This repository's runner of its example flows. Users build their own `flows` (docs/
+        // flows.md); a product or target named `flows` here would clash with theirs.
+        .executable(name: "callflow-examples", targets: ["callflow-examples"]),
         .plugin(name: "CallFlowPlugin", targets: ["CallFlowPlugin"]),
         .library(name: "CallFlowCompiler", targets: ["CallFlowCompiler"]),
         .library(name: "CallFlowRuntime", targets: ["CallFlowRuntime"]),
@@ -79,7 +81,7 @@ let package = Package(
         ),
         // The example flows of Flows/ (linked into this target's folder), compiled and runnable.
         .executableTarget(
-            name: "flows",
+            name: "callflow-examples",
             dependencies: ["CallFlowRuntime", "FlowsCommand"],
             plugins: ["CallFlowPlugin"]
         ),
@@ -91,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallFlowRuntimeTests",
-            dependencies: ["CallFlowRuntime", "CallFlowCompiler", "FlowsCommand", "FaultFlows", "flows"],
+            dependencies: ["CallFlowRuntime", "CallFlowCompiler", "FlowsCommand", "FaultFlows", "callflow-examples"],
             exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
         ),
         // `make bench`: N calls of a one-request flow, for bench/http_speed.py.

@@ -3,7 +3,8 @@
 # starts first and stops at the end. `make run` calls this after building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-flows="${FLOWS:-$(swift build --show-bin-path)/flows}"
+# The examples' runner: the `flows` command of this repository, named callflow-examples here.
+flows="${FLOWS:-$(swift build --show-bin-path)/callflow-examples}"
 port=18080
 
 python3 demo/api.py "$port" 2>demo/.api.log &
@@ -20,7 +21,7 @@ export FLOW_SECRET_ZOOM_TOKEN=demo-token
 
 run() {
     echo
-    echo "\$ flows run $*"
+    echo "\$ callflow-examples run $*"
     "$flows" run "$@"
 }
 

@@ -36,11 +36,19 @@ public enum FlowsMain {
 }
 
 struct FlowsRootCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "flows",
-        abstract: "List, run and test the compiled call flows.",
-        subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: executableName,
+            abstract: "List, run and test the compiled call flows.",
+            subcommands: [ListCommand.self, RunCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
+        )
+    }
+
+    /// The name the executable was started by, for its help: `flows` in a user's package,
+    /// `callflow-examples` in this repository.
+    static var executableName: String {
+        CommandLine.arguments.first.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "flows"
+    }
 }
 
 func printError(_ text: String) {

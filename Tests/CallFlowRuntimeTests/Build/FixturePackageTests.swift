@@ -1,24 +1,47 @@
 import Foundation
 import Testing
 
-/// `swift build` of a package that uses CallFlow as a user's package would (Tests/Fixtures/
-/// FlowPackage): a bad reference fails the build at the YAML line; fixed, it builds and runs;
-/// adding, editing and deleting a flow file are picked up by the next plain `swift build`.
+/// `swift build` of a package that uses CallFlow as docs/flows.md tells a user to
+/// (Tests/Fixtures/FlowPackage): CallFlow by URL at a tagged version, the executable target
+/// named `flows`. A bad reference fails the build at the YAML line; fixed, it builds and runs
+/// its own flows; adding, editing and deleting a flow file are picked up by the next plain
+/// `swift build`.
 @Suite(.serialized) struct FixturePackageTests {
     let server: TestServer
+    /// The temporary folder: `ContactCentre/`, the user's package, and `CallFlow/`, a tagged
+    /// git repository of this checkout as it is (uncommitted changes included).
+    let folder: URL
     let root: URL
 
     init() async throws {
         server = try await TestServer.start(script: TestServer.echoScript)
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("callflow-fixture-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("callflow-fixture-\(UUID().uuidString)")
+        root = folder.appendingPathComponent("ContactCentre")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let fixture = TestServer.packageRoot.appendingPathComponent("Tests/Fixtures/FlowPackage")
         try FileManager.default.copyItem(at: fixture, to: root)
-        let package = TestServer.packageRoot.standardizedFileURL.path
-        try replace(in: "Package.swift", [
-            ("CALLFLOW_PATH", package),
-            ("CALLFLOW_PACKAGE", URL(fileURLWithPath: package).lastPathComponent.lowercased()),
-        ])
+        let callflow = folder.appendingPathComponent("CallFlow")
+        try await Self.tagCopy(of: TestServer.packageRoot.standardizedFileURL, at: callflow)
+        try replace(in: "Package.swift", [("CALLFLOW_URL", callflow.absoluteString)])
         for flow in ["Flows/Lead.yaml", "Flows/OddNames.yaml"] { try replace(in: flow, [("SERVER_PORT", String(server.port))]) }
+    }
+
+    /// A git repository at `destination` holding the files of `checkout` that git tracks or
+    /// would track, as they are on disk, committed and tagged 1.0.0: what a user depends on.
+    static func tagCopy(of checkout: URL, at destination: URL) async throws {
+        let script = """
+            set -e
+            mkdir -p "$2"
+            cd "$1"
+            git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] || [ -L "{}" ] && printf "%s\\0" "{}"' | tar -cf - --null -T - | tar -xf - -C "$2"
+            cd "$2"
+            git init -q
+            git add -A
+            git -c user.name=CallFlow -c user.email=tests@callflow.invalid commit -q -m "CallFlow under test"
+            git tag 1.0.0
+            """
+        let result = try await offThePool { try runBlocking("/bin/sh", ["-c", script, "sh", checkout.path, destination.path], in: checkout) }
+        guard result.status == 0 else { throw TestServer.StartFailure(message: "could not make a tagged copy of CallFlow: \(result.output)") }
     }
 
     func replace(in file: String, _ pairs: [(String, String)]) throws {
@@ -55,13 +78,13 @@ import Testing
 
     func fixture(_ arguments: [String]) async throws -> String {
         // The runner's state database stays inside the fixture's folder.
-        let result = try await run("/usr/bin/env", ["FLOW_STATE_DB=\(root.path)/state.sqlite", root.appendingPathComponent(".build/debug/fixture").path] + arguments)
+        let result = try await run("/usr/bin/env", ["FLOW_STATE_DB=\(root.path)/state.sqlite", root.appendingPathComponent(".build/debug/flows").path] + arguments)
         #expect(result.status == 0, "\(arguments): \(result.output)")
         return result.output
     }
 
     @Test func buildFailsAtTheYAMLLineThenBuildsRunsAndFollowsFlowFiles() async throws {
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { try? FileManager.default.removeItem(at: folder) }
 
         let failing = try await build()
         #expect(failing.status != 0)
@@ -81,6 +104,10 @@ import Testing
 
             """)
         #expect(try await fixture(["run", "OddNames"]).contains(#"switch         says "nobody 0 - no""#))
+        // `.build/debug/flows` is the user's own command: CallFlow's example runner, a product
+        // of the dependency, neither clashes with the target nor overwrites the executable.
+        let ownFlows = try await fixture(["list"])
+        #expect(ownFlows.contains("Lead") && !ownFlows.contains("LeadFieldReadback"), "\(ownFlows)")
 
         // Added.
         try "Flow: Second\nElements:\n  - {Name: Hi, Type: TTS, Text: one}\n".write(

@@ -6,10 +6,10 @@ import Testing
 @Suite(.serialized) struct FlowsRunTests {
     static let flows: URL = {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("flows").path), directory.path != "/" {
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("callflow-examples").path), directory.path != "/" {
             directory.deleteLastPathComponent()
         }
-        return directory.appendingPathComponent("flows")
+        return directory.appendingPathComponent("callflow-examples")
     }()
 
     let api: TestServer
