@@ -59,14 +59,14 @@ struct FlowEmitter {
         return writer.text
     }
 
-    /// The call and contact variables some fillpoint of the flow reads, sorted: `flows run`
-    /// warns of each one a run does not give.
+    /// The call and contact variables some fillpoint of the flow reads without a `??`
+    /// fallback, sorted: `flows run` warns of each one a run does not give.
     private func variablesRead() -> (call: [String], contact: [String]) {
         var call: Set<String> = [], contact: Set<String> = []
         var uses: [TemplateUse] = []
         for element in flow.elements { TemplateUse.append(of: element, to: &uses) }
         for use in uses {
-            for fillpoint in use.template.fillpoints where fillpoint.path.count >= 2 {
+            for fillpoint in use.template.fillpoints where fillpoint.path.count >= 2 && fillpoint.fallback == nil {
                 guard case .name(let root) = fillpoint.path[0], let name = fillpoint.path[1].key else { continue }
                 if root == "call" { call.insert(name) }
                 if root == "contact" {
