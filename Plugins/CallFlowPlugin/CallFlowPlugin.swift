@@ -20,9 +20,10 @@ struct CallFlowPlugin: BuildToolPlugin {
             return !relative.split(separator: "/").dropLast().contains("Tests")
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "GeneratedFlows")
-        // The same names `flowc generate` gives its files: NAME.swift for NAME.yaml.
-        let outputs = flows.map { output.appending(path: $0.deletingPathExtension().lastPathComponent + ".swift") }
-            + [output.appending(path: "AllFlows.swift")]
+        let package = context.package.directoryURL.path
+        let outputs = flows.map { url in
+            output.appending(path: Self.outputName(forFlowFile: url.path.hasPrefix(package + "/") ? String(url.path.dropFirst(package.count + 1)) : url.path))
+        } + [output.appending(path: "AllFlows.swift")]
         return [
             .buildCommand(
                 displayName: "Compiling \(flows.count) flow\(flows.count == 1 ? "" : "s") of \(target.name)",
@@ -31,5 +32,23 @@ struct CallFlowPlugin: BuildToolPlugin {
                 inputFiles: inputs,
                 outputFiles: outputs),
         ]
+    }
+
+    /// The name `flowc generate` gives the Swift file of a flow file (`FlowCompiler.outputName`,
+    /// which a plugin cannot import): its path relative to the package, `/` as `_`, every byte
+    /// but letters, digits, `.` and `-` as `%XX`. The fixture package's build test fails if the
+    /// two ever differ.
+    static func outputName(forFlowFile path: String) -> String {
+        var name = ""
+        for byte in path.utf8.drop(while: { $0 == UInt8(ascii: "/") }) {
+            if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D {
+                name.unicodeScalars.append(Unicode.Scalar(byte))
+            } else if byte == UInt8(ascii: "/") {
+                name += "_"
+            } else {
+                name += String(format: "%%%02X", byte)
+            }
+        }
+        return name + ".swift"
     }
 }

@@ -33,10 +33,24 @@ public enum FlowCompiler {
         public var contents: String
     }
 
-    /// The Swift file name for a flow file: its name with `.swift` for `.yaml` or `.yml`.
+    /// The Swift file name for a flow file, made from its whole path (as given, relative to
+    /// the package), so that `a/Menu.yaml` and `b/Menu.yaml`, or `x.yaml` and `x.yml`, never
+    /// share one: letters, digits, `.` and `-` stay, `/` becomes `_`, and every other byte is
+    /// `%XX`. `Flows/Lead.yaml` gives `Flows_Lead.yaml.swift`. The build plugin names its
+    /// outputs the same way; `AllFlows.swift` cannot be such a name.
     public static func outputName(forFlowFile path: String) -> String {
-        var name = Substring(path.split(separator: "/").last ?? Substring(path))
-        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name = name.dropLast(suffix.count) }
+        var name = ""
+        for byte in path.utf8.drop(while: { $0 == UInt8(ascii: "/") }) {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                name.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/"):
+                name += "_"
+            default:
+                name += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
         return name + ".swift"
     }
 

@@ -13,7 +13,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Check flow files and write one Swift file per flow.",
         discussion: """
-            Writes NAME.swift for each NAME.yaml and AllFlows.swift, the list of all flows. A file \
+            Writes one Swift file for each flow file, named from its path (Flows/Lead.yaml gives \
+            Flows_Lead.yaml.swift), and AllFlows.swift, the list of all flows. A file \
             is written only when its content changes, so an unchanged flow causes no recompile. \
             Nothing is written if a flow has an error; the diagnostics are printed and the exit \
             status is 1.
@@ -46,7 +47,7 @@ struct GenerateCommand: ParsableCommand {
         var sources: [FlowCompiler.Source] = []
         for file in files {
             let shown = display(file)
-            let name = FlowCompiler.outputName(forFlowFile: file)
+            let name = FlowCompiler.outputName(forFlowFile: shown)
             if let other = byOutput[name] {
                 printError("flowc: error: \(shown) and \(other) would both generate \(name); give flow files different names")
                 throw ExitCode(1)

@@ -39,7 +39,8 @@ enum ResultTypeEmitter {
     /// Declares `public struct NAME` for an object shape, with nested structs for nested objects.
     static func emit(_ name: String, fields: [ValueType.Field], into writer: inout CodeWriter) {
         let identifiers = SwiftNames.fieldIdentifiers(fields)
-        var takenNames: Set<String> = [name]
+        // A nested type never shares a field's name (a key `Value` holding an object).
+        var takenNames = Set(identifiers.map { $0.trimming("`") }).union([name])
         var nested: [(name: String, fields: [ValueType.Field])] = []
         let plans = fields.map { plan(for: $0.type, key: $0.name, taken: &takenNames, nested: &nested) }
 
@@ -61,7 +62,8 @@ enum ResultTypeEmitter {
                 writer.line("let object = try ResponseDecoding.object(value, at: path)")
                 for (index, field) in fields.enumerated() {
                     let key = SwiftNames.literal(field.name)
-                    writer.line("\(identifiers[index]) = \(plans[index].decoder(value: "object[\(key)]", path: "ResponseDecoding.member(path, \(key))"))")
+                    // `self.`: a field may be named `path`, `value` or `object`, like the locals here.
+                    writer.line("self.\(identifiers[index]) = \(plans[index].decoder(value: "object[\(key)]", path: "ResponseDecoding.member(path, \(key))"))")
                 }
             }
             writer.line()

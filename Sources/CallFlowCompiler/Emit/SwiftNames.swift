@@ -10,9 +10,18 @@ enum SwiftNames {
     ]
 
     /// `name` as an identifier, backquoted if it is a keyword. `name` must already be a valid
-    /// identifier (element and property names are, by the checks).
+    /// identifier (element and property names are, by the checks). `Self` cannot be a member
+    /// even in backquotes (it would hide the type's own `Self`), so it becomes `_Self`, which
+    /// no element or property can be named.
     static func escaped(_ name: String) -> String {
-        keywords.contains(name) ? "`\(name)`" : name
+        if name == "Self" { return "_Self" }
+        return keywords.contains(name) ? "`\(name)`" : name
+    }
+
+    /// The Swift type of a flow: its name, or `NAME_` where that would hide a type generated
+    /// code needs (`reservedTypeNames`).
+    static func flowTypeName(_ name: String) -> String {
+        reservedTypeNames.contains(name) ? name + "_" : name
     }
 
     /// A Swift identifier for a JSON key: other characters become `_`, a leading digit gets a
@@ -21,7 +30,8 @@ enum SwiftNames {
         var name = String(key.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") ? Character(scalar) : "_"
         })
-        if name.isEmpty || name.first!.isNumber { name = "_" + name }
+        // `_` alone binds nothing, and `Self` cannot be a member.
+        if name.isEmpty || name.first!.isNumber || name == "Self" || name == "_" { name = "_" + name }
         var candidate = name
         var suffix = 2
         while taken.contains(candidate) {
@@ -39,14 +49,15 @@ enum SwiftNames {
         return fields.map { escaped(identifier(forKey: $0.name, taken: &taken)) }
     }
 
-    /// `customer_info` → `Customer_info`: a type name from a key.
+    /// `customer_info` → `Customer_info`: a type name from a key. Never a keyword or a type
+    /// generated code needs (a key `String` holding an object would hide `Swift.String`).
     static func typeName(forKey key: String, taken: inout Set<String>) -> String {
         var scratch = Set<String>()
         let base = identifier(forKey: key, taken: &scratch)
         let upper = base.prefix(1).uppercased() + base.dropFirst()
         var candidate = upper
         var suffix = 2
-        while taken.contains(candidate) || keywords.contains(candidate) {
+        while taken.contains(candidate) || keywords.contains(candidate) || reservedTypeNames.contains(candidate) {
             candidate = "\(upper)\(suffix)"
             suffix += 1
         }

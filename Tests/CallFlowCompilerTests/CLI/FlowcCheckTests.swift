@@ -156,7 +156,7 @@ import Testing
     private func regenerate(in root: URL, stampedAt time: timespec) throws -> String {
         let flow = root.appendingPathComponent("Flows/Hi.yaml")
         try FileManager.default.createDirectory(at: flow.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let generated = root.appendingPathComponent("Generated/Hi.swift").path
+        let generated = root.appendingPathComponent("Generated/Flows_Hi.yaml.swift").path
         func generate(saying text: String) throws {
             try "Flow: Hi\nElements:\n  - {Name: Say, Type: TTS, Text: \(text)}\n".write(to: flow, atomically: true, encoding: .utf8)
             #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)

@@ -21,7 +21,8 @@ import Testing
 
     @Test func generatedSwiftMatchesTheGoldenFiles() throws {
         let files = try Self.generated()
-        #expect(files.map(\.name) == ["CloudTalkContact.swift", "DtmfMenu.swift", "LeadFieldReadback.swift", "ZoomMeeting.swift", "AllFlows.swift"])
+        #expect(files.map(\.name) == ["Flows_CloudTalkContact.yaml.swift", "Flows_DtmfMenu.yaml.swift", "Flows_LeadFieldReadback.yaml.swift",
+                                       "Flows_ZoomMeeting.yaml.swift", "AllFlows.swift"])
         for file in files {
             let golden = Self.goldenDirectory.appendingPathComponent(file.name + ".golden")
             if Self.updating {
@@ -62,12 +63,12 @@ import Testing
             """
         let (result, files) = FlowCompiler.generate([.init(path: "Flows/Odd.yaml", text: yaml)])
         #expect(result.diagnostics.map(\.description) == [])
-        let swift = files.first { $0.name == "Odd.swift" }?.contents ?? ""
+        let swift = files.first { $0.name == "Flows_Odd.yaml.swift" }?.contents ?? ""
         #expect(swift.contains("public var first_name: String"))
         #expect(swift.contains("public var json_2: Int"))
         #expect(swift.contains("public var _2fa: Bool?"))
         #expect(swift.contains("public var `class`: Class"))
-        #expect(swift.contains("static var `default`: Step { Step(index: 0) }"))
+        #expect(swift.contains("static var `default`: Self { Self(index: 0) }"))
         #expect(swift.contains("FlowText.text(state.results.`default`?.`class`.a_b.flowElement(at: 0))"))
     }
 }

@@ -108,6 +108,8 @@ import Testing
         // of the dependency, neither clashes with the target nor overwrites the executable.
         let ownFlows = try await fixture(["list"])
         #expect(ownFlows.contains("Lead") && !ownFlows.contains("LeadFieldReadback"), "\(ownFlows)")
+        // Flows/More/Lead.yml beside Flows/Lead.yaml, its flow named `String`, element `Step`.
+        #expect(try await fixture(["run", "String"]).contains(#"Step           says "a flow named String""#))
 
         // Added.
         try "Flow: Second\nElements:\n  - {Name: Hi, Type: TTS, Text: one}\n".write(
