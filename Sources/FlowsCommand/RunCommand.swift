@@ -24,11 +24,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The flow to run (its Flow name).")
     var flow: String
 
-    @Option(name: .customLong("call"), help: "A call variable, KEY=VALUE (repeatable).")
-    var callVariables: [String] = []
-
-    @Option(name: .customLong("contact"), help: "A contact variable, KEY=VALUE; tags and emails comma-separated (repeatable).")
-    var contactVariables: [String] = []
+    @OptionGroup var variableOptions: VariableOptions
 
     @Option(name: .customLong("input"), help: "Digits for the next CollectInput: 0-9, * and # (repeatable).")
     var inputs: [String] = []
@@ -40,23 +36,7 @@ struct RunCommand: ParsableCommand {
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
         guard let flowType = Self.flow(named: flow, in: flows) else { return 64 }
-        var variables = CallVariables()
-        var given: Set<String> = []
-        for assignment in callVariables {
-            guard let (key, value) = Self.split(assignment), variables.set(key, value) else {
-                printError("flows: error: " + Self.badAssignment("--call", assignment, names: CallVariables.names))
-                return 64
-            }
-            given.insert("call." + key)
-        }
-        var contact = ContactVariables()
-        for assignment in contactVariables {
-            guard let (key, value) = Self.split(assignment), contact.set(key, value) else {
-                printError("flows: error: " + Self.badAssignment("--contact", assignment, names: ContactVariables.names))
-                return 64
-            }
-            given.insert("contact." + key)
-        }
+        guard let (variables, contact, given) = variableOptions.parse() else { return 64 }
         if let bad = inputs.first(where: { !$0.allSatisfy { "0123456789*#".contains($0) } }) {
             printError("flows: error: --input \(bad): a key press is one of 0-9, * and #; give each CollectInput's digits as one --input, such as --input 12#")
             return 64
@@ -66,10 +46,7 @@ struct RunCommand: ParsableCommand {
             let option = name.hasPrefix("call.") ? "--call" : "--contact"
             printError("flows: warning: \(flowType.name) reads <<\(name)>>, which this run does not give, so it is empty (\(option) \(name.drop { $0 != "." }.dropFirst())=VALUE)")
         }
-        var secrets: [String: String] = [:]
-        for name in flowType.secrets {
-            if let value = getenv("FLOW_SECRET_" + name) { secrets[name] = String(cString: value) }
-        }
+        let secrets = VariableOptions.secrets(of: flowType)
         guard let store = state.open() else { return 1 }
         let interactive = Terminal.inputIsTerminal
         let output: any CallOutput = trace == .json ? JSONTraceOutput() : TranscriptOutput(showsProgress: Terminal.errorIsTerminal)

@@ -51,6 +51,7 @@ struct FlowEmitter {
             emitState(&writer)
             emitSteps(&writer)
             emitRun(&writer)
+            emitTrial(&writer)
             for element in flow.elements {
                 writer.line()
                 emitElement(element, &writer)

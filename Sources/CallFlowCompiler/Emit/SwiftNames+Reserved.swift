@@ -7,7 +7,7 @@
 /// interfaces and the runtime's sources, and compiles a flow of every name in it.
 extension SwiftNames {
     static let reservedTypeNames: Set<String> = [
-        "MainActor", "TaskLocal",
+        "MainActor", "TaskLocal", "GivenValues", "RequestElementInfo", "ResultShape", "Difference", "Member",
         "Actor", "AdditiveArithmetic", "AlertMailer", "AlertOutbox", "AlertReservation", "Any", "AnyActor",
         "AnyBidirectionalCollection", "AnyClass", "AnyCollection", "AnyHashable", "AnyIndex", "AnyIterator",
         "AnyKeyPath", "AnyObject", "AnyRandomAccessCollection", "AnyRegexOutput", "AnySequence", "Array",

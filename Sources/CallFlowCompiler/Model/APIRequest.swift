@@ -88,6 +88,9 @@ public final class APIRequest: Sendable {
     /// The declared or inferred response shape, an object type.
     public let result: ValueType?
     public let resultLocation: SourceLocation?
+    /// The `ResultSample` file the shape was inferred from, as a path beside the flow file's
+    /// (`Flows/samples/lead.json`).
+    public let resultSample: String?
     public let results: [ResultAssignment]
     public let successStatus: [Int]
     public let onSuccess: ElementReference?
@@ -101,7 +104,7 @@ public final class APIRequest: Sendable {
          query: [QueryItem], body: Body?, bodyLocation: SourceLocation?, bodyType: BodyType,
          contentType: Template?, retries: Int, parseResponse: Bool,
          parseResponseLocation: SourceLocation?, result: ValueType?, resultLocation: SourceLocation?,
-         results: [ResultAssignment], successStatus: [Int], onSuccess: ElementReference?,
+         resultSample: String? = nil, results: [ResultAssignment], successStatus: [Int], onSuccess: ElementReference?,
          onFailure: ElementReference?, fallback: FallbackMode, alertEmail: [String],
          rateLimit: RateLimit?) {
         self.phrase = phrase
@@ -122,6 +125,7 @@ public final class APIRequest: Sendable {
         self.parseResponseLocation = parseResponseLocation
         self.result = result
         self.resultLocation = resultLocation
+        self.resultSample = resultSample
         self.results = results
         self.successStatus = successStatus
         self.onSuccess = onSuccess

@@ -37,6 +37,7 @@ extension FlowDecoder {
 
         var result: ValueType?
         var resultLocation: SourceLocation?
+        var resultSample: String?
         let resultEntry = entries["Result"], sampleEntry = entries["ResultSample"]
         if let resultEntry {
             result = ResultShapeReader(sink: sink).readObject(resultEntry.value, key: resultEntry.location)
@@ -48,6 +49,7 @@ extension FlowDecoder {
             } else if let path = text(sampleEntry) {
                 result = sample(path, at: sampleEntry.location)
                 resultLocation = sampleEntry.location
+                resultSample = resolve(path)
             }
         }
         let results = entries["Results"].map { resultAssignments($0) } ?? []
@@ -57,7 +59,7 @@ extension FlowDecoder {
             query: query, body: body, bodyLocation: entries["Body"]?.location, bodyType: bodyType,
             contentType: contentType, retries: retries, parseResponse: parseResponse,
             parseResponseLocation: entries["ParseResponse"]?.location, result: result, resultLocation: resultLocation,
-            results: results, successStatus: successStatus, onSuccess: onSuccess, onFailure: onFailure,
+            resultSample: resultSample, results: results, successStatus: successStatus, onSuccess: onSuccess, onFailure: onFailure,
             fallback: fallback, alertEmail: alertEmail, rateLimit: rateLimit)
     }
 

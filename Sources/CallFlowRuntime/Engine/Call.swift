@@ -20,6 +20,7 @@ public actor Call {
     private let store: StateStore
     private let mailer: AlertMailer
     private let alerts: AlertOutbox
+    private let sendsAlerts: Bool
     private let observer: @Sendable (CallEvent) -> Void
     private var background: [Task<Void, Never>] = []
     private let steps = Atomic<Int>(0)
@@ -29,9 +30,10 @@ public actor Call {
     ///   - store: where request logs, rate limits and the alert throttle are kept.
     ///   - alerts: where failure mails wait to go out, off the call's path; a process that
     ///     must not end before they went drains it.
+    ///   - sendsAlerts: false where no failure may be mailed (`flows try`).
     public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
                 http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = AlertOutbox(),
-                observer: @escaping @Sendable (CallEvent) -> Void) {
+                sendsAlerts: Bool = true, observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
         self.variables = variables
         self.contact = contact
@@ -43,6 +45,7 @@ public actor Call {
         self.store = store
         self.mailer = mailer
         self.alerts = alerts
+        self.sendsAlerts = sendsAlerts
         self.observer = observer
     }
 
@@ -239,7 +242,7 @@ public actor Call {
         emit(.request(CallEvent.RequestRecord(
             element: exchange.element, method: exchange.method, url: exchange.url, redirects: exchange.redirects, status: exchange.status,
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error)))
-        guard let error = exchange.error, !recipients.isEmpty else {
+        guard sendsAlerts, let error = exchange.error, !recipients.isEmpty else {
             log(exchange, alert: nil)
             return
         }

@@ -13,11 +13,19 @@ public protocol CallFlow: Sendable {
     static var contactVariables: [String] { get }
     /// Runs one call from `Start`; returns the result code it ended with.
     static func run(on call: Call) async -> String
+    /// The APIRequest elements, for `flows try`.
+    static var requests: [RequestElementInfo] { get }
+    /// Makes one APIRequest element's request (`flows try`), the values it reads of earlier
+    /// elements taken from `values`. nil when the flow has no such APIRequest element; the
+    /// problems with the given values, with nothing sent, when there are any; else empty.
+    static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?
 }
 
 extension CallFlow {
     public static var callVariables: [String] { [] }
     public static var contactVariables: [String] { [] }
+    public static var requests: [RequestElementInfo] { [] }
+    public static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? { nil }
 }
 
 /// An element as `flows list` shows it.
@@ -74,7 +82,9 @@ public struct CompiledFlow: Sendable {
     public let elements: [FlowElement]
     public let callVariables: [String]
     public let contactVariables: [String]
+    public let requests: [RequestElementInfo]
     private let body: @Sendable (Call) async -> String
+    private let trial: @Sendable (String, Call, GivenValues) async -> [String]?
 
     public init<Flow: CallFlow>(_ flow: Flow.Type) {
         name = Flow.name
@@ -83,7 +93,14 @@ public struct CompiledFlow: Sendable {
         elements = Flow.elements
         callVariables = Flow.callVariables
         contactVariables = Flow.contactVariables
+        requests = Flow.requests
         body = { call in await Flow.run(on: call) }
+        trial = { element, call, values in await Flow.tryRequest(element, on: call, given: values) }
+    }
+
+    /// Makes one APIRequest element's request: see `CallFlow.tryRequest`.
+    public func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? {
+        await trial(element, call, values)
     }
 
     /// Runs one call from `Start`; returns the result code it ended with.

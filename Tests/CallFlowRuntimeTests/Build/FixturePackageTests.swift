@@ -23,7 +23,7 @@ import Testing
         let callflow = folder.appendingPathComponent("CallFlow")
         try await Self.tagCopy(of: TestServer.packageRoot.standardizedFileURL, at: callflow)
         try replace(in: "Package.swift", [("CALLFLOW_URL", callflow.absoluteString)])
-        for flow in ["Flows/Lead.yaml", "Flows/OddNames.yaml"] { try replace(in: flow, [("SERVER_PORT", String(server.port))]) }
+        for flow in ["Flows/Lead.yaml", "Flows/OddNames.yaml", "Flows/Sampled.yaml"] { try replace(in: flow, [("SERVER_PORT", String(server.port))]) }
     }
 
     /// A git repository at `destination` holding the files of `checkout` that git tracks or
@@ -76,10 +76,10 @@ import Testing
         try await run("/usr/bin/env", ["swift", "build", "--package-path", root.path, "-Xswiftc", "-driver-show-incremental"])
     }
 
-    func fixture(_ arguments: [String]) async throws -> String {
+    func fixture(_ arguments: [String], status: Int32 = 0) async throws -> String {
         // The runner's state database stays inside the fixture's folder.
         let result = try await run("/usr/bin/env", ["FLOW_STATE_DB=\(root.path)/state.sqlite", root.appendingPathComponent(".build/debug/flows").path] + arguments)
-        #expect(result.status == 0, "\(arguments): \(result.output)")
+        #expect(result.status == status, "\(arguments): \(result.output)")
         return result.output
     }
 
@@ -110,6 +110,30 @@ import Testing
         #expect(ownFlows.contains("Lead") && !ownFlows.contains("LeadFieldReadback"), "\(ownFlows)")
         // Flows/More/Lead.yml beside Flows/Lead.yaml, its flow named `String`, element `Step`.
         #expect(try await fixture(["run", "String"]).contains(#"Step           says "a flow named String""#))
+
+        // flows try: the API's answer no longer fits the sample the Result was inferred from.
+        let changed = try await fixture(["try", "Sampled.Fetch"], status: 1)
+        #expect(changed.contains("""
+            JSON structure change detected: the response does not fit the Result of Sampled.Fetch
+              `Count`: declared number, received text "three"
+              `Value`: declared string, received an object
+            """), "\(changed)")
+        #expect(changed.contains("< 200\n"))
+        #expect(changed.contains(#"  "Value": {"#))
+        // A value of an earlier element is named when missing, and used when given.
+        #expect(try await fixture(["try", "Sampled.Echo"], status: 64).contains(
+            "flows: error: Sampled.Echo reads <<Fetch.Result.Value>>, which an earlier element sets; give it with --set Fetch.Result.Value=VALUE"))
+        #expect(try await fixture(["try", "Sampled.Echo", "--set", "Fetch.Result.Value=gold"]).contains(#""rawQuery": "value=gold""#))
+        // --update-sample writes the response over the sample; the next build maps it.
+        let updated = try await fixture(["try", "Sampled.Fetch", "--update-sample"])
+        #expect(updated.contains("Wrote the response to Flows/samples/lead.json; the next build maps its structure"), "\(updated)")
+        let sample = try String(contentsOf: root.appendingPathComponent("Flows/samples/lead.json"), encoding: .utf8)
+        #expect(sample == "{\n  \"Value\": {\n    \"text\": \"gold\"\n  },\n  \"Count\": \"three\"\n}\n")
+        // The next build maps the new structure: the same response fits now.
+        #expect(try await build().status == 0)
+        #expect(!(try await fixture(["try", "Sampled.Fetch"])).contains("JSON structure change detected"))
+        // Logged like any request.
+        #expect(try await fixture(["logs", "Sampled.Fetch"]).contains("The last 3 requests of Sampled.Fetch"))
 
         // Added.
         try "Flow: Second\nElements:\n  - {Name: Hi, Type: TTS, Text: one}\n".write(

@@ -49,7 +49,7 @@ import Testing
               let text = try? String(contentsOf: folder.appendingPathComponent(interface), encoding: .utf8) else { return [] }
         // Top-level declarations only, which start their line; a nested type hides nothing.
         return text.split(separator: "\n").filter { !($0.first?.isWhitespace ?? true) }.compactMap { line in
-            line.firstMatch(of: /public (?:final )?(?:struct|enum|class|protocol|actor|typealias) ([A-Z][A-Za-z0-9]*)/).map { String($0.output.1) }
+            line.firstMatch(of: /public (?:final |indirect )?(?:struct|enum|class|protocol|actor|typealias) ([A-Z][A-Za-z0-9]*)/).map { String($0.output.1) }
         }
     }
 
@@ -58,7 +58,7 @@ import Testing
         let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
         return files.flatMap { file -> [String] in
             let text = (try? String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)) ?? ""
-            return text.matches(of: /public (?:final )?(?:struct|enum|class|protocol|actor|typealias) ([A-Z][A-Za-z0-9]*)/).map { String($0.output.1) }
+            return text.matches(of: /public (?:final |indirect )?(?:struct|enum|class|protocol|actor|typealias) ([A-Z][A-Za-z0-9]*)/).map { String($0.output.1) }
         }
     }
 

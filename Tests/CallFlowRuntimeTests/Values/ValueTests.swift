@@ -79,4 +79,38 @@ import Testing
         }
         #expect(throws: ResponseShapeError.self) { try ResponseDecoding.string(nil, at: "Value") }
     }
+
+    /// `flows try`'s comparison: every path that differs, not only the first.
+    @Test func resultShapesNameEveryDifferingPath() throws {
+        let shape = ResultShape.object([
+            .init("id", .integer), .init("name", .string), .init("tags", .array(.string)),
+            .init("owner", .optional(.object([.init("email", .string)]))), .init("score", .number),
+        ])
+        let json = try JSONParser.parse(#"{"id": 1.5, "tags": ["a", 2], "owner": {"email": null}, "score": 3, "extra": true}"#)
+        #expect(shape.differences(from: json).map(\.description) == [
+            "`id`: declared integer, received a number 1.5",
+            "`name`: declared string, received nothing (the key is missing)",
+            "`tags.1`: declared string, received a number 2",
+            "`owner.email`: declared string, received null",
+        ])
+        #expect(shape.differences(from: try JSONParser.parse(#"{"id": 1, "name": "n", "tags": [], "score": 0.5}"#)) == [])
+        #expect(ResultShape.array(.integer).differences(from: .object([])).map(\.description) == ["`(the response)`: declared [integer], received an object"])
+        // What an earlier result is taken to be from the parts given.
+        #expect(shape.filled(with: try JSONParser.parse(#"{"name": "Ann"}"#)).compactText == #"{"id":0,"name":"Ann","tags":[],"owner":null,"score":0}"#)
+    }
+
+    @Test func givenValuesAreReadAsTheirTypesAndUnknownOnesNamed() {
+        let values = GivenValues([("Count", "3"), ("Bad", "x"), ("Flag", "true"), ("Fetch.Result.owner.email", "a@b"), ("Fetch.Result.id", "7"),
+                                  ("Typo", "1")])
+        #expect(values.number("Count") == 3)
+        #expect(values.number("Bad") == nil)
+        #expect(values.boolean("Flag") == true)
+        #expect(values.text("Missing") == nil)
+        let shape = ResultShape.object([.init("id", .integer), .init("owner", .object([.init("email", .string)]))])
+        let result = values.result("Fetch", shape: shape) { json throws(ResponseShapeError) in json }
+        #expect(result?.compactText == #"{"id":7,"owner":{"email":"a@b"}}"#)
+        #expect(values.problems == ["--set Bad=x: Bad is a number"])
+        #expect(values.unused == ["Typo"])
+        #expect(values.provides("Fetch.Result.owner") && values.provides("Fetch.Result.owner.email.x") && !values.provides("Other"))
+    }
 }
