@@ -56,15 +56,20 @@ static inline CURLSHcode cf_share_setopt_long(CURLSH *share, CURLSHoption option
 static inline int cf_is_private_ipv4(const unsigned char *a) {
     return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254)
         || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168)
-        || (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224;
+        || (a[0] == 100 && (a[1] & 0xC0) == 64) || (a[0] == 198 && (a[1] & 0xFE) == 18)
+        || (a[0] == 192 && a[1] == 0 && a[2] == 0) || a[0] >= 224;
 }
 
 static inline int cf_is_private_ipv6(const unsigned char *a) {
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-    static const unsigned char zero[15] = {0};
-    if (memcmp(a, mapped, 12) == 0) return cf_is_private_ipv4(a + 12);
-    if (memcmp(a, zero, 15) == 0) return 1;                  // :: and ::1
-    return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
+    static const unsigned char nat64[12] = {0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char zero[12] = {0};
+    // IPv4 carried in IPv6: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d, with :: and ::1),
+    // NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::).
+    if (memcmp(a, mapped, 12) == 0 || memcmp(a, zero, 12) == 0 || memcmp(a, nat64, 12) == 0) return cf_is_private_ipv4(a + 12);
+    if (a[0] == 0x20 && a[1] == 0x02) return cf_is_private_ipv4(a + 2);
+    // Unique local fc00::/7, link-local fe80::/10, site-local fec0::/10, multicast ff00::/8.
+    return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0x80) == 0x80) || a[0] == 0xFF;
 }
 
 /// 1 when `host` is an IP address literal (IPv6 without brackets) in a private range, else 0.

@@ -81,6 +81,8 @@ struct TryCommand: ParsableCommand {
             for problem in problems { printError("flows: error: \(problem)") }
             return 64
         }
+        // A request not waited for (`ParseResponse: false`) completes here.
+        await call.end("TRY")
         for path in given.unused {
             let guess = Suggestion.closest(to: path, in: info.reads).map { "; did you mean \($0)?" } ?? ""
             printError("flows: warning: --set \(path): no request of \(target.flow.name) reads it\(guess)")
@@ -111,12 +113,18 @@ struct TryCommand: ParsableCommand {
             }
         }
         if writeSample != nil || updateSample {
+            // Only a response the request accepted becomes a sample: not a 401's or a 500's body.
+            if let error = record.error, !error.hasPrefix("Response structure changed") {
+                printError("flows: error: the request failed, so no sample was written")
+                return 1
+            }
             guard let body else {
                 printError("flows: error: the response is not JSON, so no sample was written")
                 return 1
             }
             for path in [writeSample, updateSample ? info.sample : nil].compactMap({ $0 }) {
-                guard write(body.prettyText + "\n", to: path) else {
+                // Secrets as `***`: a sample is committed, and a response may echo a token.
+                guard write(redact(body.prettyText) + "\n", to: path) else {
                     printError("flows: error: cannot write \(path)" + (path == info.sample ? "; run flows try from the package's folder, where the ResultSample path starts" : ""))
                     return 1
                 }

@@ -1,7 +1,7 @@
 extension FlowEmitter {
     func emitElement(_ element: Element, _ writer: inout CodeWriter) {
         let type = element.type!.rawValue
-        writer.line("/// \(type) `\(element.name)`\(element.description.map { ": " + $0.split(separator: "\n").joined(separator: " ") } ?? "")")
+        writer.line("/// \(type) `\(element.name)`\(element.description.map { ": " + SwiftNames.comment($0) } ?? "")")
         writer.block("@Sendable static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Step?") { writer in
             sourceLine(element.nameLocation.line, &writer)
             writer.line("call.enter(\(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(type)))")

@@ -33,7 +33,7 @@ struct FlowEmitter {
         writer.line()
         writer.line("import CallFlowRuntime")
         writer.line()
-        if let description = flow.description { writer.line("/// \(description.split(separator: "\n").joined(separator: " "))") }
+        if let description = flow.description { writer.line("/// \(SwiftNames.comment(description))") }
         writer.block("public enum \(SwiftNames.flowTypeName(flow.name.value)): CallFlow") { writer in
             writer.line("public static let name = \(SwiftNames.literal(flow.name.value))")
             writer.line("public static let summary: String? = \(flow.description.map(SwiftNames.literal) ?? "nil")")

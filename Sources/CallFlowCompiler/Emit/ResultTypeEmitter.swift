@@ -46,7 +46,7 @@ enum ResultTypeEmitter {
 
         writer.block("public struct \(name): Sendable, JSONRepresentable") { writer in
             for (index, field) in fields.enumerated() {
-                writer.line("/// `\(field.name)`: \(field.type)")
+                writer.line("/// " + SwiftNames.comment("`\(field.name)`: \(field.type)"))
                 writer.line("public var \(identifiers[index]): \(plans[index].swiftType)")
             }
             for type in nested {

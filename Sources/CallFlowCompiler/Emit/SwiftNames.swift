@@ -65,6 +65,13 @@ enum SwiftNames {
         return candidate
     }
 
+    /// Text from a flow for a `//` comment: every line break (`\r`, U+2028 and the rest, which
+    /// Swift also ends a comment at) a space, other control characters escaped, so the text
+    /// cannot end the comment and become code.
+    static func comment(_ text: String) -> String {
+        PrintableText.escaped(text.split(whereSeparator: \.isNewline).joined(separator: " "))
+    }
+
     /// A Swift string literal with the same text.
     static func literal(_ text: String) -> String {
         var out = "\""

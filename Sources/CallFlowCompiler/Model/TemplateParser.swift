@@ -80,7 +80,11 @@ struct TemplateParser {
             while close + 1 < range.upperBound, !(bytes[close] == UInt8(ascii: "}") && bytes[close + 1] == UInt8(ascii: "}")), bytes[close] != 10 {
                 close += 1
             }
-            guard close + 1 < range.upperBound, bytes[close] == UInt8(ascii: "}") else { return }
+            guard close + 1 < range.upperBound, bytes[close] == UInt8(ascii: "}") else {
+                // Unclosed on this line: look on from the next `{{`.
+                i += 2
+                continue
+            }
             let inner = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<close]), as: UTF8.self).trimming(" ")
             if let first = inner.unicodeScalars.first, first.properties.isAlphabetic,
                inner.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ".") }) {

@@ -27,13 +27,16 @@ public final class AlertOutbox: Sendable {
         guard !tasks.isEmpty else { return true }
         let answer = FirstAnswer()
         return await withCheckedContinuation { continuation in
-            Task {
-                for task in tasks { await task.value }
-                if answer.claim() { continuation.resume(returning: true) }
-            }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: bound)
                 if answer.claim() { continuation.resume(returning: false) }
+            }
+            Task {
+                for task in tasks { await task.value }
+                if answer.claim() {
+                    timer.cancel()
+                    continuation.resume(returning: true)
+                }
             }
         }
     }

@@ -237,7 +237,7 @@ public actor Call {
     }
 
     /// Reports the request and logs it, all redacted. The alert of a failure goes out beside
-    /// the call, and the log entry, which says what became of it, with it.
+    /// the call; its log entry says `being sent` until the outcome is known.
     private func conclude(_ exchange: Exchange, alerting recipients: [String]) async {
         emit(.request(CallEvent.RequestRecord(
             element: exchange.element, method: exchange.method, url: exchange.url, redirects: exchange.redirects, status: exchange.status,
@@ -246,8 +246,14 @@ public actor Call {
             log(exchange, alert: nil)
             return
         }
+        log(exchange, alert: "being sent")
         alerts.post { [self] in
-            log(exchange, alert: await sendAlert(exchange, error: error, to: recipients))
+            let outcome = redact(await sendAlert(exchange, error: error, to: recipients))
+            do {
+                try await store.setAlert(outcome, flow: flow, element: exchange.element, started: exchange.started)
+            } catch {
+                emit(.warning(element: exchange.element, message: "What became of the alert was not logged: \(error)"))
+            }
         }
     }
 

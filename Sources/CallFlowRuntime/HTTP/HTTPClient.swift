@@ -252,6 +252,7 @@ private final class Transfer: @unchecked Sendable {
     /// Set by the socket callback when a connection to a private address was refused.
     private let refusedAddress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     var status = 0
+    var address: String?
 
     init(request: PreparedRequest, timeoutMilliseconds: Int, limit: Int, headerLimit: Int, checksAddresses: Bool) {
         self.request = request
@@ -319,6 +320,10 @@ private final class Transfer: @unchecked Sendable {
     /// Reads what is known only on the handle, before the handle goes to the next transfer.
     func collect(_ handle: UnsafeMutableRawPointer) {
         _ = cf_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var ip: UnsafeMutablePointer<CChar>?
+        if checksAddresses, cf_easy_getinfo_string(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK, let ip, ip.pointee != 0 {
+            address = String(cString: ip)
+        }
     }
 
     /// Keeps the headers of the last response only: a redirect or an interim response starts
@@ -354,11 +359,12 @@ private final class Transfer: @unchecked Sendable {
         if headersTooLarge || (code == CURLE_OUT_OF_MEMORY && body.isEmpty) {
             return .failure(HTTPFailure(message: "Response headers larger than \(headerLimit) bytes", isTransient: false, status: status))
         }
-        if refusedAddress.pointee != 0 {
+        // A name may resolve to a private and a public address: only a failed transfer was refused.
+        if code != CURLE_OK, refusedAddress.pointee != 0 {
             return .failure(HTTPFailure(message: "Refused a redirect from a public host to a private address", isTransient: false))
         }
         guard code == CURLE_OK else { return .failure(failure(code)) }
-        return .success(HTTPResponse(status: status, headers: headers, body: body))
+        return .success(HTTPResponse(status: status, headers: headers, body: body, address: address))
     }
 
     /// A failure in words a flow author can act on, with libcurl's own detail.

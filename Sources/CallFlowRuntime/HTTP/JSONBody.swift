@@ -83,14 +83,7 @@ indirect enum JSONBody {
         case .value(let value): value.write(to: &out)
         case .number(let text): out += text
         case .object(let members):
-            out += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
-                JSONValue.writeString(member.key, to: &out)
-                out += ":"
-                member.value.write(to: &out)
-            }
-            out += "}"
+            JSONValue.writeObject(members, to: &out) { $0.write(to: &$1) }
         }
     }
 }

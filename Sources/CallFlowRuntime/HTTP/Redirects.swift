@@ -1,11 +1,15 @@
+import CCurl
+
 /// Follows redirects hop by hop, so that every hop passes the rules the flow's own `URL` does
 /// (libcurl's own following checks the first URL only).
 ///
 /// - A hop goes to `https://`, or to `http://` on a loopback host only from `http://` on
 ///   loopback.
-/// - After a hop from a host that is not loopback, no hop reaches a loopback or private
-///   address: an address literal is refused here, a host name when it resolves to one
-///   (`PreparedRequest.refusesPrivateAddresses`).
+/// - A public server cannot send the request into the private network: after a hop from a
+///   public address, no hop reaches a loopback or private address (an address literal is
+///   refused here, a host name when it resolves to one, as `PreparedRequest.refusesPrivateAddresses`
+///   says; through a proxy only literals can be checked). A hop reaches loopback only from
+///   loopback. Where the last response came from is its address, when known, else its host.
 /// - A hop to another origin drops `Authorization`, `Proxy-Authorization`, `Cookie` and every
 ///   header that holds a secret, and is refused if it would re-send a body that holds one.
 /// - 303, and 301 or 302 after a POST, go on as GET without the body (HEAD stays HEAD); 307 and
@@ -31,7 +35,7 @@ enum Redirects {
             guard hops.count < maximumHops else {
                 return (.failure(HTTPFailure(message: "More than \(maximumHops) redirects", isTransient: false, status: response.status)), hops)
             }
-            switch next(after: request, status: response.status, location: location) {
+            switch next(after: request, status: response.status, location: location, sourceAddress: response.address) {
             case .follow(let hop):
                 hops.append(hop.url)
                 request = hop
@@ -46,8 +50,9 @@ enum Redirects {
         case refuse(String)
     }
 
-    /// The request a redirect to `location` makes, or why it is refused.
-    static func next(after request: PreparedRequest, status: Int, location: String) -> Decision {
+    /// The request a redirect to `location` makes, or why it is refused. `sourceAddress` is the
+    /// IP address the redirect came from, when known.
+    static func next(after request: PreparedRequest, status: Int, location: String, sourceAddress: String? = nil) -> Decision {
         guard let from = URLParts(request.url), let to = from.resolving(location) else {
             return .refuse("Refused a redirect to something that is not an http or https URL")
         }
@@ -55,9 +60,14 @@ enum Redirects {
             if from.scheme == "https" { return .refuse("Refused a redirect from https:// to http://") }
             guard from.isLoopback, to.isLoopback else { return .refuse("Refused a redirect to http:// on a host that is not loopback") }
         }
-        let refusesPrivate = request.refusesPrivateAddresses || !from.isLoopback
+        let sourceIsLoopback = sourceAddress.map { URLParts.isLoopbackAddress($0) } ?? from.isLoopback
+        let sourceIsPrivate = sourceAddress.map { cf_is_private_host($0) != 0 } ?? from.isPrivateAddress
+        let refusesPrivate = request.refusesPrivateAddresses || !sourceIsPrivate
         if refusesPrivate, to.isPrivateAddress {
             return .refuse("Refused a redirect from a public host to a private address")
+        }
+        if to.isLoopback, !sourceIsLoopback {
+            return .refuse("Refused a redirect to a loopback host from a host that is not loopback")
         }
 
         var next = request

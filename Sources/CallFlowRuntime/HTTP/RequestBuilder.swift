@@ -226,10 +226,14 @@ private struct URLWriter {
         return out
     }
 
+    /// A value's `/` and `\` are encoded, but a server or proxy that decodes `%2F` would see
+    /// `../admin` as two steps: a `.` or `..` between them is refused too.
     private mutating func endSegment() throws(RequestBuilder.Problem) {
         defer { segment = ""; segmentSources = [] }
-        guard let source = segmentSources.first, segment.isEmpty || segment == "." || segment == ".." else { return }
-        let what = segment.isEmpty ? "empty" : "`\(segment)`"
-        throw RequestBuilder.Problem(message: "The URL path segment of \(source) would be \(what); nothing was sent")
+        guard let source = segmentSources.first else { return }
+        let steps = segment.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
+        guard segment.isEmpty || steps.contains(where: { $0 == "." || $0 == ".." }) else { return }
+        let what = segment.isEmpty ? "be empty" : steps.count == 1 ? "be `\(segment)`" : "hold a `.` or `..` step (`\(segment)`)"
+        throw RequestBuilder.Problem(message: "The URL path segment of \(source) would \(what); nothing was sent")
     }
 }

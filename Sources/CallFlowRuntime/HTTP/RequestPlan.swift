@@ -83,11 +83,14 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [HTTPHeader]
     public var body: [UInt8]
+    /// The IP address the response came from, when known (not through a proxy).
+    public var address: String?
 
-    public init(status: Int, headers: [HTTPHeader], body: [UInt8]) {
+    public init(status: Int, headers: [HTTPHeader], body: [UInt8], address: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.address = address
     }
 
     /// The first value of a header, by case-insensitive name.

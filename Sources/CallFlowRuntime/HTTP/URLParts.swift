@@ -45,9 +45,15 @@ struct URLParts: Sendable, Equatable {
     /// `localhost`, `127.0.0.0/8` or `::1`: where `http://` is allowed.
     var isLoopback: Bool {
         let host = host.lowercased()
-        if host == "localhost" || host == "::1" { return true }
+        return host == "localhost" || Self.isLoopbackAddress(host)
+    }
+
+    /// Whether an IP address (as libcurl writes it) is `127.0.0.0/8` or `::1`.
+    static func isLoopbackAddress(_ host: String) -> Bool {
+        if host == "::1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } && UInt8($0) != nil }
     }
 
     /// Loopback, or an address literal in a private, link-local or similar range. A host name

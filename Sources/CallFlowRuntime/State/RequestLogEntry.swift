@@ -103,6 +103,14 @@ extension StateStore {
             ])
     }
 
+    /// Records what became of the alert of the entry that started at `started`.
+    public func setAlert(_ alert: String, flow: String, element: String, started: Double) async throws(StateStoreError) {
+        try await run { store throws(StateStoreError) in
+            try store.query("UPDATE request_log SET alert = ? WHERE flow = ? AND element = ? AND started = ?",
+                            [.text(alert), .text(flow), .text(element), .real(started)])
+        }
+    }
+
     /// Deletes what falls beyond the last `keptPerElement` entries of an element.
     private func trimLog(flow: String, element: String) throws(StateStoreError) {
         try query("""

@@ -5,15 +5,7 @@ public enum Encoding {
     /// A value inside a URL: everything but unreserved characters percent-encoded, so a value
     /// cannot add path segments, a query or a fragment.
     public static func percentEncoded(_ value: String) -> String {
-        var out = ""
-        for byte in value.utf8 {
-            if unreservedPath.contains(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "%" + hex(byte)
-            }
-        }
-        return out
+        encoded(value, keeping: unreservedPath)
     }
 
     private static let hostCharacters = unreservedPath.union(":[]".utf8)
@@ -22,9 +14,14 @@ public enum Encoding {
     /// with stays, everything else (`@`, `/`, `?`, `#`, …) is percent-encoded, so a value cannot
     /// change which server the URL names beyond its own place.
     public static func hostEncoded(_ value: String) -> String {
+        encoded(value, keeping: hostCharacters)
+    }
+
+    /// `value` with every byte but those `kept` percent-encoded.
+    private static func encoded(_ value: String, keeping kept: Set<UInt8>) -> String {
         var out = ""
         for byte in value.utf8 {
-            if hostCharacters.contains(byte) {
+            if kept.contains(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "%" + hex(byte)

@@ -50,15 +50,20 @@ public enum JSONValue: Sendable, Hashable {
             }
             out += "]"
         case .object(let members):
-            out += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
-                JSONValue.writeString(member.key, to: &out)
-                out += ":"
-                member.value.write(to: &out)
-            }
-            out += "}"
+            JSONValue.writeObject(members, to: &out) { $0.write(to: &$1) }
         }
+    }
+
+    /// `{"key":value,…}`, each value written by `writeValue`.
+    static func writeObject<Value>(_ members: [(key: String, value: Value)], to out: inout String, _ writeValue: (Value, inout String) -> Void) {
+        out += "{"
+        for (index, member) in members.enumerated() {
+            if index > 0 { out += "," }
+            writeString(member.key, to: &out)
+            out += ":"
+            writeValue(member.value, &out)
+        }
+        out += "}"
     }
 
     /// JSON text for people: two spaces an indent level, one member or item a line, keys in

@@ -51,7 +51,7 @@ public indirect enum ResultShape: Sendable, Equatable, CustomStringConvertible {
         case (.optional(let wrapped), _): return wrapped.differences(from: value, at: path)
         case (.string, .string?), (.boolean, .bool?): return []
         case (.number, .number?): return []
-        case (.integer, .number(let number)?): return number == number.rounded(.towardZero) && abs(number) < 9.0e15 ? [] : differs()
+        case (.integer, .number(let number)?): return Int(exactly: number) != nil ? [] : differs()
         case (.array(let item), .array(let items)?):
             return items.enumerated().flatMap { item.differences(from: $1, at: Self.join(path, String($0))) }
         case (.object(let members), .object?):

@@ -94,14 +94,34 @@ import Testing
             let path = "Fetch.Result[\\\"\(key)\\\"]"
             return index % 3 == 0 ? "<<\(path)[\\\"\(key)\\\"]>> <<\(path).inner.0[\\\"\(key)\\\"] ?? 0>>" : "<<\(path) ?? \\\"-\\\">>"
         }.joined(separator: " ")
+        // Keys that are type names or keywords, each holding an object of its own.
+        let objectKeys = ["Error", "self", "Self", "Type", "String", "json", "init", "Result", "Inner", "Never"]
+        let nestedShape = objectKeys.map { "\(quoted($0)): {\(quoted($0)): string, inner: {\(quoted($0)): integer?}}" }.joined(separator: ", ")
+        let nestedReads = objectKeys.map { "<<Nested.Result[\\\"\($0)\\\"][\\\"\($0)\\\"]>>" }.joined(separator: " ")
         sources.append(FlowCompiler.Source(path: "Flows/Keys.yaml", text: """
             Flow: HostileKeys
             Elements:
               - {Name: Fetch, Type: APIRequest, URL: "https://api.example.com/x", Result: \(shape), OnFailure: Done}
               - {Name: Read, Type: TTS, Text: "\(reads)"}
+              - {Name: Nested, Type: APIRequest, URL: "https://api.example.com/y", OnFailure: Done, Result: {\(nestedShape)}}
+              - {Name: ReadNested, Type: TTS, Text: "\(nestedReads)"}
               - {Name: Done, Type: Hangup}
 
             """))
+
+        // Text that lands in comments of the generated Swift, with every kind of line break:
+        // were a comment ended early, `#error` would fail the compile.
+        sources.append(FlowCompiler.Source(path: "Flows/Comments.yaml", text: #"""
+            Flow: Comments
+            Description: "one\r#error(\"injected\")\u2028two\u0085three\ffour"
+            Elements:
+              - Name: Fetch
+                Type: APIRequest
+                Description: "a\r#error(\"injected\")"
+                URL: https://api.example.com/x
+                Result: {"k\r#error(\"injected\")": string?}
+
+            """#))
 
         // File names that clash as Swift file names, and one that holds a line break.
         for (path, name) in [("Flows/a/Menu.yaml", "MenuA"), ("Flows/b/Menu.yaml", "MenuB"), ("Flows/x.yaml", "XYaml"), ("Flows/x.yml", "XYml"),

@@ -129,6 +129,26 @@ import Testing
         }
         #expect(next.refusesPrivateAddresses)
 
+        // An internal service may redirect within the private network, but not to loopback;
+        // where a response came from is its address when known.
+        let inside = PreparedRequest(method: .get, url: "https://10.0.0.5/a", headers: [], body: nil)
+        guard case .follow = Redirects.next(after: inside, status: 301, location: "/a/") else { Issue.record("refused a same-origin hop"); return }
+        guard case .refuse = Redirects.next(after: inside, status: 302, location: "https://127.0.0.1/") else { Issue.record("internal to loopback"); return }
+        let named = PreparedRequest(method: .get, url: "https://crm.internal/a", headers: [], body: nil)
+        guard case .follow = Redirects.next(after: named, status: 302, location: "https://10.1.1.1/b", sourceAddress: "10.0.0.7") else {
+            Issue.record("refused an internal hop from a name that resolved to a private address")
+            return
+        }
+        guard case .refuse = Redirects.next(after: named, status: 302, location: "https://10.1.1.1/b", sourceAddress: "93.184.216.34") else {
+            Issue.record("followed a public address into the private network")
+            return
+        }
+        // IPv4 carried in IPv6, and the special IPv4 ranges.
+        for host in ["[64:ff9b::a00:1]", "[::a00:1]", "[2002:a00:1::]", "[fec0::1]", "198.18.0.1", "192.0.0.8", "[::ffff:192.168.0.1]"] {
+            #expect(URLParts("https://\(host)/")?.isPrivateAddress == true, "\(host)")
+        }
+        #expect(URLParts("https://[2002:5db8:d822::]/")?.isPrivateAddress == false)
+
         // A host name is checked by the address it resolves to, when the connection opens.
         let guarded = PreparedRequest(method: .get, url: "http://localhost:\(first.port)/echo", headers: [], body: nil,
                                       refusesPrivateAddresses: true)
@@ -169,6 +189,11 @@ import Testing
             #expect(outcome.error == "The URL path segment of <<call.leadid>> would be \(shown); nothing was sent")
         }
         #expect(await seen(first).count == before)
+        // A server that decodes %2F would see two steps in `../admin`.
+        for value in ["../admin", "a/./b", "..\\x"] {
+            let plan = RequestPlan(method: .get, url: [.text(first.base + "/leads/"), .fillpoint(value, source: "call.leadid")])
+            #expect(await call().request("Steps", plan).error == "The URL path segment of <<call.leadid>> would hold a `.` or `..` step (`\(value)`); nothing was sent")
+        }
         // Dots inside a value are data: percent-encoding keeps them in one segment.
         let fine = RequestPlan(method: .get, url: [.text(first.base + "/echo/"), .fillpoint("a..b", source: "call.leadid")])
         #expect(await call().request("Fine", fine).status == 404)
