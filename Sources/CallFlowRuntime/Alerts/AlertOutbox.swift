@@ -8,6 +8,9 @@ public final class AlertOutbox: Sendable {
 
     public init() {}
 
+    /// One outbox for calls whose process does not wait for their mails: it is not drained.
+    public static let unwatched = AlertOutbox()
+
     /// Runs `send` in the background, until it is done.
     func post(_ send: @escaping @Sendable () async -> Void) {
         pending.withLock { pending in

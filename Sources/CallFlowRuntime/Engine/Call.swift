@@ -32,7 +32,7 @@ public actor Call {
     ///     must not end before they went drains it.
     ///   - sendsAlerts: false where no failure may be mailed (`flows try`).
     public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
-                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = AlertOutbox(),
+                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = .unwatched,
                 sendsAlerts: Bool = true, observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
         self.variables = variables

@@ -320,8 +320,9 @@ private final class Transfer: @unchecked Sendable {
     /// Reads what is known only on the handle, before the handle goes to the next transfer.
     func collect(_ handle: UnsafeMutableRawPointer) {
         _ = cf_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        // Where a response came from matters only to a redirect (`Redirects`).
         var ip: UnsafeMutablePointer<CChar>?
-        if checksAddresses, cf_easy_getinfo_string(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK, let ip, ip.pointee != 0 {
+        if checksAddresses, (300...399).contains(status), cf_easy_getinfo_string(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK, let ip, ip.pointee != 0 {
             address = String(cString: ip)
         }
     }

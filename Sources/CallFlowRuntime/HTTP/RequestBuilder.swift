@@ -174,33 +174,47 @@ struct RequestBuilder {
 private struct URLWriter {
     private enum Position { case scheme, authority, path, queryOrFragment }
     private var position = Position.scheme
+    /// The last two bytes of the scheme position, to see `://`.
+    private var lastTwo: (UInt8, UInt8) = (0, 0)
     private var out = ""
     /// The path segment being written: its text before encoding, and the fillpoints in it.
     private var segment = ""
     private var segmentSources: [String] = []
 
-    /// Text that shapes the URL: the flow's own, or a value before the path starts.
+    /// Text that shapes the URL: the flow's own, or a value before the path starts. Scans the
+    /// bytes, since every byte that moves the position is ASCII.
     mutating func structure(_ text: String) throws(RequestBuilder.Problem) {
-        for character in text {
+        let bytes = text.utf8
+        var segmentStart: String.Index? = position == .path ? bytes.startIndex : nil
+        scan: for index in bytes.indices {
+            let byte = bytes[index]
             switch position {
             case .scheme:
-                out.append(character)
-                if character == "/", out.hasSuffix("://") { position = .authority }
+                if byte == UInt8(ascii: "/"), lastTwo == (UInt8(ascii: ":"), UInt8(ascii: "/")) { position = .authority }
+                lastTwo = (lastTwo.1, byte)
             case .authority:
-                out.append(character)
-                if character == "/" { position = .path } else if character == "?" || character == "#" { position = .queryOrFragment }
-            case .path:
-                if character == "/" || character == "?" || character == "#" {
-                    try endSegment()
-                    if character != "/" { position = .queryOrFragment }
-                } else {
-                    segment.append(character)
+                if byte == UInt8(ascii: "/") {
+                    position = .path
+                    segmentStart = bytes.index(after: index)
+                } else if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+                    position = .queryOrFragment
+                    break scan
                 }
-                out.append(character)
+            case .path:
+                guard byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") else { continue }
+                segment += text[segmentStart!..<index]
+                try endSegment()
+                segmentStart = bytes.index(after: index)
+                if byte != UInt8(ascii: "/") {
+                    position = .queryOrFragment
+                    break scan
+                }
             case .queryOrFragment:
-                out.append(character)
+                break scan
             }
         }
+        if position == .path, let segmentStart { segment += text[segmentStart...] }
+        out += text
     }
 
     /// A fillpoint's value; `source` names it in errors (`<<call.leadid>>`).

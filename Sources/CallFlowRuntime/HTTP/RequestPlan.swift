@@ -83,7 +83,7 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [HTTPHeader]
     public var body: [UInt8]
-    /// The IP address the response came from, when known (not through a proxy).
+    /// The IP address a redirect came from, when known (not through a proxy).
     public var address: String?
 
     public init(status: Int, headers: [HTTPHeader], body: [UInt8], address: String? = nil) {

@@ -113,4 +113,13 @@ import Testing
         #expect(values.unused == ["Typo"])
         #expect(values.provides("Fetch.Result.owner") && values.provides("Fetch.Result.owner.email.x") && !values.provides("Other"))
     }
+
+    @Test func redactionReplacesEveryOccurrenceOfEveryForm() {
+        let redact = Redactor(secrets: ["s3cr et", "aa"])
+        #expect(redact("x s3cr et y s3cr%20et z s3cr+et") == "x *** y *** z ***")
+        #expect(redact("aaa") == "***a")
+        #expect(redact("é aa é s3cr et") == "é *** é ***")
+        #expect(redact("s3cr e") == "s3cr e")
+        #expect(redact("") == "")
+    }
 }
