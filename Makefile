@@ -1,7 +1,9 @@
 # CallFlow: the commands a user and CI run. `make help` lists them.
 
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config python3 python3-venv openssl
+APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libre-dev pkg-config python3 python3-venv openssl
+# Real SIP peers the tests call `flows serve` with.
+TEST_PACKAGES := baresip-core
 # Python tools of the tests (the JSON Schema validator), in a virtual environment of their own.
 TOOLS := .build/tools
 CHECK_JSONSCHEMA := check-jsonschema==0.39.0
@@ -41,6 +43,7 @@ run: build
 check: run
 
 test: setup
+	@$(MAKE) --no-print-directory install PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build callflow-examples test

@@ -37,6 +37,13 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        // libre: SIP, SDP and its main loop, for `flows serve`. Only CSIPShim's C code uses it.
+        .systemLibrary(
+            name: "CRe",
+            pkgConfig: "libre",
+            providers: [.apt(["libre-dev"])]
+        ),
+
         // glibc's `mallopt`, for flowc's heap (see `HugePageHeap`); no library to link.
         .systemLibrary(name: "CMalloc"),
 
@@ -62,6 +69,21 @@ let package = Package(
             dependencies: ["CCurl", "CSQLite"]
         ),
 
+        // The SIP server of `flows serve`: a small C layer over libre (whose key calls are
+        // variadic, which Swift cannot call) with its own thread, and its Swift face.
+        .target(
+            name: "CSIPShim",
+            dependencies: ["CRe"],
+            cSettings: [
+                // What libre's headers expect the build to say (libre.pc does not).
+                .define("HAVE_INTTYPES_H"), .define("HAVE_STDBOOL_H"), .define("HAVE_INET6"), .define("HAVE_UNISTD_H"),
+            ]
+        ),
+        .target(
+            name: "CallFlowSIP",
+            dependencies: ["CSIPShim"]
+        ),
+
         // Runs flowc over the flow files of the target it is applied to.
         .plugin(
             name: "CallFlowPlugin",
@@ -73,6 +95,7 @@ let package = Package(
             name: "FlowsCommand",
             dependencies: [
                 "CallFlowRuntime",
+                "CallFlowSIP",
                 // The compiler's YAML loader and scenario decoder: scenario files are read when
                 // `flows test` runs, with the same positions and messages as flow files.
                 "CallFlowCompiler",

@@ -21,6 +21,8 @@ public enum FlowsMain {
                 exit(await logs.run(flows))
             case let test as TestCommand:
                 exit(await test.run(flows))
+            case let serve as ServeCommand:
+                exit(await serve.run(flows))
             case let trial as TryCommand:
                 exit(await trial.run(flows))
             case let alerts as AlertsListCommand:
@@ -42,7 +44,7 @@ struct FlowsRootCommand: ParsableCommand {
         CommandConfiguration(
             commandName: executableName,
             abstract: "List, run and test the compiled call flows.",
-            subcommands: [ListCommand.self, RunCommand.self, TryCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
+            subcommands: [ListCommand.self, RunCommand.self, ServeCommand.self, TryCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
         )
     }
 

@@ -1,0 +1,228 @@
+// The SIP side of `flows serve` on libre: answers INVITEs (SDP for PCMU), reports calls to
+// Swift and hangs them up when Swift asks. See callflow_sip.h.
+
+#include "callflow_sip.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <re.h>
+
+enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2 };
+
+struct cf_sip_server {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t started;
+    bool ready;
+    int start_error;
+    char address[64];
+    int port;
+    cf_sip_event_handler handler;
+    void *context;
+    // Owned by the server's thread from here on.
+    struct mqueue *requests;
+    struct dnsc *dnsc;
+    struct sip *sip;
+    struct sip_lsnr *options;
+    struct sipsess_sock *sessions;
+    struct list calls;
+    uint64_t next_call;
+};
+
+struct call {
+    struct le le;
+    struct cf_sip_server *server;
+    uint64_t id;
+    struct sipsess *session;
+    struct sdp_session *sdp;
+    bool established;
+    char to[128];
+    char from[128];
+    char callid[256];
+};
+
+static void call_destructor(void *data) {
+    struct call *call = data;
+    list_unlink(&call->le);
+    call->session = mem_deref(call->session);  // an established session sends BYE
+    call->sdp = mem_deref(call->sdp);
+}
+
+static void report(struct cf_sip_server *server, int kind, uint64_t call, const char *first, const char *second, const char *third) {
+    server->handler(server->context, kind, call, first ? first : "", second ? second : "", third ? third : "");
+}
+
+static struct call *find_call(struct cf_sip_server *server, uint64_t id) {
+    for (struct le *le = list_head(&server->calls); le; le = le->next) {
+        struct call *call = le->data;
+        if (call->id == id) return call;
+    }
+    return NULL;
+}
+
+static void end_call(struct call *call, const char *by, const char *reason) {
+    struct cf_sip_server *server = call->server;
+    uint64_t id = call->id;
+    bool established = call->established;
+    mem_deref(call);
+    if (established) report(server, CF_SIP_CALL_CLOSED, id, by, reason, NULL);
+}
+
+static int offer_handler(struct mbuf **descp, const struct sip_msg *msg, void *arg) {
+    // A re-INVITE: answer with the same media (hold and codec changes come with RTP).
+    struct call *call = arg;
+    int err = sdp_decode(call->sdp, msg->mb, true);
+    if (err) return err;
+    return sdp_encode(descp, call->sdp, false);
+}
+
+static int answer_handler(const struct sip_msg *msg, void *arg) {
+    struct call *call = arg;
+    return sdp_decode(call->sdp, msg->mb, false);
+}
+
+static void established_handler(const struct sip_msg *msg, void *arg) {
+    (void)msg;
+    struct call *call = arg;
+    call->established = true;
+    report(call->server, CF_SIP_CALL_ANSWERED, call->id, call->to, call->from, call->callid);
+}
+
+static void close_handler(int err, const struct sip_msg *msg, void *arg) {
+    struct call *call = arg;
+    const char *reason = err ? strerror(err) : (msg && msg->reason.l ? "BYE" : "BYE");
+    end_call(call, "caller", reason);
+}
+
+static void connect_handler(const struct sip_msg *msg, void *arg) {
+    struct cf_sip_server *server = arg;
+    struct call *call = mem_zalloc(sizeof(*call), call_destructor);
+    if (!call) {
+        sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
+        return;
+    }
+    call->server = server;
+    call->id = ++server->next_call;
+    pl_strcpy(&msg->uri.user, call->to, sizeof(call->to));
+    pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
+    pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
+    list_append(&server->calls, &call->le, call);
+
+    struct sa media;
+    struct sdp_media *audio = NULL;
+    struct mbuf *answer = NULL;
+    // The media address is announced now; the audio itself (RTP) comes with the next step.
+    sa_set_str(&media, server->address, 0);
+    int err = sdp_session_alloc(&call->sdp, &media);
+    if (!err) err = sdp_media_add(&audio, call->sdp, "audio", 40000, "RTP/AVP");
+    if (!err) err = sdp_format_add(NULL, audio, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    if (!err && mbuf_get_left(msg->mb)) err = sdp_decode(call->sdp, msg->mb, true);
+    if (!err) err = sdp_encode(&answer, call->sdp, false);
+    if (err) {
+        sip_treply(NULL, server->sip, msg, 488, "Not Acceptable Here");
+        mem_deref(call);
+        return;
+    }
+    err = sipsess_accept(&call->session, server->sessions, msg, 200, "OK", "callflow", "application/sdp", answer,
+                         NULL, NULL, false, offer_handler, answer_handler, established_handler, NULL, NULL,
+                         close_handler, call, NULL);
+    mem_deref(answer);
+    if (err) {
+        sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
+        mem_deref(call);
+    }
+}
+
+static bool request_handler(const struct sip_msg *msg, void *arg) {
+    struct cf_sip_server *server = arg;
+    if (pl_strcmp(&msg->met, "OPTIONS")) return false;
+    sip_treply(NULL, server->sip, msg, 200, "OK");
+    return true;
+}
+
+static void queue_handler(int id, void *data, void *arg) {
+    struct cf_sip_server *server = arg;
+    if (id == REQUEST_HANGUP) {
+        struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
+        if (call) end_call(call, "server", "the flow ended");
+    } else if (id == REQUEST_STOP) {
+        while (list_head(&server->calls)) end_call(list_head(&server->calls)->data, "server", "the server stopped");
+        re_cancel();
+    }
+}
+
+static void signal_start(struct cf_sip_server *server, int error) {
+    pthread_mutex_lock(&server->lock);
+    server->start_error = error;
+    server->ready = true;
+    pthread_cond_signal(&server->started);
+    pthread_mutex_unlock(&server->lock);
+}
+
+static void *server_main(void *arg) {
+    struct cf_sip_server *server = arg;
+    struct sa local, dns;
+    int err = libre_init();
+    if (!err) err = sa_set_str(&local, server->address, (uint16_t)server->port);
+    // libre wants a DNS client; calls are answered, never placed by name, so it is not asked.
+    if (!err) err = sa_set_str(&dns, "127.0.0.1", 53);
+    if (!err) err = dnsc_alloc(&server->dnsc, NULL, &dns, 1);
+    if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, NULL);
+    if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_UDP, &local);
+    if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
+    if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);
+    if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
+    signal_start(server, err);
+    if (!err) re_main(NULL);
+    while (list_head(&server->calls)) mem_deref(list_head(&server->calls)->data);
+    server->sessions = mem_deref(server->sessions);
+    server->options = mem_deref(server->options);
+    if (server->sip) sip_close(server->sip, true);
+    server->sip = mem_deref(server->sip);
+    server->dnsc = mem_deref(server->dnsc);
+    server->requests = mem_deref(server->requests);
+    libre_close();
+    return NULL;
+}
+
+cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler handler, void *context, int *error) {
+    struct cf_sip_server *server = calloc(1, sizeof(*server));
+    if (!server) {
+        *error = ENOMEM;
+        return NULL;
+    }
+    pthread_mutex_init(&server->lock, NULL);
+    pthread_cond_init(&server->started, NULL);
+    strncpy(server->address, address, sizeof(server->address) - 1);
+    server->port = port;
+    server->handler = handler;
+    server->context = context;
+    if ((*error = pthread_create(&server->thread, NULL, server_main, server))) {
+        free(server);
+        return NULL;
+    }
+    pthread_mutex_lock(&server->lock);
+    while (!server->ready) pthread_cond_wait(&server->started, &server->lock);
+    pthread_mutex_unlock(&server->lock);
+    if ((*error = server->start_error)) {
+        pthread_join(server->thread, NULL);
+        free(server);
+        return NULL;
+    }
+    return server;
+}
+
+void cf_sip_hangup(cf_sip_server *server, uint64_t call) {
+    mqueue_push(server->requests, REQUEST_HANGUP, (void *)(uintptr_t)call);
+}
+
+void cf_sip_stop(cf_sip_server *server) {
+    mqueue_push(server->requests, REQUEST_STOP, NULL);
+    pthread_join(server->thread, NULL);
+    pthread_cond_destroy(&server->started);
+    pthread_mutex_destroy(&server->lock);
+    free(server);
+}

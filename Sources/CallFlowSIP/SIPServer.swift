@@ -1,0 +1,71 @@
+import CSIPShim
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A SIP server answering calls over UDP (libre, on a thread of its own): each call answered
+/// and acknowledged, and each call ended, comes as an `Event`; `hangUp` ends a call with BYE.
+public final class SIPServer: Sendable {
+    public enum Event: Sendable, Equatable {
+        /// `to` is the Request-URI user, `from` the caller's From user.
+        case answered(call: UInt64, to: String, from: String, callID: String)
+        /// `by` is `caller` or `server`.
+        case closed(call: UInt64, by: String, reason: String)
+    }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Every event, in order, until the server stops.
+    public let events: AsyncStream<Event>
+    private let sink: EventSink
+    private let handle: Mutex<OpaquePointer?>
+
+    /// Starts listening on `address`:`port` (UDP).
+    public init(address: String, port: Int) throws(StartFailure) {
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+        self.events = events
+        sink = EventSink(continuation)
+        var error: Int32 = 0
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        guard let server = cf_sip_start(address, Int32(port), { context, kind, call, first, second, third in
+            let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
+            let (first, second, third) = (String(cString: first!), String(cString: second!), String(cString: third!))
+            switch Int(kind) {
+            case Int(CF_SIP_CALL_ANSWERED.rawValue): sink.continuation.yield(.answered(call: call, to: first, from: second, callID: third))
+            default: sink.continuation.yield(.closed(call: call, by: first, reason: second))
+            }
+        }, context, &error) else {
+            throw StartFailure(description: "cannot listen for SIP on \(address):\(port): \(String(cString: strerror(error)))")
+        }
+        handle = Mutex(server)
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Ends `call` with a BYE; its `closed` event follows.
+    public func hangUp(_ call: UInt64) {
+        handle.withLock { if let server = $0 { cf_sip_hangup(server, call) } }
+    }
+
+    /// Hangs up every call and stops; the events end.
+    public func stop() {
+        let server = handle.withLock { server in defer { server = nil }; return server }
+        if let server { cf_sip_stop(server) }
+        sink.continuation.finish()
+    }
+}
+
+/// Where the server's thread hands its events over.
+private final class EventSink: Sendable {
+    let continuation: AsyncStream<SIPServer.Event>.Continuation
+
+    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation) {
+        self.continuation = continuation
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `flows serve` against a real SIP peer on 127.0.0.1: baresip, driven over its ctrl_tcp
+/// module, calls the example runner, which answers, runs the flow and hangs up with BYE.
+@Suite(.serialized) struct ServeTests {
+    /// A UDP and TCP port pair free now, `count` in a row (baresip also opens SIP port + 1).
+    static func freePorts(_ count: Int) -> Int {
+        while true {
+            let base = Int.random(in: 20_000...40_000)
+            if (base..<(base + count)).allSatisfy({ portIsFree($0, SOCK_DGRAM) && portIsFree($0, SOCK_STREAM) }) { return base }
+        }
+    }
+
+    static func portIsFree(_ port: Int, _ type: __socket_type) -> Bool {
+        let socket = Foundation.socket(AF_INET, Int32(type.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// A process whose standard output is collected line by line, killed when released.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let lines = OutputLines()
+
+        final class OutputLines: Sendable {
+            private let list = Mutex<[String]>([])
+            func append(_ text: String) { list.withLock { $0 += text.split(separator: "\n").map(String.init) } }
+            var all: [String] { list.withLock { $0 } }
+        }
+
+        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            let collected = lines
+            output.fileHandleForReading.readabilityHandler = { handle in
+                collected.append(String(decoding: handle.availableData, as: UTF8.self))
+            }
+            try process.run()
+        }
+
+        var output: [String] { lines.all }
+
+        /// Waits, at most `seconds`, until a line satisfies `condition`.
+        func waitFor(_ seconds: Double, _ condition: (String) -> Bool) async -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if output.contains(where: condition) { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return output.contains(where: condition)
+        }
+
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// A baresip caller with its own configuration: SIP on `sipPort`, ctrl_tcp on `controlPort`,
+    /// a long silent file as its microphone (its end would hang up the call).
+    static func caller(in folder: TemporaryFolder, sipPort: Int, controlPort: Int) throws -> Running {
+        var silence = Data("RIFF".utf8)
+        let samples = 8000 * 30
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { silence.append(contentsOf: $0) } }
+        append(UInt32(36 + samples * 2)); silence.append(contentsOf: "WAVEfmt ".utf8)
+        append(UInt32(16)); append(UInt16(1)); append(UInt16(1)); append(UInt32(8000)); append(UInt32(16000)); append(UInt16(2)); append(UInt16(16))
+        silence.append(contentsOf: "data".utf8); append(UInt32(samples * 2)); silence.append(Data(count: samples * 2))
+        try silence.write(to: URL(fileURLWithPath: folder.path + "/silence.wav"))
+        try """
+            sip_listen 127.0.0.1:\(sipPort)
+            net_interface 127.0.0.1
+            audio_player alsa,null
+            audio_source aufile,\(folder.path)/silence.wav
+            ausrc_srate 8000
+            auplay_srate 8000
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module aufile.so
+            module alsa.so
+            module_app account.so
+            module_app menu.so
+            module_app ctrl_tcp.so
+            ctrl_tcp_listen 127.0.0.1:\(controlPort)
+
+            """.write(toFile: folder.path + "/config", atomically: true, encoding: .utf8)
+        try "<sip:tester@127.0.0.1:\(sipPort)>;regint=0;audio_codecs=PCMU\n".write(toFile: folder.path + "/accounts", atomically: true, encoding: .utf8)
+        return try Running("/usr/bin/env", ["baresip", "-f", folder.path])
+    }
+
+    /// Sends one ctrl_tcp command (a netstring of JSON) and collects the events that come back
+    /// until `last` is seen or `seconds` pass.
+    static func control(_ port: Int, _ command: String, _ params: String, until last: String, seconds: Double) async throws -> [String] {
+        try await offThePool {
+            var connection: FileHandle?
+            for _ in 0..<100 {
+                let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                }
+                if connected { connection = FileHandle(fileDescriptor: socket, closeOnDealloc: true); break }
+                close(socket)
+                usleep(50_000)
+            }
+            guard let connection else { throw TestServer.StartFailure(message: "baresip's ctrl_tcp did not listen") }
+            let body = #"{"command":"\#(command)","params":"\#(params)","token":"1"}"#
+            connection.write(Data("\(body.utf8.count):\(body),".utf8))
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(connection.fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var received = ""
+            let deadline = Date().addingTimeInterval(seconds)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline, !received.contains(last) {
+                let count = read(connection.fileDescriptor, &buffer, buffer.count)
+                if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) }
+            }
+            return received.matches(of: /"type":"([A-Z_]+)"/).map { String($0.output.1) }
+        }
+    }
+
+    @Test func aCallerIsAnsweredTheFlowRunsAndTheServerHangsUp() async throws {
+        let serverPort = Self.freePorts(1)
+        let callerPort = Self.freePorts(3)
+        let state = TemporaryFolder()
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(serverPort)", "--trace", "json"],
+                                 environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
+        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") }, "\(server.output)")
+
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
+        let events = try await Self.control(callerPort + 2, "dial", "sip:DtmfMenu@127.0.0.1:\(serverPort)", until: "CALL_CLOSED", seconds: 15)
+        #expect(events.contains("CALL_ESTABLISHED"), "\(events)\n\(caller.output)")
+        #expect(events.last == "CALL_CLOSED", "\(events)")
+        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
+
+        // One call: every line of the trace carries its Call-ID, from the answer to the BYE.
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        let callIDs = Set(trace.compactMap { $0.firstMatch(of: /^\{"call":"([^"]+)"/).map { String($0.output.1) } })
+        #expect(callIDs.count == 1 && trace.count >= 4, "\(trace)")
+        #expect(trace.first?.contains(#""event":"answer","flow":"DtmfMenu","from":"tester","to":"DtmfMenu""#) == true, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"NO_CHOICE""#) })
+        #expect(trace.last?.contains(#""event":"hangup","by":"server","reason":"the flow ended""#) == true, "\(trace)")
+    }
+
+    /// Proxies probe with OPTIONS: answered 200.
+    @Test func optionsIsAnswered() async throws {
+        let port = Self.freePorts(1)
+        let state = TemporaryFolder()
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)"], environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
+        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") })
+        let reply = try await offThePool { () -> String in
+            let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(socket) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let message = [
+                "OPTIONS sip:probe@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-probe1;rport",
+                "From: <sip:probe@127.0.0.1>;tag=1", "To: <sip:probe@127.0.0.1>", "Call-ID: probe-1@127.0.0.1", "CSeq: 1 OPTIONS",
+                "Max-Forwards: 70", "Content-Length: 0", "", "",
+            ].joined(separator: "\r\n")
+            _ = message.withCString { send(socket, $0, strlen($0), 0) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(socket, &buffer, buffer.count, 0)
+            return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+        }
+        #expect(reply.hasPrefix("SIP/2.0 200 OK\r\n"), "\(reply)")
+    }
+}
