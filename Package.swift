@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallFlowRuntimeTests",
-            dependencies: ["CallFlowRuntime", "CallFlowCompiler", "FlowsCommand", "FaultFlows", "callflow-examples"],
+            dependencies: ["CallFlowRuntime", "CallFlowCompiler", "CallFlowSIP", "FlowsCommand", "FaultFlows", "callflow-examples"],
             exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
         ),
         // `make bench`: N calls of a one-request flow, for bench/http_speed.py.

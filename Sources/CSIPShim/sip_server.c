@@ -21,6 +21,7 @@ struct cf_sip_server {
     char address[64];
     int port;
     cf_sip_event_handler handler;
+    cf_sip_admission_handler admission;
     void *context;
     // Owned by the server's thread from here on.
     struct mqueue *requests;
@@ -66,9 +67,10 @@ static struct call *find_call(struct cf_sip_server *server, uint64_t id) {
 static void end_call(struct call *call, const char *by, const char *reason) {
     struct cf_sip_server *server = call->server;
     uint64_t id = call->id;
-    bool established = call->established;
+    char callid[sizeof(call->callid)];
+    memcpy(callid, call->callid, sizeof(callid));
     mem_deref(call);
-    if (established) report(server, CF_SIP_CALL_CLOSED, id, by, reason, NULL);
+    report(server, CF_SIP_CALL_CLOSED, id, by, reason, callid);
 }
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg, void *arg) {
@@ -97,11 +99,34 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg) {
     end_call(call, "caller", reason);
 }
 
+/// The status the admission handler refuses `msg` with, or 0.
+static int admission(struct cf_sip_server *server, const struct sip_msg *msg, const char *method) {
+    char user[128], source[64];
+    pl_strcpy(&msg->uri.user, user, sizeof(user));
+    if (re_snprintf(source, sizeof(source), "%j", &msg->src) < 0) source[0] = 0;
+    return server->admission(server->context, method, user, source);
+}
+
+static const char *reason_phrase(int status) {
+    switch (status) {
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 503: return "Service Unavailable";
+    default: return "Refused";
+    }
+}
+
 static void connect_handler(const struct sip_msg *msg, void *arg) {
     struct cf_sip_server *server = arg;
+    int refused = admission(server, msg, "INVITE");
+    if (refused) {
+        sip_treply(NULL, server->sip, msg, (uint16_t)refused, reason_phrase(refused));
+        return;
+    }
     struct call *call = mem_zalloc(sizeof(*call), call_destructor);
     if (!call) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
+        report(server, CF_SIP_CALL_CLOSED, 0, "server", "out of memory", NULL);
         return;
     }
     call->server = server;
@@ -123,7 +148,7 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     if (!err) err = sdp_encode(&answer, call->sdp, false);
     if (err) {
         sip_treply(NULL, server->sip, msg, 488, "Not Acceptable Here");
-        mem_deref(call);
+        end_call(call, "server", "no common codec");
         return;
     }
     err = sipsess_accept(&call->session, server->sessions, msg, 200, "OK", "callflow", "application/sdp", answer,
@@ -132,14 +157,15 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     mem_deref(answer);
     if (err) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
-        mem_deref(call);
+        end_call(call, "server", "the call could not be answered");
     }
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg) {
     struct cf_sip_server *server = arg;
     if (pl_strcmp(&msg->met, "OPTIONS")) return false;
-    sip_treply(NULL, server->sip, msg, 200, "OK");
+    int refused = admission(server, msg, "OPTIONS");
+    sip_treply(NULL, server->sip, msg, refused ? (uint16_t)refused : 200, refused ? reason_phrase(refused) : "OK");
     return true;
 }
 
@@ -188,7 +214,8 @@ static void *server_main(void *arg) {
     return NULL;
 }
 
-cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler handler, void *context, int *error) {
+cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler handler,
+                            cf_sip_admission_handler admission, void *context, int *error) {
     struct cf_sip_server *server = calloc(1, sizeof(*server));
     if (!server) {
         *error = ENOMEM;
@@ -199,6 +226,7 @@ cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler 
     strncpy(server->address, address, sizeof(server->address) - 1);
     server->port = port;
     server->handler = handler;
+    server->admission = admission;
     server->context = context;
     if ((*error = pthread_create(&server->thread, NULL, server_main, server))) {
         free(server);

@@ -11,8 +11,19 @@ public final class SIPServer: Sendable {
     public enum Event: Sendable, Equatable {
         /// `to` is the Request-URI user, `from` the caller's From user.
         case answered(call: UInt64, to: String, from: String, callID: String)
-        /// `by` is `caller` or `server`.
-        case closed(call: UInt64, by: String, reason: String)
+        /// Every call let in by `admission` ends so once, answered or not; `by` is `caller` or
+        /// `server`.
+        case closed(call: UInt64, by: String, reason: String, callID: String)
+    }
+
+    /// A request to decide on before anything is answered.
+    public struct Request: Sendable {
+        /// `INVITE` (a new call) or `OPTIONS` (a probe).
+        public var method: String
+        /// The Request-URI user: the number or name called.
+        public var user: String
+        /// The IP address it came from.
+        public var source: String
     }
 
     public struct StartFailure: Error, CustomStringConvertible {
@@ -24,11 +35,12 @@ public final class SIPServer: Sendable {
     private let sink: EventSink
     private let handle: Mutex<OpaquePointer?>
 
-    /// Starts listening on `address`:`port` (UDP).
-    public init(address: String, port: Int) throws(StartFailure) {
+    /// Starts listening on `address`:`port` (UDP). `admission` decides, on the server's thread
+    /// and without blocking, whether a request goes on (nil) or is refused with a SIP status.
+    public init(address: String, port: Int, admission: @escaping @Sendable (Request) -> Int? = { _ in nil }) throws(StartFailure) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.events = events
-        sink = EventSink(continuation)
+        sink = EventSink(continuation, admission: admission)
         var error: Int32 = 0
         let context = Unmanaged.passUnretained(sink).toOpaque()
         guard let server = cf_sip_start(address, Int32(port), { context, kind, call, first, second, third in
@@ -36,8 +48,12 @@ public final class SIPServer: Sendable {
             let (first, second, third) = (String(cString: first!), String(cString: second!), String(cString: third!))
             switch Int(kind) {
             case Int(CF_SIP_CALL_ANSWERED.rawValue): sink.continuation.yield(.answered(call: call, to: first, from: second, callID: third))
-            default: sink.continuation.yield(.closed(call: call, by: first, reason: second))
+            default: sink.continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
             }
+        }, { context, method, user, source in
+            let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
+            let request = Request(method: String(cString: method!), user: String(cString: user!), source: String(cString: source!))
+            return Int32(sink.admission(request) ?? 0)
         }, context, &error) else {
             throw StartFailure(description: "cannot listen for SIP on \(address):\(port): \(String(cString: strerror(error)))")
         }
@@ -64,8 +80,10 @@ public final class SIPServer: Sendable {
 /// Where the server's thread hands its events over.
 private final class EventSink: Sendable {
     let continuation: AsyncStream<SIPServer.Event>.Continuation
+    let admission: @Sendable (SIPServer.Request) -> Int?
 
-    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation) {
+    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, admission: @escaping @Sendable (SIPServer.Request) -> Int?) {
         self.continuation = continuation
+        self.admission = admission
     }
 }

@@ -31,6 +31,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "The flow for calls whose number names no flow.")
     var flow: String?
 
+    @Option(name: .long, help: ArgumentHelp("Let in requests from this address range (CIDR; repeatable). Default: loopback only.", valueName: "cidr"))
+    var allow: [String] = []
+
+    @Option(name: .long, help: "Calls at once; the next gets 503.")
+    var maxCalls = 200
+
     @Option(name: .long, help: "Print one JSON object a line for each event, with the call's Call-ID.")
     var trace: TraceFormat?
 
@@ -42,10 +48,24 @@ struct ServeCommand: ParsableCommand {
             return 64
         }
         if let flow, RunCommand.flow(named: flow, in: flows) == nil { return 64 }
+        var ranges: [AddressRange] = []
+        for text in allow {
+            guard let range = AddressRange(text) else {
+                printError("flows: error: --allow \(text): expected an address or a CIDR range, such as 10.0.0.0/8")
+                return 64
+            }
+            ranges.append(range)
+        }
+        guard maxCalls >= 0 else {
+            printError("flows: error: --max-calls \(maxCalls): expected 0 or more")
+            return 64
+        }
         guard let store = state.open() else { return 1 }
+        let admission = Admission(flows: Set(flows.map(\.name)), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
+                                  maxCalls: maxCalls)
         let server: SIPServer
         do {
-            server = try SIPServer(address: String(sip[..<colon]), port: port)
+            server = try SIPServer(address: String(sip[..<colon]), port: port, admission: { admission.decide($0) })
         } catch {
             printError("flows: error: \(error)")
             return 1
@@ -58,8 +78,8 @@ struct ServeCommand: ParsableCommand {
             switch event {
             case .answered(let id, let to, let from, let callID):
                 let output = Self.output(trace: trace, callID: callID)
+                // Admission let in only numbers that name a flow, unless there is a --flow.
                 guard let flowType = flows.first(where: { $0.name == to }) ?? flow.flatMap({ name in flows.first { $0.name == name } }) else {
-                    output(#"{"event":"warning","element":"","message":"no flow named \#(to), and no --flow"}"#, "no flow named \(to), and no --flow: hung up")
                     server.hangUp(id)
                     continue
                 }
@@ -79,8 +99,10 @@ struct ServeCommand: ParsableCommand {
                     await call.end(resultCode)
                     server.hangUp(id)
                 }
-            case .closed(let id, let by, let reason):
-                let callID = calls.ended(id) ?? ""
+            case .closed(let id, let by, let reason, let callID):
+                admission.ended()
+                // Only an answered call has a story to end.
+                guard calls.ended(id) != nil else { continue }
                 Self.output(trace: trace, callID: callID)(
                     #"{"event":"hangup","by":\#(Self.quoted(by)),"reason":\#(Self.quoted(reason))}"#, "hung up by the \(by): \(reason)")
             }
@@ -109,4 +131,41 @@ final class CallsInProgress: Sendable {
 
     func started(_ call: UInt64, callID: String) { table.withLock { $0[call] = callID } }
     func ended(_ call: UInt64) -> String? { table.withLock { $0.removeValue(forKey: call) } }
+}
+
+/// Who may call, and whether there is room: decided for each INVITE and OPTIONS before
+/// anything is answered, on the SIP server's thread.
+final class Admission: Sendable {
+    private let flows: Set<String>
+    private let fallback: String?
+    private let allowed: [AddressRange]
+    private let maxCalls: Int
+    /// Calls let in and not yet ended.
+    private let calls = Mutex(0)
+
+    init(flows: Set<String>, fallback: String?, allowed: [AddressRange], maxCalls: Int) {
+        self.flows = flows
+        self.fallback = fallback
+        self.allowed = allowed
+        self.maxCalls = maxCalls
+    }
+
+    /// nil to go on, else the status to refuse with: 403 from outside `--allow`, 503 when full
+    /// (OPTIONS too, so a proxy sees a full server as unavailable), 404 for a number that names
+    /// no flow with no `--flow`.
+    func decide(_ request: SIPServer.Request) -> Int? {
+        guard allowed.contains(where: { $0.contains(request.source) }) else { return 403 }
+        return calls.withLock { calls in
+            if calls >= maxCalls { return 503 }
+            guard request.method == "INVITE" else { return nil }
+            if fallback == nil, !flows.contains(request.user) { return 404 }
+            calls += 1
+            return nil
+        }
+    }
+
+    /// A call let in has ended.
+    func ended() {
+        calls.withLock { $0 = max(0, $0 - 1) }
+    }
 }

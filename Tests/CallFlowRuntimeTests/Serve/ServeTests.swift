@@ -1,3 +1,4 @@
+import CallFlowSIP
 import Foundation
 import Synchronization
 import Testing
@@ -158,32 +159,97 @@ import Testing
         #expect(trace.last?.contains(#""event":"hangup","by":"server","reason":"the flow ended""#) == true, "\(trace)")
     }
 
-    /// Proxies probe with OPTIONS: answered 200.
-    @Test func optionsIsAnswered() async throws {
-        let port = Self.freePorts(1)
-        let state = TemporaryFolder()
-        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)"], environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
-        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") })
-        let reply = try await offThePool { () -> String in
+    /// Sends one SIP request as a datagram from `source` and returns the status line of the
+    /// answer (empty when none came within 5 s).
+    static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1") async throws -> String {
+        try await offThePool { () -> String in
             let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             defer { close(socket) }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let tag = UUID().uuidString.prefix(8)
             let message = [
-                "OPTIONS sip:probe@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-probe1;rport",
-                "From: <sip:probe@127.0.0.1>;tag=1", "To: <sip:probe@127.0.0.1>", "Call-ID: probe-1@127.0.0.1", "CSeq: 1 OPTIONS",
-                "Max-Forwards: 70", "Content-Length: 0", "", "",
+                "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP \(source):9;branch=z9hG4bK-\(tag);rport",
+                "From: <sip:probe@\(source)>;tag=\(tag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(tag)@\(source)", "CSeq: 1 \(method)",
+                "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70", "Content-Length: 0", "", "",
             ].joined(separator: "\r\n")
             _ = message.withCString { send(socket, $0, strlen($0), 0) }
             var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(socket, &buffer, buffer.count, 0)
-            return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+            // A provisional 100 Trying may come first.
+            for _ in 0..<3 {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                guard count > 0 else { return "no answer (errno \(errno))" }
+                // "\r\n" is one Character: split on line ends, not on "\r".
+                let line = String(decoding: buffer[..<count], as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+                if !line.hasPrefix("SIP/2.0 1") { return String(line) }
+            }
+            return ""
         }
-        #expect(reply.hasPrefix("SIP/2.0 200 OK\r\n"), "\(reply)")
+    }
+
+    func serve(_ arguments: [String]) async throws -> (Running, Int, TemporaryFolder) {
+        let port = Self.freePorts(1)
+        let state = TemporaryFolder()
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)"] + arguments,
+                                 environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
+        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") }, "\(server.output)")
+        return (server, port, state)
+    }
+
+    /// Proxies probe with OPTIONS: 200 while there is room.
+    @Test func optionsIsAnswered() async throws {
+        let (server, port, _) = try await serve([])
+        let status1 = try await Self.statusLine("OPTIONS", to: "probe", port: port)
+        #expect(status1 == "SIP/2.0 200 OK")
+        withExtendedLifetime(server) {}
+    }
+
+    /// A number that names no flow, with no --flow, is refused before anything is answered.
+    @Test func anUnknownNumberIsNotFound() async throws {
+        let (server, port, _) = try await serve([])
+        let status2 = try await Self.statusLine("INVITE", to: "Nope", port: port)
+        #expect(status2 == "SIP/2.0 404 Not Found")
+        withExtendedLifetime(server) {}
+    }
+
+    /// Exposing the server is an explicit choice: from outside --allow, 403.
+    @Test func requestsFromOutsideAllowAreForbidden() async throws {
+        let (server, port, _) = try await serve(["--allow", "127.0.0.1/32"])
+        let status3 = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port, from: "127.0.0.2")
+        #expect(status3 == "SIP/2.0 403 Forbidden")
+        let status4 = try await Self.statusLine("OPTIONS", to: "probe", port: port, from: "127.0.0.2")
+        #expect(status4 == "SIP/2.0 403 Forbidden")
+        let status5 = try await Self.statusLine("OPTIONS", to: "probe", port: port, from: "127.0.0.1")
+        #expect(status5 == "SIP/2.0 200 OK")
+        withExtendedLifetime(server) {}
+    }
+
+    /// A full server says so, to calls and to probes.
+    @Test func overMaxCallsIsUnavailable() async throws {
+        let (server, port, _) = try await serve(["--max-calls", "0"])
+        let status6 = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port)
+        #expect(status6 == "SIP/2.0 503 Service Unavailable")
+        let status7 = try await Self.statusLine("OPTIONS", to: "probe", port: port)
+        #expect(status7 == "SIP/2.0 503 Service Unavailable")
+        withExtendedLifetime(server) {}
+    }
+
+    @Test func addressRanges() {
+        let ten = AddressRange("10.0.0.0/8")!
+        #expect(ten.contains("10.200.1.1") && !ten.contains("11.0.0.1") && !ten.contains("::1"))
+        #expect(AddressRange("127.0.0.1")!.contains("::ffff:127.0.0.1"))
+        #expect(AddressRange("fd00::/8")!.contains("fd12::1") && !AddressRange("fd00::/8")!.contains("fe80::1"))
+        #expect(AddressRange("10.0.0.0/33") == nil && AddressRange("nope") == nil)
+        #expect(AddressRange.loopback.contains { $0.contains("127.9.9.9") })
     }
 }
+
