@@ -17,13 +17,7 @@ import Testing
     static func portIsFree(_ port: Int, _ type: __socket_type) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(type.rawValue), 0)
         defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        return withSocketAddress("127.0.0.1", port) { bind(socket, $0, $1) } == 0
     }
 
     /// A process whose standard output is collected line by line, killed when released.
@@ -108,13 +102,7 @@ import Testing
             var connection: FileHandle?
             for _ in 0..<100 {
                 let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-                }
+                let connected = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) } == 0
                 if connected { connection = FileHandle(fileDescriptor: socket, closeOnDealloc: true); break }
                 close(socket)
                 usleep(50_000)
@@ -167,15 +155,8 @@ import Testing
             defer { close(socket) }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            local.sin_addr.s_addr = inet_addr(source)
-            _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            _ = withSocketAddress(source, 0) { bind(socket, $0, $1) }
+            _ = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) }
             let tag = UUID().uuidString.prefix(8)
             let message = [
                 "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP \(source):9;branch=z9hG4bK-\(tag);rport",
