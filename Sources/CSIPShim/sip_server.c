@@ -20,6 +20,7 @@ struct cf_sip_server {
     int start_error;
     char address[64];
     int port;
+    int answer_delay_ms;
     cf_sip_event_handler handler;
     cf_sip_admission_handler admission;
     void *context;
@@ -39,6 +40,9 @@ struct call {
     uint64_t id;
     struct sipsess *session;
     struct sdp_session *sdp;
+    /// The SDP answer, kept from ringing until the call is answered.
+    struct mbuf *answer;
+    struct tmr answer_timer;
     bool established;
     char to[128];
     char from[128];
@@ -48,7 +52,9 @@ struct call {
 static void call_destructor(void *data) {
     struct call *call = data;
     list_unlink(&call->le);
-    call->session = mem_deref(call->session);  // an established session sends BYE
+    tmr_cancel(&call->answer_timer);
+    call->answer = mem_deref(call->answer);
+    call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 480
     call->sdp = mem_deref(call->sdp);
 }
 
@@ -116,6 +122,15 @@ static const char *reason_phrase(int status) {
     }
 }
 
+static void answer_now(void *arg) {
+    struct call *call = arg;
+    if (sipsess_answer(call->session, 200, "OK", call->answer, NULL)) {
+        end_call(call, "server", "the call could not be answered");
+        return;
+    }
+    call->answer = mem_deref(call->answer);
+}
+
 static void connect_handler(const struct sip_msg *msg, void *arg) {
     struct cf_sip_server *server = arg;
     int refused = admission(server, msg, "INVITE");
@@ -138,27 +153,29 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
 
     struct sa media;
     struct sdp_media *audio = NULL;
-    struct mbuf *answer = NULL;
     // The media address is announced now; the audio itself (RTP) comes with the next step.
     sa_set_str(&media, server->address, 0);
     int err = sdp_session_alloc(&call->sdp, &media);
     if (!err) err = sdp_media_add(&audio, call->sdp, "audio", 40000, "RTP/AVP");
     if (!err) err = sdp_format_add(NULL, audio, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
     if (!err && mbuf_get_left(msg->mb)) err = sdp_decode(call->sdp, msg->mb, true);
-    if (!err) err = sdp_encode(&answer, call->sdp, false);
+    if (!err) err = sdp_encode(&call->answer, call->sdp, false);
     if (err) {
         sip_treply(NULL, server->sip, msg, 488, "Not Acceptable Here");
         end_call(call, "server", "no common codec");
         return;
     }
-    err = sipsess_accept(&call->session, server->sessions, msg, 200, "OK", "callflow", "application/sdp", answer,
+    // Ring first; the answer follows after the delay (at once without one). A CANCEL before
+    // then ends the call through close_handler.
+    err = sipsess_accept(&call->session, server->sessions, msg, 180, "Ringing", "callflow", "application/sdp", NULL,
                          NULL, NULL, false, offer_handler, answer_handler, established_handler, NULL, NULL,
                          close_handler, call, NULL);
-    mem_deref(answer);
     if (err) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
         end_call(call, "server", "the call could not be answered");
+        return;
     }
+    tmr_start(&call->answer_timer, (uint64_t)server->answer_delay_ms, answer_now, call);
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg) {
@@ -214,7 +231,7 @@ static void *server_main(void *arg) {
     return NULL;
 }
 
-cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler handler,
+cf_sip_server *cf_sip_start(const char *address, int port, int answer_delay_ms, cf_sip_event_handler handler,
                             cf_sip_admission_handler admission, void *context, int *error) {
     struct cf_sip_server *server = calloc(1, sizeof(*server));
     if (!server) {
@@ -225,6 +242,7 @@ cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler 
     pthread_cond_init(&server->started, NULL);
     strncpy(server->address, address, sizeof(server->address) - 1);
     server->port = port;
+    server->answer_delay_ms = answer_delay_ms > 0 ? answer_delay_ms : 0;
     server->handler = handler;
     server->admission = admission;
     server->context = context;

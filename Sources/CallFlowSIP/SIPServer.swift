@@ -35,15 +35,18 @@ public final class SIPServer: Sendable {
     private let sink: EventSink
     private let handle: Mutex<OpaquePointer?>
 
-    /// Starts listening on `address`:`port` (UDP). `admission` decides, on the server's thread
-    /// and without blocking, whether a request goes on (nil) or is refused with a SIP status.
-    public init(address: String, port: Int, admission: @escaping @Sendable (Request) -> Int? = { _ in nil }) throws(StartFailure) {
+    /// Starts listening on `address`:`port` (UDP); each call rings (180) and is answered
+    /// `answerDelay` later. `admission` decides, on the server's thread and without blocking,
+    /// whether a request goes on (nil) or is refused with a SIP status.
+    public init(address: String, port: Int, answerDelay: Duration = .zero,
+                admission: @escaping @Sendable (Request) -> Int? = { _ in nil }) throws(StartFailure) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.events = events
         sink = EventSink(continuation, admission: admission)
         var error: Int32 = 0
         let context = Unmanaged.passUnretained(sink).toOpaque()
-        guard let server = cf_sip_start(address, Int32(port), { context, kind, call, first, second, third in
+        let delay = Int32(min(max(answerDelay / .milliseconds(1), 0), Double(Int32.max)))
+        guard let server = cf_sip_start(address, Int32(port), delay, { context, kind, call, first, second, third in
             let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
             let (first, second, third) = (String(cString: first!), String(cString: second!), String(cString: third!))
             switch Int(kind) {

@@ -37,6 +37,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Calls at once; the next gets 503.")
     var maxCalls = 200
 
+    @Option(name: .long, help: ArgumentHelp("Ring this long before answering.", valueName: "ms"))
+    var answerDelay = 0
+
     @Option(name: .long, help: "Print one JSON object a line for each event, with the call's Call-ID.")
     var trace: TraceFormat?
 
@@ -56,6 +59,10 @@ struct ServeCommand: ParsableCommand {
             }
             ranges.append(range)
         }
+        guard answerDelay >= 0 else {
+            printError("flows: error: --answer-delay \(answerDelay): expected 0 or more milliseconds")
+            return 64
+        }
         guard maxCalls >= 0 else {
             printError("flows: error: --max-calls \(maxCalls): expected 0 or more")
             return 64
@@ -65,7 +72,8 @@ struct ServeCommand: ParsableCommand {
                                   maxCalls: maxCalls)
         let server: SIPServer
         do {
-            server = try SIPServer(address: String(sip[..<colon]), port: port, admission: { admission.decide($0) })
+            server = try SIPServer(address: String(sip[..<colon]), port: port, answerDelay: .milliseconds(answerDelay),
+                                   admission: { admission.decide($0) })
         } catch {
             printError("flows: error: \(error)")
             return 1

@@ -28,9 +28,10 @@ typedef void (*cf_sip_event_handler)(void *context, int kind, uint64_t call, con
 /// to refuse with (403, 404, 503). Called on the server's thread; it must not block.
 typedef int (*cf_sip_admission_handler)(void *context, const char *method, const char *user, const char *source);
 
-/// Starts a server listening for SIP over UDP on `address`:`port`. Returns NULL, with an errno
-/// value in `*error`, when it cannot.
-cf_sip_server *cf_sip_start(const char *address, int port, cf_sip_event_handler handler,
+/// Starts a server listening for SIP over UDP on `address`:`port`; it rings (180) and answers
+/// each call `answer_delay_ms` later. Returns NULL, with an errno value in `*error`, when it
+/// cannot.
+cf_sip_server *cf_sip_start(const char *address, int port, int answer_delay_ms, cf_sip_event_handler handler,
                             cf_sip_admission_handler admission, void *context, int *error);
 
 /// Hangs up `call` (sends BYE); from any thread.

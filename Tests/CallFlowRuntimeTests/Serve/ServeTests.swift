@@ -95,31 +95,44 @@ import Testing
         return try Running("/usr/bin/env", ["baresip", "-f", folder.path])
     }
 
-    /// Sends one ctrl_tcp command (a netstring of JSON) and collects the events that come back
-    /// until `last` is seen or `seconds` pass.
-    static func control(_ port: Int, _ command: String, _ params: String, until last: String, seconds: Double) async throws -> [String] {
-        try await offThePool {
-            var connection: FileHandle?
-            for _ in 0..<100 {
-                let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                let connected = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) } == 0
-                if connected { connection = FileHandle(fileDescriptor: socket, closeOnDealloc: true); break }
-                close(socket)
-                usleep(50_000)
+    /// A connection to baresip's ctrl_tcp: commands go out as netstrings of JSON, and the
+    /// events that come back are collected by type, in order.
+    final class Control: @unchecked Sendable {
+        private let connection: FileHandle
+        private var received = ""
+
+        init(port: Int) async throws {
+            connection = try await offThePool {
+                for _ in 0..<100 {
+                    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    if withSocketAddress("127.0.0.1", port, { connect(socket, $0, $1) }) == 0 {
+                        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+                        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                        return FileHandle(fileDescriptor: socket, closeOnDealloc: true)
+                    }
+                    close(socket)
+                    usleep(50_000)
+                }
+                throw TestServer.StartFailure(message: "baresip's ctrl_tcp did not listen")
             }
-            guard let connection else { throw TestServer.StartFailure(message: "baresip's ctrl_tcp did not listen") }
+        }
+
+        func send(_ command: String, _ params: String = "") {
             let body = #"{"command":"\#(command)","params":"\#(params)","token":"1"}"#
             connection.write(Data("\(body.utf8.count):\(body),".utf8))
-            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-            setsockopt(connection.fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var received = ""
-            let deadline = Date().addingTimeInterval(seconds)
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while Date() < deadline, !received.contains(last) {
-                let count = read(connection.fileDescriptor, &buffer, buffer.count)
-                if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) }
+        }
+
+        /// The event types so far, after waiting at most `seconds` for `type` to be among them.
+        func events(waitingFor type: String, seconds: Double) async throws -> [String] {
+            try await offThePool { [self] in
+                let deadline = Date().addingTimeInterval(seconds)
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while Date() < deadline, !received.contains(#""type":"\#(type)""#) {
+                    let count = read(connection.fileDescriptor, &buffer, buffer.count)
+                    if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) }
+                }
+                return received.matches(of: /"type":"([A-Z_]+)"/).map { String($0.output.1) }
             }
-            return received.matches(of: /"type":"([A-Z_]+)"/).map { String($0.output.1) }
         }
     }
 
@@ -133,7 +146,9 @@ import Testing
 
         let folder = TemporaryFolder()
         let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
-        let events = try await Self.control(callerPort + 2, "dial", "sip:DtmfMenu@127.0.0.1:\(serverPort)", until: "CALL_CLOSED", seconds: 15)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(serverPort)")
+        let events = try await control.events(waitingFor: "CALL_CLOSED", seconds: 15)
         #expect(events.contains("CALL_ESTABLISHED"), "\(events)\n\(caller.output)")
         #expect(events.last == "CALL_CLOSED", "\(events)")
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
@@ -145,6 +160,27 @@ import Testing
         #expect(trace.first?.contains(#""event":"answer","flow":"DtmfMenu","from":"tester","to":"DtmfMenu""#) == true, "\(trace)")
         #expect(trace.contains { $0.contains(#""event":"end","resultCode":"NO_CHOICE""#) })
         #expect(trace.last?.contains(#""event":"hangup","by":"server","reason":"the flow ended""#) == true, "\(trace)")
+    }
+
+    /// The server rings before it answers; a caller who gives up meanwhile (CANCEL) leaves
+    /// nothing behind: with room for one call, the next call is answered.
+    @Test func aCallCancelledWhileRingingFreesItsPlace() async throws {
+        let (server, port, _) = try await serve(["--answer-delay", "2000", "--max-calls", "1", "--trace", "json"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        #expect(try await control.events(waitingFor: "CALL_RINGING", seconds: 10).contains("CALL_RINGING"), "\(caller.output)")
+        control.send("hangup")
+        let cancelled = try await control.events(waitingFor: "CALL_CLOSED", seconds: 10)
+        #expect(cancelled.last == "CALL_CLOSED" && !cancelled.contains("CALL_ESTABLISHED"), "\(cancelled)")
+        #expect(!server.output.contains { $0.contains(#""event":"answer""#) })
+
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let second = try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10)
+        #expect(second.contains("CALL_ESTABLISHED"), "\(second)\n\(server.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup","by":"server""#) })
     }
 
     /// Sends one SIP request as a datagram from `source` and returns the status line of the
