@@ -2,10 +2,6 @@ import ArgumentParser
 import CallFlowCompiler
 import CallFlowRuntime
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `flows run FLOW`: runs one call and prints what happened.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
