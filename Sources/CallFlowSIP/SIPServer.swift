@@ -37,12 +37,15 @@ public final class SIPServer: Sendable {
 
     /// Starts listening on `address`:`port` (UDP); each call rings (180) and is answered
     /// `answerDelay` later. `admission` decides, on the server's thread and without blocking,
-    /// whether a request goes on (nil) or is refused with a SIP status.
+    /// whether a request goes on (nil) or is refused with a SIP status; `ended` hears there, as
+    /// each call let in ends, before the next request is decided (so a count kept by the two
+    /// is never behind).
     public init(address: String, port: Int, answerDelay: Duration = .zero,
-                admission: @escaping @Sendable (Request) -> Int? = { _ in nil }) throws(StartFailure) {
+                admission: @escaping @Sendable (Request) -> Int? = { _ in nil },
+                ended: @escaping @Sendable () -> Void = {}) throws(StartFailure) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.events = events
-        sink = EventSink(continuation, admission: admission)
+        sink = EventSink(continuation, admission: admission, ended: ended)
         var error: Int32 = 0
         let context = Unmanaged.passUnretained(sink).toOpaque()
         let delay = Int32(min(max(answerDelay / .milliseconds(1), 0), Double(Int32.max)))
@@ -51,7 +54,9 @@ public final class SIPServer: Sendable {
             let (first, second, third) = (String(cString: first!), String(cString: second!), String(cString: third!))
             switch Int(kind) {
             case Int(CF_SIP_CALL_ANSWERED.rawValue): sink.continuation.yield(.answered(call: call, to: first, from: second, callID: third))
-            default: sink.continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
+            default:
+                sink.ended()
+                sink.continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
             }
         }, { context, method, user, source in
             let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
@@ -84,9 +89,12 @@ public final class SIPServer: Sendable {
 private final class EventSink: Sendable {
     let continuation: AsyncStream<SIPServer.Event>.Continuation
     let admission: @Sendable (SIPServer.Request) -> Int?
+    let ended: @Sendable () -> Void
 
-    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, admission: @escaping @Sendable (SIPServer.Request) -> Int?) {
+    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, admission: @escaping @Sendable (SIPServer.Request) -> Int?,
+         ended: @escaping @Sendable () -> Void) {
         self.continuation = continuation
         self.admission = admission
+        self.ended = ended
     }
 }

@@ -73,7 +73,7 @@ struct ServeCommand: ParsableCommand {
         let server: SIPServer
         do {
             server = try SIPServer(address: String(sip[..<colon]), port: port, answerDelay: .milliseconds(answerDelay),
-                                   admission: { admission.decide($0) })
+                                   admission: { admission.decide($0) }, ended: { admission.ended() })
         } catch {
             printError("flows: error: \(error)")
             return 1
@@ -108,7 +108,6 @@ struct ServeCommand: ParsableCommand {
                     server.hangUp(id)
                 }
             case .closed(let id, let by, let reason, let callID):
-                admission.ended()
                 // Only an answered call has a story to end.
                 guard calls.ended(id) != nil else { continue }
                 Self.output(trace: trace, callID: callID)(
