@@ -76,21 +76,4 @@ struct RunCommand: ParsableCommand {
         printError("flows: error: no flow named `\(name)`.\(guess) The flows are: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
         return nil
     }
-
-    /// Why `--call KEY=VALUE` was refused: the key, with a did-you-mean, or the value.
-    static func badAssignment(_ option: String, _ assignment: String, names: [String]) -> String {
-        guard let (key, value) = split(assignment) else {
-            return "\(option) \(assignment): expected KEY=VALUE with one of \(names.joined(separator: ", "))"
-        }
-        if names.contains(key) {
-            return "\(option) \(assignment): `\(value)` is not a number; \(key) is a number, such as 30"
-        }
-        let guess = Suggestion.closest(to: key, in: names).map { " Did you mean `\($0)`?" } ?? ""
-        return "\(option) \(assignment): `\(key)` is not a variable.\(guess) The variables are: \(names.joined(separator: ", "))"
-    }
-
-    static func split(_ assignment: String) -> (String, String)? {
-        guard let equals = assignment.firstIndex(of: "=") else { return nil }
-        return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
-    }
 }

@@ -21,10 +21,6 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
-        case json
-    }
-
     @Option(name: .long, help: ArgumentHelp("Where to listen for SIP over UDP.", valueName: "address:port"))
     var sip: String
 
@@ -41,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     var answerDelay = 0
 
     @Option(name: .long, help: "Print one JSON object a line for each event, with the call's Call-ID.")
-    var trace: TraceFormat?
+    var trace: RunCommand.TraceFormat?
 
     @OptionGroup var state: StateOption
 
@@ -119,7 +115,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Writes one event of a call: its JSON line with the `call` field first (`--trace json`),
     /// else the readable line given, or the transcript of the event, behind the Call-ID.
-    static func output(trace: TraceFormat?, callID: String) -> @Sendable (String, String?) -> Void {
+    static func output(trace: RunCommand.TraceFormat?, callID: String) -> @Sendable (String, String?) -> Void {
         { json, text in
             if trace == .json {
                 Terminal.out(#"{"call":\#(quoted(callID)),"# + json.dropFirst())

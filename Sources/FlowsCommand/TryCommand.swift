@@ -49,7 +49,7 @@ struct TryCommand: ParsableCommand {
         guard let (variables, contact, _) = variableOptions.parse() else { return 64 }
         var assignments: [(path: String, text: String)] = []
         for assignment in values {
-            guard let (path, text) = RunCommand.split(assignment), !path.isEmpty else {
+            guard let (path, text) = VariableOptions.split(assignment), !path.isEmpty else {
                 printError("flows: error: --set \(assignment): expected PATH=VALUE, such as --set LeadField=gold")
                 return 64
             }

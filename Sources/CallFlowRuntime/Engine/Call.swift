@@ -87,13 +87,11 @@ public actor Call {
     }
 
     /// Ends the call: waits for requests still running in the background, then reports the end.
-    /// With `waitingForLog`, waits first until the call's request log is on disk (or a failure
-    /// to write it reported): what a process that ends with the call needs. A process that runs
-    /// many calls lets the log be written behind them.
-    public func end(_ resultCode: String, waitingForLog: Bool = false) async {
+    /// The request log and the alert mails may still be on their way: a process that ends with
+    /// the call waits for them itself (`AlertOutbox.drain`, `StateStore.flush`).
+    public func end(_ resultCode: String) async {
         for task in background { await task.value }
         background.removeAll()
-        if waitingForLog { await store.flush() }
         emit(.end(resultCode: resultCode))
     }
 

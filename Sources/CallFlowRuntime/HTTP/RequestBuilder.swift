@@ -177,9 +177,9 @@ private struct URLWriter {
     /// The last two bytes of the scheme position, to see `://`.
     private var lastTwo: (UInt8, UInt8) = (0, 0)
     private var out = ""
-    /// The path segment being written: its text before encoding, and the fillpoints in it.
+    /// The path segment being written: its text before encoding, and the first fillpoint in it.
     private var segment = ""
-    private var segmentSources: [String] = []
+    private var segmentSource: String?
 
     /// Text that shapes the URL: the flow's own, or a value before the path starts. Scans the
     /// bytes, since every byte that moves the position is ASCII.
@@ -229,7 +229,7 @@ private struct URLWriter {
         case .path:
             out += Encoding.percentEncoded(value)
             segment += value
-            segmentSources.append(source)
+            segmentSource = segmentSource ?? source
         case .queryOrFragment:
             out += Encoding.percentEncoded(value)
         }
@@ -243,8 +243,8 @@ private struct URLWriter {
     /// A value's `/` and `\` are encoded, but a server or proxy that decodes `%2F` would see
     /// `../admin` as two steps: a `.` or `..` between them is refused too.
     private mutating func endSegment() throws(RequestBuilder.Problem) {
-        defer { segment = ""; segmentSources = [] }
-        guard let source = segmentSources.first else { return }
+        defer { segment = ""; segmentSource = nil }
+        guard let source = segmentSource else { return }
         let steps = segment.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
         guard segment.isEmpty || steps.contains(where: { $0 == "." || $0 == ".." }) else { return }
         let what = segment.isEmpty ? "be empty" : steps.count == 1 ? "be `\(segment)`" : "hold a `.` or `..` step (`\(segment)`)"
