@@ -1,7 +1,7 @@
 # CallFlow: the commands a user and CI run. `make help` lists them.
 
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libre-dev pkg-config python3 python3-venv openssl
+APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libre-dev librem-dev flite1-dev pkg-config python3 python3-venv openssl
 # Real SIP peers the tests call `flows serve` with.
 TEST_PACKAGES := baresip-core
 # Python tools of the tests (the JSON Schema validator), in a virtual environment of their own.
@@ -9,13 +9,14 @@ TOOLS := .build/tools
 CHECK_JSONSCHEMA := check-jsonschema==0.39.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup install build run check test golden schema bench clean
+.PHONY: help setup install build run check test golden schema prompts bench clean
 
 help:
 	@echo "make run    check and run the example flows in Flows/ (installs what is missing)"
 	@echo "make test   build and run the test suite"
 	@echo "make golden accept new generated Swift as the golden files"
 	@echo "make schema write schema/*.schema.json from the compiler's key tables"
+	@echo "make prompts remake the example flows' audio files in Prompts/ with flite"
 	@echo "make bench  measure check, build, compile and call speed against their baselines, one table (installs nginx)"
 	@echo "make setup  install the system packages (apt) the build needs"
 
@@ -56,6 +57,12 @@ golden: setup
 schema: build
 	$(SWIFT) run --skip-build flowc schema flow > schema/flow.schema.json
 	$(SWIFT) run --skip-build flowc schema scenario > schema/scenario.schema.json
+
+# The example flows' audio files, spoken by flite's kal voice (the same as `flows serve`'s).
+prompts: setup
+	@$(MAKE) --no-print-directory install PACKAGES="gcc"
+	mkdir -p .build && cc -O2 -o .build/make-prompts Prompts/make-prompts.c -lflite_cmu_us_kal -lflite_usenglish -lflite_cmulex -lflite -lm
+	.build/make-prompts Prompts
 
 # The HTTP benchmark needs nginx (run from a temporary folder, not as a service) and a C compiler.
 bench: setup

@@ -44,6 +44,18 @@ let package = Package(
             providers: [.apt(["libre-dev"])]
         ),
 
+        // librem: RTP audio helpers (G.711, resampling, WAV files), for `flows serve`.
+        .systemLibrary(
+            name: "CRem",
+            pkgConfig: "librem",
+            providers: [.apt(["librem-dev"])]
+        ),
+        // flite: speech for `flows serve`, with its US English voices.
+        .systemLibrary(
+            name: "CFlite",
+            providers: [.apt(["flite1-dev"])]
+        ),
+
         // glibc's `mallopt`, for flowc's heap (see `HugePageHeap`); no library to link.
         .systemLibrary(name: "CMalloc"),
 
@@ -73,7 +85,7 @@ let package = Package(
         // variadic, which Swift cannot call) with its own thread, and its Swift face.
         .target(
             name: "CSIPShim",
-            dependencies: ["CRe"],
+            dependencies: ["CRe", "CRem"],
             cSettings: [
                 // What libre's headers expect the build to say (libre.pc does not).
                 .define("HAVE_INTTYPES_H"), .define("HAVE_STDBOOL_H"), .define("HAVE_INET6"), .define("HAVE_UNISTD_H"),
@@ -81,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "CallFlowSIP",
-            dependencies: ["CSIPShim"]
+            dependencies: ["CSIPShim", "CFlite", "CallFlowRuntime"]
         ),
 
         // Runs flowc over the flow files of the target it is applied to.

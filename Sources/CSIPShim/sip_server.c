@@ -1,53 +1,11 @@
-// The SIP side of `flows serve` on libre: answers INVITEs (SDP for PCMU), reports calls to
-// Swift and hangs them up when Swift asks. See callflow_sip.h.
+// The SIP side of `flows serve` on libre: answers INVITEs, reports calls to Swift and hangs
+// them up when Swift asks; call_media.c carries their audio. See callflow_sip.h.
 
-#include "callflow_sip.h"
+#include "sip_internal.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <re.h>
-
-enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2 };
-
-struct cf_sip_server {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t started;
-    bool ready;
-    int start_error;
-    char address[64];
-    int port;
-    int answer_delay_ms;
-    cf_sip_event_handler handler;
-    cf_sip_admission_handler admission;
-    void *context;
-    // Owned by the server's thread from here on.
-    struct mqueue *requests;
-    struct dnsc *dnsc;
-    struct sip *sip;
-    struct sip_lsnr *options;
-    struct sipsess_sock *sessions;
-    struct list calls;
-    uint64_t next_call;
-};
-
-struct call {
-    struct le le;
-    struct cf_sip_server *server;
-    uint64_t id;
-    struct sipsess *session;
-    struct sdp_session *sdp;
-    /// The SDP answer, kept from ringing until the call is answered.
-    struct mbuf *answer;
-    struct tmr answer_timer;
-    bool established;
-    char to[128];
-    char from[128];
-    char callid[256];
-};
 
 static void call_destructor(void *data) {
     struct call *call = data;
@@ -55,14 +13,20 @@ static void call_destructor(void *data) {
     tmr_cancel(&call->answer_timer);
     call->answer = mem_deref(call->answer);
     call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 480
+    media_close(call);
     call->sdp = mem_deref(call->sdp);
 }
 
-static void report(struct cf_sip_server *server, int kind, uint64_t call, const char *first, const char *second, const char *third) {
-    server->handler(server->context, kind, call, first ? first : "", second ? second : "", third ? third : "");
+void report(struct cf_sip_server *server, int kind, uint64_t call, uint64_t number, const char *first, const char *second,
+            const char *third) {
+    server->handler(server->context, kind, call, number, first ? first : "", second ? second : "", third ? third : "");
 }
 
-static struct call *find_call(struct cf_sip_server *server, uint64_t id) {
+int push_request(struct cf_sip_server *server, int request, void *data) {
+    return mqueue_push(server->requests, request, data);
+}
+
+struct call *find_call(struct cf_sip_server *server, uint64_t id) {
     for (struct le *le = list_head(&server->calls); le; le = le->next) {
         struct call *call = le->data;
         if (call->id == id) return call;
@@ -70,33 +34,36 @@ static struct call *find_call(struct cf_sip_server *server, uint64_t id) {
     return NULL;
 }
 
-static void end_call(struct call *call, const char *by, const char *reason) {
+void end_call(struct call *call, const char *by, const char *reason) {
     struct cf_sip_server *server = call->server;
     uint64_t id = call->id;
     char callid[sizeof(call->callid)];
     memcpy(callid, call->callid, sizeof(callid));
     mem_deref(call);
-    report(server, CF_SIP_CALL_CLOSED, id, by, reason, callid);
+    report(server, CF_SIP_CALL_CLOSED, id, 0, by, reason, callid);
 }
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg, void *arg) {
-    // A re-INVITE: answer with the same media (hold and codec changes come with RTP).
+    // A re-INVITE: hold, resume, another address or codec.
     struct call *call = arg;
     int err = sdp_decode(call->sdp, msg->mb, true);
+    if (!err) err = media_update(call);
     if (err) return err;
     return sdp_encode(descp, call->sdp, false);
 }
 
 static int answer_handler(const struct sip_msg *msg, void *arg) {
+    // An INVITE without SDP gets our offer; the ACK answers it.
     struct call *call = arg;
-    return sdp_decode(call->sdp, msg->mb, false);
+    int err = sdp_decode(call->sdp, msg->mb, false);
+    return err ? err : media_update(call);
 }
 
 static void established_handler(const struct sip_msg *msg, void *arg) {
     (void)msg;
     struct call *call = arg;
     call->established = true;
-    report(call->server, CF_SIP_CALL_ANSWERED, call->id, call->to, call->from, call->callid);
+    report(call->server, CF_SIP_CALL_ANSWERED, call->id, 0, call->to, call->from, call->callid);
 }
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg) {
@@ -129,6 +96,8 @@ static void answer_now(void *arg) {
         return;
     }
     call->answer = mem_deref(call->answer);
+    call->media.sending = true;
+    call->media.last_received_ms = tmr_jiffies();
 }
 
 static void connect_handler(const struct sip_msg *msg, void *arg) {
@@ -141,7 +110,7 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     struct call *call = mem_zalloc(sizeof(*call), call_destructor);
     if (!call) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
-        report(server, CF_SIP_CALL_CLOSED, 0, "server", "out of memory", NULL);
+        report(server, CF_SIP_CALL_CLOSED, 0, 0, "server", "out of memory", NULL);
         return;
     }
     call->server = server;
@@ -151,15 +120,19 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
     list_append(&server->calls, &call->le, call);
 
-    struct sa media;
-    struct sdp_media *audio = NULL;
-    // The media address is announced now; the audio itself (RTP) comes with the next step.
-    sa_set_str(&media, server->address, 0);
-    int err = sdp_session_alloc(&call->sdp, &media);
-    if (!err) err = sdp_media_add(&audio, call->sdp, "audio", 40000, "RTP/AVP");
-    if (!err) err = sdp_format_add(NULL, audio, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
-    if (!err && mbuf_get_left(msg->mb)) err = sdp_decode(call->sdp, msg->mb, true);
-    if (!err) err = sdp_encode(&call->answer, call->sdp, false);
+    struct sa announced;
+    int err = sa_set_str(&announced, server->public_address[0] ? server->public_address : server->address, 0);
+    if (!err) err = sdp_session_alloc(&call->sdp, &announced);
+    if (!err) err = media_open(call);
+    if (err) {
+        sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
+        end_call(call, "server", "no port for audio");
+        return;
+    }
+    bool offered = mbuf_get_left(msg->mb) > 0;
+    if (offered) err = sdp_decode(call->sdp, msg->mb, true);
+    if (!err && offered) err = media_update(call);
+    if (!err) err = sdp_encode(&call->answer, call->sdp, !offered);
     if (err) {
         sip_treply(NULL, server->sip, msg, 488, "Not Acceptable Here");
         end_call(call, "server", "no common codec");
@@ -188,9 +161,15 @@ static bool request_handler(const struct sip_msg *msg, void *arg) {
 
 static void queue_handler(int id, void *data, void *arg) {
     struct cf_sip_server *server = arg;
-    if (id == REQUEST_HANGUP) {
+    if (id == REQUEST_PLAY) {
+        media_enqueue(server, data);
+    } else if (id == REQUEST_STOP_PLAYING) {
         struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
-        if (call) end_call(call, "server", "the flow ended");
+        if (call) media_stop_playing(call);
+    } else if (id == REQUEST_HANGUP) {
+        struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
+        if (call && call->media.sending) media_hang_up_after_playing(call);
+        else if (call) end_call(call, "server", "the flow ended");
     } else if (id == REQUEST_STOP) {
         while (list_head(&server->calls)) end_call(list_head(&server->calls)->data, "server", "the server stopped");
         re_cancel();
@@ -218,9 +197,11 @@ static void *server_main(void *arg) {
     if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
     if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);
     if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
+    if (!err) media_clock_start(server);
     signal_start(server, err);
     if (!err) re_main(NULL);
     while (list_head(&server->calls)) mem_deref(list_head(&server->calls)->data);
+    tmr_cancel(&server->tick);
     server->sessions = mem_deref(server->sessions);
     server->options = mem_deref(server->options);
     if (server->sip) sip_close(server->sip, true);
@@ -231,7 +212,7 @@ static void *server_main(void *arg) {
     return NULL;
 }
 
-cf_sip_server *cf_sip_start(const char *address, int port, int answer_delay_ms, cf_sip_event_handler handler,
+cf_sip_server *cf_sip_start(const struct cf_sip_options *options, cf_sip_event_handler handler,
                             cf_sip_admission_handler admission, void *context, int *error) {
     struct cf_sip_server *server = calloc(1, sizeof(*server));
     if (!server) {
@@ -240,9 +221,13 @@ cf_sip_server *cf_sip_start(const char *address, int port, int answer_delay_ms, 
     }
     pthread_mutex_init(&server->lock, NULL);
     pthread_cond_init(&server->started, NULL);
-    strncpy(server->address, address, sizeof(server->address) - 1);
-    server->port = port;
-    server->answer_delay_ms = answer_delay_ms > 0 ? answer_delay_ms : 0;
+    strncpy(server->address, options->address, sizeof(server->address) - 1);
+    if (options->public_address) strncpy(server->public_address, options->public_address, sizeof(server->public_address) - 1);
+    server->port = options->port;
+    server->answer_delay_ms = options->answer_delay_ms > 0 ? options->answer_delay_ms : 0;
+    server->rtp_port_low = options->rtp_port_low;
+    server->rtp_port_high = options->rtp_port_high;
+    server->rtp_timeout_ms = options->rtp_timeout_ms;
     server->handler = handler;
     server->admission = admission;
     server->context = context;
@@ -262,7 +247,7 @@ cf_sip_server *cf_sip_start(const char *address, int port, int answer_delay_ms, 
 }
 
 void cf_sip_hangup(cf_sip_server *server, uint64_t call) {
-    mqueue_push(server->requests, REQUEST_HANGUP, (void *)(uintptr_t)call);
+    push_request(server, REQUEST_HANGUP, (void *)(uintptr_t)call);
 }
 
 void cf_sip_stop(cf_sip_server *server) {

@@ -5,12 +5,13 @@ import Synchronization
 import Glibc
 #endif
 
-/// A SIP server answering calls over UDP (libre, on a thread of its own): each call answered
-/// and acknowledged, and each call ended, comes as an `Event`; `hangUp` ends a call with BYE.
+/// A SIP server answering calls over UDP (libre and librem, on a thread of their own): each
+/// call answered and acknowledged, and each call ended, comes as an `Event`; an answered call's
+/// audio and keys go through its `CallLine`.
 public final class SIPServer: Sendable {
-    public enum Event: Sendable, Equatable {
-        /// `to` is the Request-URI user, `from` the caller's From user.
-        case answered(call: UInt64, to: String, from: String, callID: String)
+    public enum Event: Sendable {
+        /// A call was answered and acknowledged.
+        case answered(CallLine)
         /// Every call let in by `admission` ends so once, answered or not; `by` is `caller` or
         /// `server`.
         case closed(call: UInt64, by: String, reason: String, callID: String)
@@ -26,6 +27,26 @@ public final class SIPServer: Sendable {
         public var source: String
     }
 
+    public struct Options: Sendable {
+        /// Where to listen for SIP over UDP; RTP is bound to the same address.
+        public var address: String
+        public var port: Int
+        /// The address SDP announces for audio, when not `address` (behind NAT, or `address`
+        /// is 0.0.0.0).
+        public var publicAddress: String?
+        /// Ring this long before answering.
+        public var answerDelay: Duration = .zero
+        /// The UDP ports RTP may use (even ones, each with the next for RTCP).
+        public var rtpPorts: ClosedRange<Int> = 40000...49999
+        /// A call whose caller sends no audio for this long is ended (nil: never).
+        public var rtpTimeout: Duration? = .seconds(60)
+
+        public init(address: String, port: Int) {
+            self.address = address
+            self.port = port
+        }
+    }
+
     public struct StartFailure: Error, CustomStringConvertible {
         public var description: String
     }
@@ -33,39 +54,41 @@ public final class SIPServer: Sendable {
     /// Every event, in order, until the server stops.
     public let events: AsyncStream<Event>
     private let sink: EventSink
-    private let handle: Mutex<OpaquePointer?>
+    private let handle: ServerHandle
 
-    /// Starts listening on `address`:`port` (UDP); each call rings (180) and is answered
-    /// `answerDelay` later. `admission` decides, on the server's thread and without blocking,
-    /// whether a request goes on (nil) or is refused with a SIP status; `ended` hears there, as
-    /// each call let in ends, before the next request is decided (so a count kept by the two
-    /// is never behind).
-    public init(address: String, port: Int, answerDelay: Duration = .zero,
-                admission: @escaping @Sendable (Request) -> Int? = { _ in nil },
+    /// Starts listening; each call rings (180) and is answered `answerDelay` later.
+    /// `admission` decides, on the server's thread and without blocking, whether a request goes
+    /// on (nil) or is refused with a SIP status; `ended` hears there, as each call let in ends,
+    /// before the next request is decided (so a count kept by the two is never behind).
+    public init(_ options: Options, admission: @escaping @Sendable (Request) -> Int? = { _ in nil },
                 ended: @escaping @Sendable () -> Void = {}) throws(StartFailure) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.events = events
-        sink = EventSink(continuation, admission: admission, ended: ended)
+        handle = ServerHandle()
+        sink = EventSink(continuation, handle: handle, admission: admission, ended: ended)
         var error: Int32 = 0
         let context = Unmanaged.passUnretained(sink).toOpaque()
-        let delay = Int32(min(max(answerDelay / .milliseconds(1), 0), Double(Int32.max)))
-        guard let server = cf_sip_start(address, Int32(port), delay, { context, kind, call, first, second, third in
-            let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
-            let (first, second, third) = (String(cString: first!), String(cString: second!), String(cString: third!))
-            switch Int(kind) {
-            case Int(CF_SIP_CALL_ANSWERED.rawValue): sink.continuation.yield(.answered(call: call, to: first, from: second, callID: third))
-            default:
-                sink.ended()
-                sink.continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
+        let milliseconds = { (duration: Duration) in Int32(min(max(duration / .milliseconds(1), 0), Double(Int32.max))) }
+        let server = options.address.withCString { address in
+            (options.publicAddress ?? "").withCString { publicAddress in
+                var settings = cf_sip_options(
+                    address: address, port: Int32(options.port), public_address: options.publicAddress == nil ? nil : publicAddress,
+                    answer_delay_ms: milliseconds(options.answerDelay), rtp_port_low: Int32(options.rtpPorts.lowerBound),
+                    rtp_port_high: Int32(options.rtpPorts.upperBound), rtp_timeout_ms: options.rtpTimeout.map(milliseconds) ?? 0)
+                return cf_sip_start(&settings, { context, kind, call, number, first, second, third in
+                    Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue().receive(
+                        kind: kind, call: call, number: number, String(cString: first!), String(cString: second!), String(cString: third!))
+                }, { context, method, user, source in
+                    let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
+                    let request = Request(method: String(cString: method!), user: String(cString: user!), source: String(cString: source!))
+                    return Int32(sink.admission(request) ?? 0)
+                }, context, &error)
             }
-        }, { context, method, user, source in
-            let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
-            let request = Request(method: String(cString: method!), user: String(cString: user!), source: String(cString: source!))
-            return Int32(sink.admission(request) ?? 0)
-        }, context, &error) else {
-            throw StartFailure(description: "cannot listen for SIP on \(address):\(port): \(String(cString: strerror(error)))")
         }
-        handle = Mutex(server)
+        guard let server else {
+            throw StartFailure(description: "cannot listen for SIP on \(options.address):\(options.port): \(String(cString: strerror(error)))")
+        }
+        handle.set(server)
     }
 
     deinit {
@@ -74,27 +97,83 @@ public final class SIPServer: Sendable {
 
     /// Ends `call` with a BYE; its `closed` event follows.
     public func hangUp(_ call: UInt64) {
-        handle.withLock { if let server = $0 { cf_sip_hangup(server, call) } }
+        handle.withServer { cf_sip_hangup($0, call) }
+    }
+
+    /// RTP packets sent 10 ms or more after their time, over every call so far.
+    public var latePackets: UInt64 {
+        var late: UInt64 = 0
+        handle.withServer { late = cf_sip_late_packets($0) }
+        return late
     }
 
     /// Hangs up every call and stops; the events end.
     public func stop() {
-        let server = handle.withLock { server in defer { server = nil }; return server }
-        if let server { cf_sip_stop(server) }
+        if let server = handle.take() { cf_sip_stop(server) }
         sink.continuation.finish()
+    }
+}
+
+/// The running C server, shared by the server and its call lines; nil once stopped.
+final class ServerHandle: Sendable {
+    /// The C server is safe to call from any thread until `cf_sip_stop`, which `take` guards.
+    private struct Pointer: @unchecked Sendable {
+        let raw: OpaquePointer
+    }
+
+    private let server = Mutex<Pointer?>(nil)
+
+    func set(_ raw: OpaquePointer) {
+        server.withLock { $0 = Pointer(raw: raw) }
+    }
+
+    /// The server, which no one else will call from now on.
+    func take() -> OpaquePointer? {
+        server.withLock { server in defer { server = nil }; return server?.raw }
+    }
+
+    /// Runs `body` with the server unless it has stopped; false when it has.
+    @discardableResult
+    func withServer(_ body: (OpaquePointer) -> Void) -> Bool {
+        server.withLock { server in
+            guard let server else { return false }
+            body(server.raw)
+            return true
+        }
     }
 }
 
 /// Where the server's thread hands its events over.
 private final class EventSink: Sendable {
     let continuation: AsyncStream<SIPServer.Event>.Continuation
+    let handle: ServerHandle
     let admission: @Sendable (SIPServer.Request) -> Int?
     let ended: @Sendable () -> Void
+    /// The answered calls not yet ended.
+    private let lines = Mutex<[UInt64: CallLine]>([:])
 
-    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, admission: @escaping @Sendable (SIPServer.Request) -> Int?,
-         ended: @escaping @Sendable () -> Void) {
+    init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, handle: ServerHandle,
+         admission: @escaping @Sendable (SIPServer.Request) -> Int?, ended: @escaping @Sendable () -> Void) {
         self.continuation = continuation
+        self.handle = handle
         self.admission = admission
         self.ended = ended
+    }
+
+    func receive(kind: Int32, call: UInt64, number: UInt64, _ first: String, _ second: String, _ third: String) {
+        switch UInt32(kind) {
+        case CF_SIP_CALL_ANSWERED.rawValue:
+            let line = CallLine(id: call, to: first, from: second, callID: third, handle: handle)
+            lines.withLock { $0[call] = line }
+            continuation.yield(.answered(line))
+        case CF_SIP_CALL_DIGIT.rawValue:
+            if let key = first.first { lines.withLock { $0[call] }?.received(key) }
+        case CF_SIP_CALL_PLAYED.rawValue:
+            lines.withLock { $0[call] }?.played(number)
+        default:
+            lines.withLock { $0.removeValue(forKey: call) }?.closed()
+            ended()
+            continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
+        }
     }
 }

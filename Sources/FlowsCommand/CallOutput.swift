@@ -108,7 +108,7 @@ final class Spinner: Sendable {
 
 /// CollectInput answers: the `--input` values in order, then a person at the terminal if there
 /// is one, else no input.
-actor ConsoleDigits: DigitSource {
+actor ConsoleCaller: Caller {
     private var scripted: [String]
     private let asksTerminal: Bool
 
@@ -120,7 +120,7 @@ actor ConsoleDigits: DigitSource {
     /// The `--input` values no CollectInput asked for.
     var unused: [String] { scripted }
 
-    func nextDigits(element: String, prompt: String) -> String? {
+    func collect(element: String, prompt: Prompt, rules: DigitRules) -> String? {
         if !scripted.isEmpty { return scripted.removeFirst() }
         guard asksTerminal else { return nil }
         Terminal.errorInline("\(element): enter digits (empty for no input): ")

@@ -46,11 +46,11 @@ struct RunCommand: ParsableCommand {
         guard let store = state.open() else { return 1 }
         let interactive = Terminal.inputIsTerminal
         let output: any CallOutput = trace == .json ? JSONTraceOutput() : TranscriptOutput(showsProgress: Terminal.errorIsTerminal)
-        let digits = ConsoleDigits(inputs, asksTerminal: interactive && trace == nil)
+        let caller = ConsoleCaller(inputs, asksTerminal: interactive && trace == nil)
         let mailer = AlertMailer.fromEnvironment
         let alerts = AlertOutbox()
         let call = Call(flow: flowType.name, variables: variables, contact: contact, secrets: secrets,
-                        digits: digits, http: HTTPClient(), store: store, mailer: mailer, alerts: alerts,
+                        caller: caller, http: HTTPClient(), store: store, mailer: mailer, alerts: alerts,
                         observer: { output.write($0) })
         let resultCode = await flowType.run(on: call)
         await call.end(resultCode)
@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
             printError("flows: warning: an alert mail was still being sent \(bound / 1000) s after the call ended; it was not waited for")
         }
         await store.flush()
-        let unused = await digits.unused
+        let unused = await caller.unused
         if !unused.isEmpty {
             printError("flows: warning: \(unused.count) --input value\(unused.count == 1 ? " was" : "s were") not used, as no CollectInput asked for \(unused.count == 1 ? "it" : "them"): \(unused.joined(separator: ", "))")
         }

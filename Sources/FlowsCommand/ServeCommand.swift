@@ -7,25 +7,39 @@ import Synchronization
 import Glibc
 #endif
 
-/// `flows serve --sip ADDR:PORT`: answers SIP calls and runs a flow for each, until stopped.
-///
-/// This first step answers, runs the flow and hangs up with BYE when the flow ends; speech,
-/// audio, keypad digits and transfer over the call's media come next (see docs/serve.md).
+/// `flows serve --sip ADDR:PORT`: answers SIP calls and runs a flow for each, until stopped:
+/// speech and audio files to the caller over RTP, keys from them, BYE when the flow ends.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Answer SIP calls and run a flow for each.",
         discussion: """
             The flow is the one named by the called number (the INVITE's Request-URI user, as in \
-            sip:DtmfMenu@host), else --flow. The call ends with BYE when the flow ends.
+            sip:DtmfMenu@host), else --flow. Speech is flite's; Phrase files are WAV files under \
+            --prompts. The call ends with BYE when the flow ends.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("Where to listen for SIP over UDP.", valueName: "address:port"))
     var sip: String
 
+    @Option(name: .long, help: ArgumentHelp("The address SDP announces for audio, when not the --sip address (behind NAT, or listening on 0.0.0.0).", valueName: "host"))
+    var publicAddress: String?
+
+    @Option(name: .long, help: ArgumentHelp("The UDP ports for audio.", valueName: "low-high"))
+    var rtpPorts = "40000-49999"
+
     @Option(name: .long, help: "The flow for calls whose number names no flow.")
     var flow: String?
+
+    @Option(name: .long, help: ArgumentHelp("The folder of the flows' audio files.", valueName: "dir"))
+    var prompts = "."
+
+    @Option(name: .long, help: "The voice of speech: kal, kal16, slt, rms or awb.")
+    var voice = "kal"
+
+    @Option(name: .long, help: ArgumentHelp("End a call whose caller sends no audio this long (0: never).", valueName: "seconds"))
+    var rtpTimeout = 60
 
     @Option(name: .long, help: ArgumentHelp("Let in requests from this address range (CIDR; repeatable). Default: loopback only.", valueName: "cidr"))
     var allow: [String] = []
@@ -63,13 +77,38 @@ struct ServeCommand: ParsableCommand {
             printError("flows: error: --max-calls \(maxCalls): expected 0 or more")
             return 64
         }
+        guard rtpTimeout >= 0 else {
+            printError("flows: error: --rtp-timeout \(rtpTimeout): expected 0 or more seconds")
+            return 64
+        }
+        let bounds = rtpPorts.split(separator: "-").compactMap { Int($0) }
+        guard bounds.count == 2, bounds[0] >= 1024, bounds[0] + 2 <= bounds[1], bounds[1] <= 65535 else {
+            printError("flows: error: --rtp-ports \(rtpPorts): expected LOW-HIGH between 1024 and 65535, such as 40000-49999")
+            return 64
+        }
+        let synthesizer = FliteSynthesizer()
+        guard synthesizer.voices.contains(voice) else {
+            printError("flows: error: --voice \(voice): flite's voices are \(synthesizer.voices.joined(separator: ", "))")
+            return 64
+        }
+        let address = String(sip[..<colon])
+        if address == "0.0.0.0" || address == "::", publicAddress == nil {
+            printError("flows: error: --sip \(sip) listens on every address; say which one callers reach with --public-address")
+            return 64
+        }
+        let library = PromptLibrary(directory: prompts, synthesizer: synthesizer, defaultVoice: voice)
+        guard Self.checkSpeech(of: flows, library: library) else { return 1 }
         guard let store = state.open() else { return 1 }
         let admission = Admission(flows: Set(flows.map(\.name)), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
                                   maxCalls: maxCalls)
         let server: SIPServer
         do {
-            server = try SIPServer(address: String(sip[..<colon]), port: port, answerDelay: .milliseconds(answerDelay),
-                                   admission: { admission.decide($0) }, ended: { admission.ended() })
+            var options = SIPServer.Options(address: address, port: port)
+            options.publicAddress = publicAddress
+            options.answerDelay = .milliseconds(answerDelay)
+            options.rtpPorts = bounds[0]...bounds[1]
+            options.rtpTimeout = rtpTimeout == 0 ? nil : .seconds(rtpTimeout)
+            server = try SIPServer(options, admission: { admission.decide($0) }, ended: { admission.ended() })
         } catch {
             printError("flows: error: \(error)")
             return 1
@@ -80,7 +119,8 @@ struct ServeCommand: ParsableCommand {
         let calls = CallsInProgress()
         for await event in server.events {
             switch event {
-            case .answered(let id, let to, let from, let callID):
+            case .answered(let line):
+                let (id, to, from, callID) = (line.id, line.to, line.from, line.callID)
                 let output = Self.output(trace: trace, callID: callID)
                 // Admission let in only numbers that name a flow, unless there is a --flow.
                 guard let flowType = flows.first(where: { $0.name == to }) ?? flow.flatMap({ name in flows.first { $0.name == name } }) else {
@@ -89,15 +129,25 @@ struct ServeCommand: ParsableCommand {
                 }
                 output(#"{"event":"answer","flow":\#(Self.quoted(flowType.name)),"from":\#(Self.quoted(from)),"to":\#(Self.quoted(to))}"#,
                        "answered: \(flowType.name), from \(from.isEmpty ? "(unknown)" : from) to \(to)")
+                line.observeKeys { key in output(#"{"event":"dtmf","digit":\#(Self.quoted(String(key)))}"#, "pressed \(key)") }
                 calls.started(id, callID: callID)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
                 Task {
                     var variables = CallVariables()
                     _ = variables.set("dnis", to)
                     _ = variables.set("phonenum", from == "anonymous" ? "" : from)
+                    // What goes wrong beside the flow is told as a warning of the element running.
+                    let element = Mutex("")
+                    let write: @Sendable (CallEvent) -> Void = { event in
+                        if trace == .json { output(event.json, nil) } else { transcript.write(event) }
+                    }
+                    let caller = SIPCaller(line: line, prompts: library, warn: { message in
+                        write(.warning(element: element.withLock { $0 }, message: message))
+                    })
                     let call = Call(flow: flowType.name, variables: variables, contact: ContactVariables(), secrets: VariableOptions.secrets(of: flowType),
-                                    digits: ScriptedDigits([]), http: http, store: store, mailer: mailer, observer: { event in
-                                        if trace == .json { output(event.json, nil) } else { transcript.write(event) }
+                                    caller: caller, http: http, store: store, mailer: mailer, observer: { event in
+                                        if case .enter(let name, _) = event { element.withLock { $0 = name } }
+                                        write(event)
                                     })
                     let resultCode = await flowType.run(on: call)
                     await call.end(resultCode)
@@ -111,6 +161,29 @@ struct ServeCommand: ParsableCommand {
             }
         }
         return 0
+    }
+
+    /// Checks what the flows will say and play before any call: every constant audio file must
+    /// be readable (false, with the list, when one is not); voices flite lacks and languages
+    /// other than English are warned about.
+    static func checkSpeech(of flows: [CompiledFlow], library: PromptLibrary) -> Bool {
+        var users: [String: [String]] = [:]
+        for flow in flows {
+            for file in flow.audioFiles { users[file, default: []].append(flow.name) }
+            for voice in flow.voices where !library.synthesizer.voices.contains(voice) {
+                printError("flows: warning: \(flow.name) asks for the voice \(voice), which flite lacks; it is spoken with \(library.defaultVoice)")
+            }
+            for language in flow.languages where !(language.lowercased() == "en" || language.lowercased().hasPrefix("en-") || language.lowercased().hasPrefix("en_")) {
+                printError("flows: warning: \(flow.name) asks for the language \(language); flite speaks English only, so it is spoken in English")
+            }
+        }
+        let problems = library.check(users.keys.sorted())
+        guard problems.isEmpty else {
+            printError("flows: error: \(problems.count == 1 ? "an audio file" : "\(problems.count) audio files") the flows play cannot be read (--prompts \(library.directory)):")
+            for problem in problems { printError("  \(problem) (played by \(users[problem.file, default: []].joined(separator: ", ")))") }
+            return false
+        }
+        return true
     }
 
     /// Writes one event of a call: its JSON line with the `call` field first (`--trace json`),

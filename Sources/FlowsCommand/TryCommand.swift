@@ -73,7 +73,7 @@ struct TryCommand: ParsableCommand {
         let redact = Redactor(secrets: secrets.values)
         let recorder = RecordingTransport(HTTPClient())
         let events = Mutex<[CallEvent]>([])
-        let call = Call(flow: target.flow.name, variables: variables, contact: contact, secrets: secrets, digits: ScriptedDigits([]),
+        let call = Call(flow: target.flow.name, variables: variables, contact: contact, secrets: secrets, caller: ScriptedDigits([]),
                         http: recorder, store: store, mailer: AlertMailer(serverURL: nil), sendsAlerts: false,
                         observer: { event in events.withLock { $0.append(event) } })
         guard let problems = await target.flow.tryRequest(target.element, on: call, given: given) else { return 64 }

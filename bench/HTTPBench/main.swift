@@ -40,7 +40,7 @@ func variables(port: String, path: String = "") -> CallInput {
 /// One call of `flow`; its result code.
 @Sendable func oneCall(_ flow: CompiledFlow, _ input: CallInput, store: StateStore,
                        observer: @escaping @Sendable (CallEvent) -> Void = { _ in }) async -> String {
-    let call = Call(flow: flow.name, variables: input.variables, contact: ContactVariables(), secrets: input.secrets, digits: ScriptedDigits([]),
+    let call = Call(flow: flow.name, variables: input.variables, contact: ContactVariables(), secrets: input.secrets, caller: ScriptedDigits([]),
                     http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: observer)
     let resultCode = await flow.run(on: call)
     await call.end(resultCode)

@@ -12,20 +12,20 @@ extension FlowEmitter {
             switch element.kind! {
             case .tts(let tts):
                 let text = buildText(tts.text, named: "text", &writer)
-                writer.line("call.say(\(name), \(text))")
+                writer.line("await call.say(\(name), \(text)\(tts.voice.map { ", voice: \(SwiftNames.literal($0))" } ?? ""))")
                 writer.line(exit(edges[0].target))
             case .play(let play):
-                writer.line("call.play(\(name), \(fileList(play.phrase, &writer)))")
+                writer.line("await call.play(\(name), \(fileList(play.phrase, &writer)))")
                 writer.line(exit(edges[0].target))
             case .hangup(let hangup):
                 if let template = hangup.text {
                     let text = buildText(template, named: "text", &writer)
-                    writer.line("call.say(\(name), \(text))")
+                    writer.line("await call.say(\(name), \(text))")
                 }
                 writer.line("return nil")
             case .transfer(let transfer):
                 let to = buildText(transfer.to, named: "destination", &writer)
-                writer.line("call.transfer(\(name), to: \(to))")
+                writer.line("await call.transfer(\(name), to: \(to))")
                 writer.line("return nil")
             case .setProperty(let set):
                 sourceLine(set.valueLocation.line, &writer)
@@ -36,7 +36,7 @@ extension FlowEmitter {
             case .collectInput(let input):
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
                 let files = fileList(input.phrase, &writer)
-                writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), retries: \(input.retries))")
+                writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries))")
                 writer.line("state.digits.\(SwiftNames.escaped(element.name)) = digits ?? \"\"")
                 let next = edges.first { $0.exit == .next }!.target
                 let noInput = edges.first { $0.exit == .noInput }!.target

@@ -2,9 +2,11 @@ extension FlowEmitter {
     func emitRequest(_ element: Element, _ request: APIRequest, _ edges: ElementGraph.EdgeList, _ writer: inout CodeWriter) {
         let name = SwiftNames.literal(element.name)
         let field = SwiftNames.escaped(element.name)
-        if !request.phrase.isEmpty {
-            writer.line("call.play(\(name), \(fileList(request.phrase, &writer)))")
-        }
+        // The Phrase plays while the response is awaited; a request the flow does not wait for
+        // plays it once.
+        let phrase = request.phrase.isEmpty ? "" : fileList(request.phrase, &writer)
+        if !request.parseResponse, !phrase.isEmpty { writer.line("await call.play(\(name), \(phrase))") }
+        let holding = phrase.isEmpty || !request.parseResponse ? "" : ", holding: \(phrase)"
         sourceLine(request.urlLocation.line, &writer)
         let adjusted = request.timeout != 10 || request.retries != 0 || !request.successStatus.isEmpty || !request.parseResponse
             || !request.query.isEmpty || !request.headers.isEmpty || request.body != nil || request.contentType != nil
@@ -58,9 +60,9 @@ extension FlowEmitter {
         }
         if case .object = request.result {
             let type = Self.resultTypeName(element)
-            writer.line("let outcome = await call.request(\(name), plan, decode: { json throws(ResponseShapeError) in try \(type)(json: json, at: \"\") })")
+            writer.line("let outcome = await call.request(\(name), plan\(holding), decode: { json throws(ResponseShapeError) in try \(type)(json: json, at: \"\") })")
         } else {
-            writer.line("let outcome = await call.request(\(name), plan)")
+            writer.line("let outcome = await call.request(\(name), plan\(holding))")
         }
         writer.line("state.statuses.\(field) = outcome.status")
         let success = edges.first { $0.exit == .success }!.target

@@ -41,6 +41,10 @@ struct FlowEmitter {
             let (call, contact) = variablesRead()
             if !call.isEmpty { writer.line("public static let callVariables: [String] = [\(call.map(SwiftNames.literal).joined(separator: ", "))]") }
             if !contact.isEmpty { writer.line("public static let contactVariables: [String] = [\(contact.map(SwiftNames.literal).joined(separator: ", "))]") }
+            let speech = speechUsed()
+            for (name, values) in [("audioFiles", speech.files), ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
+                writer.line("public static let \(name): [String] = [\(values.map(SwiftNames.literal).joined(separator: ", "))]")
+            }
             // A literal of plain tuples: quick to type-check however long it grows.
             writer.list("public static let elements = FlowElement.table(", suffix: ")") { writer in
                 for element in flow.elements {
@@ -76,6 +80,26 @@ struct FlowEmitter {
             }
         }
         return (call.sorted(), contact.sorted())
+    }
+
+    /// The audio files named by constants, and the voices and languages asked for, each sorted.
+    private func speechUsed() -> (files: [String], voices: [String], languages: [String]) {
+        var files: Set<String> = [], voices: Set<String> = [], languages: Set<String> = []
+        for element in flow.elements {
+            let phrase: [Template]
+            switch element.kind {
+            case .play(let play)?: phrase = play.phrase
+            case .collectInput(let input)?: phrase = input.phrase
+            case .apiRequest(let request)?: phrase = request.phrase
+            case .tts(let tts)?:
+                phrase = []
+                if let voice = tts.voice { voices.insert(voice) }
+                if let language = tts.language { languages.insert(language) }
+            default: phrase = []
+            }
+            files.formUnion(phrase.compactMap(\.constant))
+        }
+        return (files.sorted(), voices.sorted(), languages.sorted())
     }
 
     private func emitResultTypes(_ writer: inout CodeWriter) {
@@ -154,7 +178,7 @@ struct FlowEmitter {
             writer.line("var state = State()")
             writer.line("var step: Step? = .\(SwiftNames.escaped(flow.elements[graph.start ?? 0].name))")
             writer.block("while let current = step") { writer in
-                writer.line("guard call.step() else { return FlowLimits.stepLimitResultCode }")
+                writer.line("if let stop = call.step() { return stop }")
                 writer.line("step = await steps[current.index](call, &state)")
             }
             writer.line("return state.resultCode")

@@ -15,7 +15,7 @@ public actor Call {
     public nonisolated let flow: String
     private let builder: RequestBuilder
     private let redact: Redactor
-    private let digits: any DigitSource
+    private let caller: any Caller
     private let http: any HTTPTransport
     private let store: StateStore
     private let mailer: AlertMailer
@@ -31,7 +31,7 @@ public actor Call {
     ///   - alerts: where failure mails wait to go out, off the call's path; a process that
     ///     must not end before they went drains it.
     ///   - sendsAlerts: false where no failure may be mailed (`flows try`).
-    public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], digits: any DigitSource,
+    public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], caller: any Caller,
                 http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = .unwatched,
                 sendsAlerts: Bool = true, observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
@@ -40,7 +40,7 @@ public actor Call {
         self.builder = RequestBuilder(secrets: secrets)
         // A secret may appear as written or encoded for a URL or a form.
         self.redact = Redactor(secrets: secrets.values)
-        self.digits = digits
+        self.caller = caller
         self.http = http
         self.store = store
         self.mailer = mailer
@@ -56,26 +56,44 @@ public actor Call {
         observer(event.redacting(redact))
     }
 
-    /// Counts a step; false once the call has run `FlowLimits.maximumSteps` elements.
-    public nonisolated func step() -> Bool {
-        steps.add(1, ordering: .relaxed).newValue <= FlowLimits.maximumSteps
+    /// Counts a step before the next element: nil to run it, else the result code the call
+    /// ends with instead (`ABANDONED` once the caller has hung up, `STEP_LIMIT` after
+    /// `FlowLimits.maximumSteps` elements).
+    public nonisolated func step() -> String? {
+        if caller.hasHungUp { return FlowLimits.abandonedResultCode }
+        return steps.add(1, ordering: .relaxed).newValue <= FlowLimits.maximumSteps ? nil : FlowLimits.stepLimitResultCode
     }
 
     public nonisolated func enter(_ element: String, type: String) { emit(.enter(element: element, type: type)) }
-    public nonisolated func say(_ element: String, _ text: String) { emit(.say(element: element, text: text)) }
-    public nonisolated func play(_ element: String, _ files: [String]) { emit(.play(element: element, files: files)) }
     public nonisolated func set(_ element: String, property: String, value: String) { emit(.set(element: element, property: property, value: value)) }
     public nonisolated func branch(_ element: String, goto: String) { emit(.branch(element: element, goto: goto)) }
-    public nonisolated func transfer(_ element: String, to: String) { emit(.transfer(element: element, to: to)) }
 
-    /// Prompts and reads digits; nil when none came after every retry.
-    public func collect(_ element: String, prompt: String, files: [String], minDigits: Int, maxDigits: Int, retries: Int) async -> String? {
+    // What the caller hears takes time on a real line, so these wait until it has been heard.
+    public nonisolated func say(_ element: String, _ text: String, voice: String? = nil) async {
+        emit(.say(element: element, text: text))
+        await caller.say(text, voice: voice)
+    }
+
+    public nonisolated func play(_ element: String, _ files: [String]) async {
+        emit(.play(element: element, files: files))
+        await caller.play(files)
+    }
+
+    public nonisolated func transfer(_ element: String, to destination: String) async {
+        emit(.transfer(element: element, to: destination))
+        _ = await caller.transfer(to: destination)
+    }
+
+    /// Prompts and reads digits; nil when none came after every retry (or the caller hung up).
+    public func collect(_ element: String, prompt: String, files: [String], minDigits: Int, maxDigits: Int, timeout: Int = 5,
+                        terminator: String = "#", retries: Int) async -> String? {
+        let rules = DigitRules(minDigits: minDigits, maxDigits: maxDigits, timeout: .seconds(timeout), terminator: terminator.first)
         var result: String?
-        for _ in 0...retries {
+        for _ in 0...retries where !caller.hasHungUp {
             if !prompt.isEmpty { emit(.say(element: element, text: prompt)) }
             if !files.isEmpty { emit(.play(element: element, files: files)) }
-            if let entered = await digits.nextDigits(element: element, prompt: prompt) {
-                let kept = String(entered.filter { $0.isASCII && ($0.isNumber || $0 == "*") }.prefix(maxDigits))
+            if let entered = await caller.collect(element: element, prompt: Prompt(text: prompt, files: files), rules: rules) {
+                let kept = String(entered.filter { $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") && $0 != rules.terminator }.prefix(maxDigits))
                 if kept.count >= minDigits {
                     result = kept
                     break
@@ -106,15 +124,28 @@ public actor Call {
         public var succeeded: Bool { error == nil }
     }
 
-    /// Makes a request and waits for it; a failure is data, never a throw.
-    public func request(_ element: String, _ plan: RequestPlan) async -> Outcome<Void> {
-        let outcome = await perform(element, plan, decode: nil as ((JSONValue) throws(ResponseShapeError) -> Void)?)
+    /// Makes a request and waits for it; a failure is data, never a throw. The caller hears
+    /// `files` (the element's `Phrase`), again and again, until the outcome is in.
+    public func request(_ element: String, _ plan: RequestPlan, holding files: [String] = []) async -> Outcome<Void> {
+        let outcome = await holding(element, files) {
+            await perform(element, plan, decode: nil as ((JSONValue) throws(ResponseShapeError) -> Void)?)
+        }
         return Outcome(status: outcome.status, error: outcome.error, value: outcome.error == nil ? () : nil)
     }
 
     /// Makes a request whose JSON response is decoded as the element's declared `Result`.
-    public func request<Value: Sendable>(_ element: String, _ plan: RequestPlan, decode: @escaping (JSONValue) throws(ResponseShapeError) -> Value) async -> Outcome<Value> {
-        await perform(element, plan, decode: decode)
+    public func request<Value: Sendable>(_ element: String, _ plan: RequestPlan, holding files: [String] = [],
+                                         decode: @escaping (JSONValue) throws(ResponseShapeError) -> Value) async -> Outcome<Value> {
+        await holding(element, files) { await perform(element, plan, decode: decode) }
+    }
+
+    private func holding<Result>(_ element: String, _ files: [String], _ body: () async -> Result) async -> Result {
+        guard !files.isEmpty else { return await body() }
+        emit(.play(element: element, files: files))
+        await caller.hold(files)
+        let result = await body()
+        await caller.endHold()
+        return result
     }
 
     /// `ParseResponse: false`: the request goes out and the flow goes on at once. It still

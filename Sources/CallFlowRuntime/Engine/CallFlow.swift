@@ -11,6 +11,12 @@ public protocol CallFlow: Sendable {
     static var callVariables: [String] { get }
     /// The contact variables the flow reads (`custom_fields.NAME` for one custom field).
     static var contactVariables: [String] { get }
+    /// The audio files the flow names by constants (`Phrase: [please_hold.wav]`), checked
+    /// before a server takes calls.
+    static var audioFiles: [String] { get }
+    /// The `Voice` and `Language` values of its TTS elements.
+    static var voices: [String] { get }
+    static var languages: [String] { get }
     /// Runs one call from `Start`; returns the result code it ended with.
     static func run(on call: Call) async -> String
     /// The APIRequest elements, for `flows try`.
@@ -24,6 +30,9 @@ public protocol CallFlow: Sendable {
 extension CallFlow {
     public static var callVariables: [String] { [] }
     public static var contactVariables: [String] { [] }
+    public static var audioFiles: [String] { [] }
+    public static var voices: [String] { [] }
+    public static var languages: [String] { [] }
     public static var requests: [RequestElementInfo] { [] }
     public static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? { nil }
 }
@@ -54,6 +63,8 @@ public enum FlowLimits {
     public static let maximumSteps = 10_000
     /// The result code of a call stopped by `maximumSteps`.
     public static let stepLimitResultCode = "STEP_LIMIT"
+    /// The result code of a call whose caller hung up before the flow ended.
+    public static let abandonedResultCode = "ABANDONED"
 }
 
 extension Array {
@@ -82,6 +93,9 @@ public struct CompiledFlow: Sendable {
     public let elements: [FlowElement]
     public let callVariables: [String]
     public let contactVariables: [String]
+    public let audioFiles: [String]
+    public let voices: [String]
+    public let languages: [String]
     public let requests: [RequestElementInfo]
     private let body: @Sendable (Call) async -> String
     private let trial: @Sendable (String, Call, GivenValues) async -> [String]?
@@ -93,6 +107,9 @@ public struct CompiledFlow: Sendable {
         elements = Flow.elements
         callVariables = Flow.callVariables
         contactVariables = Flow.contactVariables
+        audioFiles = Flow.audioFiles
+        voices = Flow.voices
+        languages = Flow.languages
         requests = Flow.requests
         body = { call in await Flow.run(on: call) }
         trial = { element, call, values in await Flow.tryRequest(element, on: call, given: values) }

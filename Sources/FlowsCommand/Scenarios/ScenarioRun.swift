@@ -64,7 +64,7 @@ struct ScenarioRun {
         let events = Mutex<[CallEvent]>([])
         let alerts = AlertOutbox()
         let call = Call(flow: flow.name, variables: variables, contact: contact, secrets: secrets,
-                        digits: ScriptedDigits(scenario.inputs), http: transport, store: store,
+                        caller: ScriptedDigits(scenario.inputs), http: transport, store: store,
                         mailer: AlertMailer(serverURL: nil), alerts: alerts, observer: { event in events.withLock { $0.append(event) } })
         let resultCode = await flow.run(on: call)
         await call.end(resultCode)

@@ -16,7 +16,7 @@ import Testing
 
     func call(secrets: [String: String] = ["TOKEN": "s3cr et/+"]) -> Call {
         let events = events
-        return Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: secrets, digits: ScriptedDigits([]),
+        return Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: secrets, caller: ScriptedDigits([]),
                     http: HTTPClient(), store: store, mailer: AlertMailer(serverURL: nil), observer: { events.append($0.json) })
     }
 
@@ -133,7 +133,7 @@ import Testing
         let base = server.base
         await withTaskExecutorPreference(http.executor) {
             func call() -> Call {
-                Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
+                Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: [:], caller: ScriptedDigits([]),
                      http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: { events.append($0.json) })
             }
             var post = RequestPlan(method: .post, url: [.text(base + "/echo")])

@@ -25,7 +25,7 @@ import Testing
     func call(http: HTTPClient? = nil) -> Call {
         let events = events
         return Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: ["TOKEN": "hush-token"],
-                    digits: ScriptedDigits([]), http: http ?? HTTPClient(caBundle: certificates.authority), store: store,
+                    caller: ScriptedDigits([]), http: http ?? HTTPClient(caBundle: certificates.authority), store: store,
                     mailer: AlertMailer(serverURL: nil), observer: { events.append($0.json) })
     }
 
@@ -248,7 +248,7 @@ import Testing
 
     @Test func aBodyOverTheCapKeepsItsStatus() async {
         let plan = RequestPlan(method: .get, url: [.text(first.base + "/big")])
-        let small = Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: [:], digits: ScriptedDigits([]),
+        let small = Call(flow: "Test", variables: CallVariables(), contact: ContactVariables(), secrets: [:], caller: ScriptedDigits([]),
                          http: HTTPClient(maximumResponseBytes: 1000), store: store, mailer: AlertMailer(serverURL: nil), observer: { _ in })
         let outcome = await small.request("Big", plan)
         #expect(outcome.error == "Response larger than 1000 bytes")

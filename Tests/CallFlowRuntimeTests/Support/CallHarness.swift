@@ -55,7 +55,7 @@ struct CallHarness {
         for (key, value) in variables { _ = callVariables.set(key, value) }
         let events = CallEvents()
         let call = Call(flow: flow.name, variables: callVariables, contact: ContactVariables(), secrets: secrets,
-                        digits: ScriptedDigits([]), http: http, store: store, mailer: mailer, alerts: alerts,
+                        caller: ScriptedDigits([]), http: http, store: store, mailer: mailer, alerts: alerts,
                         observer: { events.append($0) })
         let resultCode = await flow.run(on: call)
         await call.end(resultCode)

@@ -1,0 +1,110 @@
+// What the server's C files share; not part of the API.
+#ifndef CALLFLOW_SIP_INTERNAL_H
+#define CALLFLOW_SIP_INTERNAL_H
+
+#include "callflow_sip.h"
+
+#include <pthread.h>
+
+#include <re.h>
+
+struct cf_sip_server {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t started;
+    bool ready;
+    int start_error;
+    char address[64];
+    char public_address[64];
+    int port;
+    int answer_delay_ms;
+    int rtp_port_low, rtp_port_high;
+    int rtp_timeout_ms;
+    cf_sip_event_handler handler;
+    cf_sip_admission_handler admission;
+    void *context;
+    // Owned by the server's thread from here on.
+    struct mqueue *requests;
+    struct dnsc *dnsc;
+    struct sip *sip;
+    struct sip_lsnr *options;
+    struct sipsess_sock *sessions;
+    struct list calls;
+    uint64_t next_call;
+    /// The media clock: every call's next packet is due at `next_tick_ns`.
+    struct tmr tick;
+    uint64_t next_tick_ns;
+    uint64_t ticks;
+    /// Written on the server's thread, read from any.
+    _Atomic uint64_t late_packets;
+};
+
+/// One call's audio: RTP both ways, what is queued to play, the keys pressed.
+struct call_media {
+    struct rtp_sock *rtp;
+    struct sdp_media *sdp;
+    struct telev *telev;
+    struct mbuf *packet;
+    /// Where the caller's RTP goes; zero until the SDP names it.
+    struct sa remote;
+    /// The codec's payload type as the caller numbers it, and whether it is A-law.
+    uint8_t payload_type;
+    bool alaw;
+    /// The payload type of the caller's telephone-events, or -1.
+    int dtmf_payload_type;
+    /// Whether the key now down has been reported.
+    bool digit_reported;
+    /// Whether a packet has gone (the first carries the marker bit).
+    bool started;
+    /// Whether audio flows to the caller (answered, and not held by the caller).
+    bool sending;
+    bool on_hold;
+    uint32_t timestamp;
+    uint64_t last_received_ms;
+    /// When not 0: the tick after which the call is hung up, once what plays has played.
+    uint64_t hang_up_at_tick;
+    /// What is to play, in order (struct segment).
+    struct list queue;
+};
+
+struct call {
+    struct le le;
+    struct cf_sip_server *server;
+    uint64_t id;
+    struct sipsess *session;
+    struct sdp_session *sdp;
+    struct call_media media;
+    /// The SDP answer, kept from ringing until the call is answered.
+    struct mbuf *answer;
+    struct tmr answer_timer;
+    bool established;
+    char to[128];
+    char from[128];
+    char callid[256];
+};
+
+void report(struct cf_sip_server *server, int kind, uint64_t call, uint64_t number, const char *first, const char *second,
+            const char *third);
+void end_call(struct call *call, const char *by, const char *reason);
+
+/// Opens the call's RTP socket and describes its media in `call->sdp`.
+int media_open(struct call *call);
+/// Reads the caller's SDP (an offer or an answer) into the media: codec, address, hold.
+int media_update(struct call *call);
+void media_close(struct call *call);
+/// Queues audio handed over by `cf_sip_play` (a `struct segment`) to its call.
+void media_enqueue(struct cf_sip_server *server, void *segment);
+void media_stop_playing(struct call *call);
+/// Hangs up once what is queued has played and the caller's jitter buffer has had time to
+/// play it out too.
+void media_hang_up_after_playing(struct call *call);
+struct call *find_call(struct cf_sip_server *server, uint64_t id);
+/// Hands work to the server's thread: REQUEST_* with its data.
+int push_request(struct cf_sip_server *server, int request, void *data);
+
+enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2, REQUEST_PLAY = 3, REQUEST_STOP_PLAYING = 4 };
+/// Starts the media clock; every call that is sending gets a packet on each tick.
+void media_clock_start(struct cf_sip_server *server);
+uint64_t media_now_ns(void);
+
+#endif

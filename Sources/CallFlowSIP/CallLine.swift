@@ -1,0 +1,152 @@
+import CSIPShim
+import Synchronization
+
+/// One answered call as audio and keys: what plays to the caller, and the keys they press.
+/// Every wait ends when the caller hangs up.
+public final class CallLine: Sendable {
+    /// The server's number for the call.
+    public let id: UInt64
+    /// The Request-URI user (the number or flow called) and the From user.
+    public let to: String
+    public let from: String
+    public let callID: String
+    private let handle: ServerHandle
+    private let state = Mutex(State())
+    private let keyObserver = Mutex<(@Sendable (Character) -> Void)?>(nil)
+
+    private struct State {
+        var nextToken: UInt64 = 0
+        /// What waits for each queued piece of audio to be played.
+        var playing: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Keys pressed and not yet read.
+        var keys: [Character] = []
+        var keyWaiter: (id: UInt64, continuation: CheckedContinuation<Character?, Never>, timer: Task<Void, Never>)?
+        /// While true, a key stops what plays (a prompt being barged into).
+        var keyStopsAudio = false
+        var hungUp = false
+    }
+
+    init(id: UInt64, to: String, from: String, callID: String, handle: ServerHandle) {
+        self.id = id
+        self.to = to
+        self.from = from
+        self.callID = callID
+        self.handle = handle
+    }
+
+    /// True once the caller (or the server) has ended the call.
+    public var hasHungUp: Bool { state.withLock { $0.hungUp } }
+
+    /// Whether keys wait to be read.
+    public var hasKeys: Bool { state.withLock { !$0.keys.isEmpty } }
+
+    /// Plays 8 kHz samples after what is queued; returns once they have been played, stopped,
+    /// or the call has ended (at once when it has, or when a key waits that stops audio).
+    public func play(_ samples: [Int16]) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let token: UInt64? = state.withLock { state in
+                // A key already pressed stops a prompt before it starts.
+                if state.hungUp || (state.keyStopsAudio && !state.keys.isEmpty) { return nil }
+                state.nextToken += 1
+                state.playing[state.nextToken] = continuation
+                return state.nextToken
+            }
+            guard let token else { return continuation.resume() }
+            send(samples, token: token, loop: false)
+        }
+    }
+
+    /// Plays samples again and again until `stopPlaying`.
+    public func loop(_ samples: [Int16]) {
+        let token: UInt64? = state.withLock { state in
+            if state.hungUp { return nil }
+            state.nextToken += 1
+            return state.nextToken
+        }
+        if let token { send(samples, token: token, loop: true) }
+    }
+
+    /// Stops what plays and drops what is queued.
+    public func stopPlaying() {
+        handle.withServer { cf_sip_stop_playing($0, id) }
+    }
+
+    /// Hears every key as it is pressed, on the server's thread (it must not block).
+    public func observeKeys(_ observer: @escaping @Sendable (Character) -> Void) {
+        keyObserver.withLock { $0 = observer }
+    }
+
+    /// While `on`, a key pressed stops what plays.
+    public func keysStopAudio(_ on: Bool) {
+        state.withLock { $0.keyStopsAudio = on }
+    }
+
+    /// The next key pressed (one already pressed at once), or nil when none comes within
+    /// `timeout` or the call ends.
+    public func nextKey(within timeout: Duration) async -> Character? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Character?, Never>) in
+            state.withLock { state in
+                if !state.keys.isEmpty { return continuation.resume(returning: state.keys.removeFirst()) }
+                if state.hungUp { return continuation.resume(returning: nil) }
+                state.nextToken += 1
+                let id = state.nextToken
+                let timer = Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.keyWaitExpired(id)
+                }
+                state.keyWaiter = (id, continuation, timer)
+            }
+        }
+    }
+
+    private func keyWaitExpired(_ id: UInt64) {
+        let waiter = state.withLock { state -> CheckedContinuation<Character?, Never>? in
+            guard let waiter = state.keyWaiter, waiter.id == id else { return nil }
+            state.keyWaiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    private func send(_ samples: [Int16], token: UInt64, loop: Bool) {
+        let sent = samples.withUnsafeBufferPointer { buffer in
+            handle.withServer { cf_sip_play($0, id, buffer.baseAddress, buffer.count, token, loop) }
+        }
+        if !sent { played(token) }
+    }
+
+    // MARK: - From the server's thread
+
+    func received(_ key: Character) {
+        keyObserver.withLock { $0 }?(key)
+        let (waiter, stopsAudio) = state.withLock { state -> (CheckedContinuation<Character?, Never>?, Bool) in
+            guard let waiter = state.keyWaiter else {
+                state.keys.append(key)
+                return (nil, state.keyStopsAudio)
+            }
+            state.keyWaiter = nil
+            waiter.timer.cancel()
+            return (waiter.continuation, state.keyStopsAudio)
+        }
+        waiter?.resume(returning: key)
+        if stopsAudio { stopPlaying() }
+    }
+
+    func played(_ token: UInt64) {
+        state.withLock { $0.playing.removeValue(forKey: token) }?.resume()
+    }
+
+    func closed() {
+        let (playing, waiter) = state.withLock { state in
+            state.hungUp = true
+            defer {
+                state.playing = [:]
+                state.keyWaiter = nil
+            }
+            return (Array(state.playing.values), state.keyWaiter)
+        }
+        for continuation in playing { continuation.resume() }
+        waiter?.timer.cancel()
+        waiter?.continuation.resume(returning: nil)
+    }
+}

@@ -1,0 +1,168 @@
+import CallFlowSIP
+import Foundation
+import Testing
+
+/// What a caller hears and presses on a real call: baresip records the call's audio, which is
+/// matched against the prompts the flow speaks.
+extension ServeTests {
+    static let menuPrompt = "Press 1 for sales or 2 for support."
+
+    /// The prompt as the server speaks it.
+    static func spoken(_ text: String) throws -> [Int16] {
+        try FliteSynthesizer().synthesize(text, voice: "kal")
+    }
+
+    /// The 8 kHz samples of what baresip heard on its only call.
+    static func heard(in folder: TemporaryFolder) throws -> [Int16] {
+        let heard = folder.path + "/heard"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: heard).first { $0.hasSuffix("-dec.wav") })
+        let data = try Data(contentsOf: URL(fileURLWithPath: heard + "/" + name))
+        return data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    }
+
+    /// No key pressed: the menu is said twice (Retries: 1), then the goodbye, and the server
+    /// hangs up. The recording holds both prompts; a prompt never said does not match.
+    @Test func aCallerWhoPressesNothingHearsTheMenuTwiceAndGoodbye() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        // Two prompts of 2.5 s, two waits of 5 s, the goodbye: about 18 s.
+        let events = try await control.events(waitingFor: "CALL_CLOSED", seconds: 45)
+        #expect(events.contains("CALL_ESTABLISHED") && events.contains("CALL_RTPESTAB"), "\(events)\n\(caller.output)")
+        #expect(events.last == "CALL_CLOSED", "\(events)")
+        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
+
+        // One call: every line of the trace carries its Call-ID, from the answer to the BYE.
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        let callIDs = Set(trace.compactMap { $0.firstMatch(of: /^\{"call":"([^"]+)"/).map { String($0.output.1) } })
+        #expect(callIDs.count == 1, "\(trace)")
+        #expect(trace.first?.contains(#""event":"answer","flow":"DtmfMenu","from":"tester","to":"DtmfMenu""#) == true, "\(trace)")
+        #expect(trace.filter { $0.contains(#""event":"say","element":"Menu""#) }.count == 2, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"collect","element":"Menu","digits":"""#) })
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"NO_CHOICE""#) })
+        #expect(trace.last?.contains(#""event":"hangup","by":"server","reason":"the flow ended""#) == true, "\(trace)")
+
+        let heard = try Self.heard(in: folder)
+        let menu = AudioMatch.best(of: try Self.spoken(Self.menuPrompt), in: heard)
+        let goodbye = AudioMatch.best(of: try Self.spoken("Sorry, we did not get a choice. Goodbye."), in: heard)
+        let never = AudioMatch.best(of: try Self.spoken("Welcome back, your contact number is ready."), in: heard)
+        #expect(menu.score > 0.9 && goodbye.score > 0.9, "menu \(menu), goodbye \(goodbye)")
+        #expect(never.score < 0.5, "a prompt never said matched \(never)")
+        // Said in order: the goodbye after the menu.
+        #expect(goodbye.offset > menu.offset)
+    }
+
+    /// A key pressed while the menu plays stops it (barge-in) and counts: 2 routes to Support.
+    @Test func pressingTwoDuringTheMenuRoutesToSupport() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        // Press 2 once the caller has heard half a second of the menu.
+        let started = try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10)
+        #expect(started.contains("CALL_ESTABLISHED"), "\(started)\n\(caller.output)")
+        func heardFor() -> Int {
+            guard let heard = try? Self.heard(in: folder), let first = heard.firstIndex(where: { abs(Int($0)) > 300 }) else { return 0 }
+            return heard.count - first
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, heardFor() < 4000 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        control.send("sndcode", "2")
+        let events = try await control.events(waitingFor: "CALL_CLOSED", seconds: 20)
+        #expect(events.last == "CALL_CLOSED", "\(events)")
+        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""event":"dtmf","digit":"2""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"collect","element":"Menu","digits":"2""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"transfer","element":"Support","to":"+442071234567""#) })
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SUPPORT""#) })
+        // The menu was cut short: the caller heard its start, not all of it.
+        let heard = try Self.heard(in: folder)
+        let menu = try Self.spoken(Self.menuPrompt)
+        let start = try #require(menu.firstIndex { abs(Int($0)) > 300 })
+        #expect(AudioMatch.best(of: Array(menu[..<(start + 3200)]), in: heard).score > 0.9, "the menu was not heard")
+        #expect(AudioMatch.best(of: menu, in: heard).score < 0.9, "the whole menu played")
+    }
+
+    /// A caller who hangs up mid-prompt ends the flow at the next element: ABANDONED.
+    @Test func aCallerWhoHangsUpMidPromptAbandons() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let started = try await control.events(waitingFor: "CALL_RTPESTAB", seconds: 10)
+        #expect(started.contains("CALL_RTPESTAB"), "\(started)\n\(caller.output)")
+        control.send("hangup")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"end""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""event":"hangup","by":"caller""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"ABANDONED""#) }, "\(trace)")
+        #expect(!trace.contains { $0.contains(#""element":"NoChoice""#) }, "the flow went on after the caller left: \(trace)")
+    }
+
+    /// Every audio file the flows name must be there before a call is taken.
+    @Test func aMissingAudioFileStopsTheStartListingIt() async throws {
+        let empty = TemporaryFolder()
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(Self.freePorts(1))", "--prompts", empty.path])
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 1)
+        #expect(await server.waitFor(5) { $0.contains("2 audio files the flows play cannot be read") }, "\(server.output)")
+        #expect(server.output.contains { $0.contains("one_moment.wav: not found in \(empty.path) (played by ZoomMeeting)") }, "\(server.output)")
+        #expect(server.output.contains { $0.contains("please_hold.wav: not found in \(empty.path) (played by LeadFieldReadback)") })
+        #expect(!server.output.contains { $0.contains("answering SIP calls") })
+    }
+}
+
+/// How well a prompt matches a recording of a call: the normalised cross-correlation at the best
+/// offset. The server sends the prompt's own samples, so the prompt starts where the sound
+/// after a silence starts; only offsets near such starts are tried. A recording may stop a
+/// little before the prompt's end (the caller's last packets): 90% of it is enough.
+enum AudioMatch {
+    struct Match: CustomStringConvertible {
+        var score: Double
+        var offset: Int
+        var description: String { "score \(score) at sample \(offset)" }
+    }
+
+    static func best(of prompt: [Int16], in recording: [Int16]) -> Match {
+        guard let promptStart = prompt.firstIndex(where: { abs(Int($0)) > 300 }) else { return Match(score: 0, offset: 0) }
+        let reference = prompt[promptStart...].map(Double.init)
+        var best = Match(score: 0, offset: 0)
+        // Starts of sound: a loud sample after at least 100 ms of quiet.
+        var quiet = 0
+        var starts: [Int] = []
+        for (index, sample) in recording.enumerated() {
+            if abs(Int(sample)) > 300 {
+                if quiet >= 800 { starts.append(index) }
+                quiet = 0
+            } else {
+                quiet += 1
+            }
+        }
+        if recording.first.map({ abs(Int($0)) > 300 }) == true { starts.insert(0, at: 0) }
+        for start in starts {
+            for offset in max(0, start - 80)...(start + 80) where offset + reference.count * 9 / 10 <= recording.count {
+                let length = min(reference.count, recording.count - offset)
+                let norm = reference[..<length].reduce(0) { $0 + $1 * $1 }.squareRoot()
+                var dot = 0.0, energy = 0.0
+                for index in 0..<length {
+                    let sample = Double(recording[offset + index])
+                    dot += sample * reference[index]
+                    energy += sample * sample
+                }
+                let score = energy > 0 ? dot / (energy.squareRoot() * norm) : 0
+                if score > best.score { best = Match(score: score, offset: offset) }
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,186 @@
+import CallFlowSIP
+import Foundation
+import Synchronization
+import Testing
+
+/// The SIP peers of the serve tests: `flows serve` itself, baresip callers driven over
+/// ctrl_tcp, and single SIP requests sent by hand.
+extension ServeTests {
+    /// The example flows' audio files.
+    static let prompts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Prompts").standardized.path
+
+    /// A UDP and TCP port pair free now, `count` in a row (baresip also opens SIP port + 1).
+    static func freePorts(_ count: Int) -> Int {
+        while true {
+            let base = Int.random(in: 20_000...40_000)
+            if (base..<(base + count)).allSatisfy({ portIsFree($0, SOCK_DGRAM) && portIsFree($0, SOCK_STREAM) }) { return base }
+        }
+    }
+
+    static func portIsFree(_ port: Int, _ type: __socket_type) -> Bool {
+        let socket = Foundation.socket(AF_INET, Int32(type.rawValue), 0)
+        defer { close(socket) }
+        return withSocketAddress("127.0.0.1", port) { bind(socket, $0, $1) } == 0
+    }
+
+    /// A process whose standard output is collected line by line, killed when released.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let lines = OutputLines()
+
+        final class OutputLines: Sendable {
+            private let list = Mutex<[String]>([])
+            func append(_ text: String) { list.withLock { $0 += text.split(separator: "\n").map(String.init) } }
+            var all: [String] { list.withLock { $0 } }
+        }
+
+        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            let collected = lines
+            output.fileHandleForReading.readabilityHandler = { handle in
+                collected.append(String(decoding: handle.availableData, as: UTF8.self))
+            }
+            try process.run()
+        }
+
+        var output: [String] { lines.all }
+
+        /// Waits, at most `seconds`, until a line satisfies `condition`.
+        func waitFor(_ seconds: Double, _ condition: (String) -> Bool) async -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if output.contains(where: condition) { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return output.contains(where: condition)
+        }
+
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// A baresip caller with its own configuration: SIP on `sipPort`, ctrl_tcp on `controlPort`,
+    /// a long silent file as its microphone (its end would hang up the call).
+    /// With `recording`, what the caller hears is written to `FOLDER/heard/dump-*-dec.wav`.
+    static func caller(in folder: TemporaryFolder, sipPort: Int, controlPort: Int, recording: Bool = false) throws -> Running {
+        var silence = Data("RIFF".utf8)
+        let samples = 8000 * 30
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { silence.append(contentsOf: $0) } }
+        append(UInt32(36 + samples * 2)); silence.append(contentsOf: "WAVEfmt ".utf8)
+        append(UInt32(16)); append(UInt16(1)); append(UInt16(1)); append(UInt32(8000)); append(UInt32(16000)); append(UInt16(2)); append(UInt16(16))
+        silence.append(contentsOf: "data".utf8); append(UInt32(samples * 2)); silence.append(Data(count: samples * 2))
+        try silence.write(to: URL(fileURLWithPath: folder.path + "/silence.wav"))
+        try """
+            sip_listen 127.0.0.1:\(sipPort)
+            net_interface 127.0.0.1
+            audio_player alsa,null
+            audio_source aufile,\(folder.path)/silence.wav
+            ausrc_srate 8000
+            auplay_srate 8000
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module aufile.so
+            module alsa.so
+            \(recording ? "module sndfile.so\nsnd_path \(folder.path)/heard" : "")
+            module_app account.so
+            module_app menu.so
+            module_app ctrl_tcp.so
+            ctrl_tcp_listen 127.0.0.1:\(controlPort)
+
+            """.write(toFile: folder.path + "/config", atomically: true, encoding: .utf8)
+        if recording { try FileManager.default.createDirectory(atPath: folder.path + "/heard", withIntermediateDirectories: true) }
+        try "<sip:tester@127.0.0.1:\(sipPort)>;regint=0;audio_codecs=PCMU\n".write(toFile: folder.path + "/accounts", atomically: true, encoding: .utf8)
+        return try Running("/usr/bin/env", ["baresip", "-f", folder.path])
+    }
+
+    /// A connection to baresip's ctrl_tcp: commands go out as netstrings of JSON, and the
+    /// events that come back are collected by type, in order.
+    final class Control: @unchecked Sendable {
+        private let connection: FileHandle
+        private var received = ""
+
+        init(port: Int) async throws {
+            connection = try await offThePool {
+                for _ in 0..<100 {
+                    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    if withSocketAddress("127.0.0.1", port, { connect(socket, $0, $1) }) == 0 {
+                        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+                        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                        return FileHandle(fileDescriptor: socket, closeOnDealloc: true)
+                    }
+                    close(socket)
+                    usleep(50_000)
+                }
+                throw TestServer.StartFailure(message: "baresip's ctrl_tcp did not listen")
+            }
+        }
+
+        func send(_ command: String, _ params: String = "") {
+            let body = #"{"command":"\#(command)","params":"\#(params)","token":"1"}"#
+            connection.write(Data("\(body.utf8.count):\(body),".utf8))
+        }
+
+        /// The event types so far, after waiting at most `seconds` for `type` to be among them.
+        func events(waitingFor type: String, seconds: Double) async throws -> [String] {
+            try await offThePool { [self] in
+                let deadline = Date().addingTimeInterval(seconds)
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while Date() < deadline, !received.contains(#""type":"\#(type)""#) {
+                    let count = read(connection.fileDescriptor, &buffer, buffer.count)
+                    if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) }
+                }
+                return received.matches(of: /"type":"([A-Z_]+)"/).map { String($0.output.1) }
+            }
+        }
+    }
+
+    /// Sends one SIP request as a datagram from `source` and returns the status line of the
+    /// answer (empty when none came within 5 s).
+    static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1") async throws -> String {
+        try await offThePool { () -> String in
+            let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(socket) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            _ = withSocketAddress(source, 0) { bind(socket, $0, $1) }
+            _ = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) }
+            let tag = UUID().uuidString.prefix(8)
+            let message = [
+                "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP \(source):9;branch=z9hG4bK-\(tag);rport",
+                "From: <sip:probe@\(source)>;tag=\(tag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(tag)@\(source)", "CSeq: 1 \(method)",
+                "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70", "Content-Length: 0", "", "",
+            ].joined(separator: "\r\n")
+            _ = message.withCString { send(socket, $0, strlen($0), 0) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            // A provisional 100 Trying may come first.
+            for _ in 0..<3 {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                guard count > 0 else { return "no answer (errno \(errno))" }
+                // "\r\n" is one Character: split on line ends, not on "\r".
+                let line = String(decoding: buffer[..<count], as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+                if !line.hasPrefix("SIP/2.0 1") { return String(line) }
+            }
+            return ""
+        }
+    }
+
+    /// `flows serve` on a free port with the example flows (their audio files from Prompts/),
+    /// once it says it answers.
+    func serve(_ arguments: [String]) async throws -> (Running, Int, TemporaryFolder) {
+        let port = Self.freePorts(1)
+        let state = TemporaryFolder()
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)", "--prompts", Self.prompts] + arguments,
+                                 environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
+        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") }, "\(server.output)")
+        return (server, port, state)
+    }
+
+}
