@@ -28,6 +28,7 @@ struct cf_sip_server {
     struct dnsc *dnsc;
     struct sip *sip;
     struct sip_lsnr *options;
+    struct sipevent_sock *events;
     struct sipsess_sock *sessions;
     struct list calls;
     uint64_t next_call;
@@ -78,6 +79,12 @@ struct call {
     struct mbuf *answer;
     struct tmr answer_timer;
     bool established;
+    /// The transfer under way, its 5 s bound, and whether its end has been reported.
+    struct sipsub *refer;
+    struct tmr refer_timer;
+    bool transfer_reported;
+    /// `host:port` of the caller's Contact, where a transfer to a user goes.
+    char contact[128];
     char to[128];
     char from[128];
     char callid[256];
@@ -102,7 +109,11 @@ struct call *find_call(struct cf_sip_server *server, uint64_t id);
 /// Hands work to the server's thread: REQUEST_* with its data.
 int push_request(struct cf_sip_server *server, int request, void *data);
 
-enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2, REQUEST_PLAY = 3, REQUEST_STOP_PLAYING = 4 };
+enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2, REQUEST_PLAY = 3, REQUEST_STOP_PLAYING = 4, REQUEST_TRANSFER = 5 };
+
+/// Starts the transfer handed over by `cf_sip_transfer`.
+void transfer_start(struct cf_sip_server *server, void *request);
+void transfer_close(struct call *call);
 /// Starts the media clock; every call that is sending gets a packet on each tick.
 void media_clock_start(struct cf_sip_server *server);
 uint64_t media_now_ns(void);

@@ -12,6 +12,7 @@ static void call_destructor(void *data) {
     list_unlink(&call->le);
     tmr_cancel(&call->answer_timer);
     call->answer = mem_deref(call->answer);
+    transfer_close(call);
     call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 480
     media_close(call);
     call->sdp = mem_deref(call->sdp);
@@ -118,6 +119,13 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     pl_strcpy(&msg->uri.user, call->to, sizeof(call->to));
     pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
     pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
+    const struct sip_hdr *contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+    struct sip_addr address;
+    if (contact && !sip_addr_decode(&address, &contact->val)) {
+        bool v6 = address.uri.af == AF_INET6;
+        re_snprintf(call->contact, sizeof(call->contact), "%s%r%s:%u", v6 ? "[" : "", &address.uri.host, v6 ? "]" : "",
+                    address.uri.port ? address.uri.port : 5060);
+    }
     list_append(&server->calls, &call->le, call);
 
     struct sa announced;
@@ -163,6 +171,8 @@ static void queue_handler(int id, void *data, void *arg) {
     struct cf_sip_server *server = arg;
     if (id == REQUEST_PLAY) {
         media_enqueue(server, data);
+    } else if (id == REQUEST_TRANSFER) {
+        transfer_start(server, data);
     } else if (id == REQUEST_STOP_PLAYING) {
         struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
         if (call) media_stop_playing(call);
@@ -195,6 +205,7 @@ static void *server_main(void *arg) {
     if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, NULL);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_UDP, &local);
     if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
+    if (!err) err = sipevent_listen(&server->events, server->sip, 32, 32, NULL, NULL);
     if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);
     if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
     if (!err) media_clock_start(server);
@@ -204,6 +215,7 @@ static void *server_main(void *arg) {
     tmr_cancel(&server->tick);
     server->sessions = mem_deref(server->sessions);
     server->options = mem_deref(server->options);
+    server->events = mem_deref(server->events);
     if (server->sip) sip_close(server->sip, true);
     server->sip = mem_deref(server->sip);
     server->dnsc = mem_deref(server->dnsc);

@@ -1,4 +1,5 @@
 import CSIPShim
+import CallFlowRuntime
 import Synchronization
 
 /// One answered call as audio and keys: what plays to the caller, and the keys they press.
@@ -21,6 +22,7 @@ public final class CallLine: Sendable {
         /// Keys pressed and not yet read.
         var keys: [Character] = []
         var keyWaiter: (id: UInt64, continuation: CheckedContinuation<Character?, Never>, timer: Task<Void, Never>)?
+        var transfer: CheckedContinuation<TransferOutcome, Never>?
         /// While true, a key stops what plays (a prompt being barged into).
         var keyStopsAudio = false
         var hungUp = false
@@ -99,6 +101,22 @@ public final class CallLine: Sendable {
         }
     }
 
+    /// Transfers the call by REFER to `target`, a SIP URI, or with `isUser` the user part of
+    /// one at the caller's Contact (its PBX); returns once the outcome is known. The call
+    /// stays up.
+    public func transfer(to target: String, isUser: Bool) async -> TransferOutcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<TransferOutcome, Never>) in
+            let refused: TransferOutcome? = state.withLock { state in
+                if state.hungUp { return .failed("the caller hung up") }
+                if state.transfer != nil { return .failed("a transfer is already under way") }
+                state.transfer = continuation
+                return nil
+            }
+            if let refused { return continuation.resume(returning: refused) }
+            if !handle.withServer({ cf_sip_transfer($0, id, target, isUser) }) { transferEnded(status: 0, reason: "the server has stopped") }
+        }
+    }
+
     private func keyWaitExpired(_ id: UInt64) {
         let waiter = state.withLock { state -> CheckedContinuation<Character?, Never>? in
             guard let waiter = state.keyWaiter, waiter.id == id else { return nil }
@@ -132,20 +150,27 @@ public final class CallLine: Sendable {
         if stopsAudio { stopPlaying() }
     }
 
+    func transferEnded(status: Int, reason: String) {
+        let outcome: TransferOutcome = (200..<300).contains(status) ? .transferred : .failed(reason)
+        state.withLock { state in defer { state.transfer = nil }; return state.transfer }?.resume(returning: outcome)
+    }
+
     func played(_ token: UInt64) {
         state.withLock { $0.playing.removeValue(forKey: token) }?.resume()
     }
 
     func closed() {
-        let (playing, waiter) = state.withLock { state in
+        let (playing, waiter, transfer) = state.withLock { state in
             state.hungUp = true
             defer {
                 state.playing = [:]
                 state.keyWaiter = nil
+                state.transfer = nil
             }
-            return (Array(state.playing.values), state.keyWaiter)
+            return (Array(state.playing.values), state.keyWaiter, state.transfer)
         }
         for continuation in playing { continuation.resume() }
+        transfer?.resume(returning: .failed("the call ended"))
         waiter?.timer.cancel()
         waiter?.continuation.resume(returning: nil)
     }

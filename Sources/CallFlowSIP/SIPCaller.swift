@@ -5,12 +5,16 @@ import CallFlowRuntime
 public struct SIPCaller: Caller {
     public let line: CallLine
     public let prompts: PromptLibrary
+    /// Where a Transfer sends the call: a SIP URI with `{to}` for the element's `To`; nil for
+    /// `sip:{to}@` the host and port of the caller's Contact.
+    public let transferURI: String?
     /// Hears what went wrong beside the flow (a file that cannot be played); the call goes on.
     private let warn: @Sendable (String) -> Void
 
-    public init(line: CallLine, prompts: PromptLibrary, warn: @escaping @Sendable (String) -> Void) {
+    public init(line: CallLine, prompts: PromptLibrary, transferURI: String? = nil, warn: @escaping @Sendable (String) -> Void) {
         self.line = line
         self.prompts = prompts
+        self.transferURI = transferURI
         self.warn = warn
     }
 
@@ -52,6 +56,35 @@ public struct SIPCaller: Caller {
         line.stopPlaying()
     }
 
+    /// A blind transfer by REFER. A `To` that is a SIP URI is used as it is.
+    public func transfer(to destination: String) async -> TransferOutcome {
+        let lowered = destination.lowercased()
+        if lowered.hasPrefix("sip:") || lowered.hasPrefix("sips:") {
+            // A URI from a fillpoint goes into a header: it must be one token.
+            guard destination.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"<>\"".unicodeScalars.contains($0) }) else {
+                return .failed("\(destination) is not a SIP URI")
+            }
+            return await line.transfer(to: destination, isUser: false)
+        }
+        let user = Self.escapedUser(destination)
+        if let transferURI { return await line.transfer(to: transferURI.replacing("{to}", with: user), isUser: false) }
+        return await line.transfer(to: user, isUser: true)
+    }
+
+    /// `text` as the user part of a SIP URI (RFC 3261 `user`): other bytes as `%XX`.
+    static func escapedUser(_ text: String) -> String {
+        var escaped = ""
+        for byte in text.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.!~*'()&=+$,;?/".unicodeScalars.contains(scalar) {
+                escaped.unicodeScalars.append(scalar)
+            } else {
+                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return escaped
+    }
+
     private func speech(_ text: String, voice: String?) async -> [Int16]? {
         switch await prompts.speech(text, voice: voice) {
         case .success(let samples): return samples
@@ -69,4 +102,8 @@ public struct SIPCaller: Caller {
             return nil
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

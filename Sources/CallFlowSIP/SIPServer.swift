@@ -170,6 +170,8 @@ private final class EventSink: Sendable {
             if let key = first.first { lines.withLock { $0[call] }?.received(key) }
         case CF_SIP_CALL_PLAYED.rawValue:
             lines.withLock { $0[call] }?.played(number)
+        case CF_SIP_CALL_TRANSFERRED.rawValue:
+            lines.withLock { $0[call] }?.transferEnded(status: Int(number), reason: first)
         default:
             lines.withLock { $0.removeValue(forKey: call) }?.closed()
             ended()

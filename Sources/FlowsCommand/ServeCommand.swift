@@ -38,6 +38,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "The voice of speech: kal, kal16, slt, rms or awb.")
     var voice = "kal"
 
+    @Option(name: .long, help: ArgumentHelp("Where a Transfer sends the call: a SIP URI with {to} for its To. Default: sip:{to}@ the host and port of the caller's Contact.", valueName: "template"))
+    var transferURI: String?
+
     @Option(name: .long, help: ArgumentHelp("End a call whose caller sends no audio this long (0: never).", valueName: "seconds"))
     var rtpTimeout = 60
 
@@ -91,6 +94,10 @@ struct ServeCommand: ParsableCommand {
             printError("flows: error: --voice \(voice): flite's voices are \(synthesizer.voices.joined(separator: ", "))")
             return 64
         }
+        if let transferURI, !(transferURI.lowercased().hasPrefix("sip:") || transferURI.lowercased().hasPrefix("sips:")) || transferURI.contains(where: { $0 == " " || $0 == ">" || $0 == "<" }) {
+            printError("flows: error: --transfer-uri \(transferURI): expected a SIP URI, such as sip:{to}@pbx.example.com:5060")
+            return 64
+        }
         let address = String(sip[..<colon])
         if address == "0.0.0.0" || address == "::", publicAddress == nil {
             printError("flows: error: --sip \(sip) listens on every address; say which one callers reach with --public-address")
@@ -141,7 +148,7 @@ struct ServeCommand: ParsableCommand {
                     let write: @Sendable (CallEvent) -> Void = { event in
                         if trace == .json { output(event.json, nil) } else { transcript.write(event) }
                     }
-                    let caller = SIPCaller(line: line, prompts: library, warn: { message in
+                    let caller = SIPCaller(line: line, prompts: library, transferURI: transferURI, warn: { message in
                         write(.warning(element: element.withLock { $0 }, message: message))
                     })
                     let call = Call(flow: flowType.name, variables: variables, contact: ContactVariables(), secrets: VariableOptions.secrets(of: flowType),

@@ -23,6 +23,9 @@ enum cf_sip_event_kind {
     CF_SIP_CALL_DIGIT = 3,
     /// The audio queued with `token` as `number` has been played, or dropped.
     CF_SIP_CALL_PLAYED = 4,
+    /// A transfer (`cf_sip_transfer`) ended: `number` is its final SIP status (2xx: the other
+    /// side took the call; else it failed, or 0 when no status came), `first` says why.
+    CF_SIP_CALL_TRANSFERRED = 5,
 };
 
 /// Called on the server's thread; the strings live until it returns.
@@ -62,6 +65,12 @@ void cf_sip_play(cf_sip_server *server, uint64_t call, const int16_t *samples, s
 
 /// Stops what plays to `call` and drops what is queued; each reports CF_SIP_CALL_PLAYED.
 void cf_sip_stop_playing(cf_sip_server *server, uint64_t call);
+
+/// Transfers `call` blindly by REFER to `target`: a SIP URI, or with `is_user` the user part
+/// of one on the host and port of the caller's Contact. A CF_SIP_CALL_TRANSFERRED event tells
+/// how it ended: at the final NOTIFY, an error answer to the REFER, or as taken 5 s after the
+/// REFER with no final NOTIFY. The call stays up either way.
+void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, bool is_user);
 
 /// RTP packets sent later than their deadline, over all calls so far.
 uint64_t cf_sip_late_packets(cf_sip_server *server);

@@ -94,7 +94,9 @@ struct ElementGraph {
             case .collectInput(let input):
                 edges.all.append(Edge(exit: .next, target: next))
                 edges.all.append(Edge(exit: .noInput, target: target(input.onNoInput, otherwise: next)))
-            case .transfer, .hangup:
+            case .transfer(let transfer):
+                if let onFailure = transfer.onFailure { edges.all.append(Edge(exit: .failure, target: indexOf[onFailure.name])) }
+            case .hangup:
                 break
             case .setProperty, .tts, .play, nil:
                 edges.all.append(Edge(exit: .next, target: next))

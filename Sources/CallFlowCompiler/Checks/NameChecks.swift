@@ -47,6 +47,8 @@ struct NameChecks {
                 references.append(branch.defaultTarget)
             case .collectInput(let input):
                 if let onNoInput = input.onNoInput { references.append(onNoInput) }
+            case .transfer(let transfer):
+                if let onFailure = transfer.onFailure { references.append(onFailure) }
             default:
                 break
             }

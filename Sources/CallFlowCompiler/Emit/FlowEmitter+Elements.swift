@@ -25,8 +25,13 @@ extension FlowEmitter {
                 writer.line("return nil")
             case .transfer(let transfer):
                 let to = buildText(transfer.to, named: "destination", &writer)
-                writer.line("await call.transfer(\(name), to: \(to))")
-                writer.line("return nil")
+                writer.line("if await call.transfer(\(name), to: \(to)) { return nil }")
+                if let failure = edges.first(where: { $0.exit == .failure })?.target {
+                    writer.line(exit(failure))
+                } else {
+                    writer.line("state.resultCode = FlowLimits.transferFailedResultCode")
+                    writer.line("return nil")
+                }
             case .setProperty(let set):
                 sourceLine(set.valueLocation.line, &writer)
                 let property = "state.properties.\(SwiftNames.escaped(set.property))"

@@ -80,7 +80,7 @@ extension SwiftNames {
         "StringInterpolationConvertible", "StringInterpolationProtocol", "StringLiteralConvertible",
         "StringLiteralType", "StringProtocol", "Substring", "SuspendingClock", "Swift", "Synchronization",
         "SystemRandomNumberGenerator", "Task", "TaskExecutor", "TaskGroup", "TaskPriority", "TemplatePiece",
-        "TextOutputStream", "TextOutputStreamable", "ThrowingDiscardingTaskGroup", "ThrowingTaskGroup", "Type", "UInt",
+        "TextOutputStream", "TextOutputStreamable", "ThrowingDiscardingTaskGroup", "ThrowingTaskGroup", "TransferOutcome", "Type", "UInt",
         "UInt128", "UInt16", "UInt32", "UInt64", "UInt8", "UTF16", "UTF32", "UTF8", "UTF8Span", "UnboundedRange",
         "UnfoldFirstSequence", "UnfoldSequence", "Unicode", "UnicodeCodec", "UnicodeDecodingResult", "UnicodeScalar",
         "UnicodeScalarLiteralConvertible", "UnicodeScalarType", "UnkeyedDecodingContainer", "UnkeyedEncodingContainer",

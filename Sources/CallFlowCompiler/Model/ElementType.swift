@@ -147,7 +147,8 @@ public enum ElementType: String, Sendable, CaseIterable {
     ]
 
     private static let transferKeys: [Key] = [
-        Key("To", required: true, "a queue name, an agent, or an E.164 number"),
+        Key("To", required: true, "a queue name, an agent, an E.164 number, or a sip: URI"),
+        Key("OnFailure", "element to go to when the transfer fails (without it the call ends with TRANSFER_FAILED)"),
     ]
 
     private static let hangupKeys: [Key] = [

@@ -127,12 +127,12 @@ extension FlowDecoder {
             onNoInput: entries["OnNoInput"].flatMap { reference($0) })
     }
 
-    func transfer(_ entry: Entry) -> Transfer? {
+    func transfer(_ entry: Entry, _ entries: Entries) -> Transfer? {
         guard let to = template(entry) else { return nil }
         if let constant = to.constant, constant.hasPrefix("+"), !Self.isE164(constant) {
             sink.report(.invalidValue, at: entry.location, "`\(constant)` is not an E.164 number; write `+` and 8 to 15 digits, with no spaces, such as `+442071234567`")
         }
-        return Transfer(to: to)
+        return Transfer(to: to, onFailure: entries["OnFailure"].flatMap { reference($0) })
     }
 
     static func isE164(_ text: String) -> Bool {

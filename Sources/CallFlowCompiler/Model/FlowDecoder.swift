@@ -195,7 +195,7 @@ final class FlowDecoder {
         }
         case .play: entries["Phrase"].flatMap { templateList($0) }.map { .play(Play(phrase: $0)) }
         case .collectInput: collectInput(entries).map { .collectInput($0) }
-        case .transfer: entries["To"].flatMap { transfer($0) }.map { .transfer($0) }
+        case .transfer: entries["To"].flatMap { transfer($0, entries) }.map { .transfer($0) }
         case .hangup: .hangup(Hangup(text: entries["Text"].flatMap { template($0) }))
         }
     }

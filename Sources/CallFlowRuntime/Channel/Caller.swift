@@ -17,9 +17,8 @@ public protocol Caller: Sendable {
     /// Plays `files` again and again, until `endHold`: the `Phrase` heard while a request waits.
     func hold(_ files: [String]) async
     func endHold() async
-    /// Hands the call over to `destination` (a Transfer's `To`): true once the other side
-    /// has taken it.
-    func transfer(to destination: String) async -> Bool
+    /// Hands the call over to `destination` (a Transfer's `To`).
+    func transfer(to destination: String) async -> TransferOutcome
     /// True once the person has hung up: the flow stops at the next element.
     var hasHungUp: Bool { get }
 }
@@ -29,8 +28,16 @@ extension Caller {
     public func play(_ files: [String]) async {}
     public func hold(_ files: [String]) async {}
     public func endHold() async {}
-    public func transfer(to destination: String) async -> Bool { true }
+    public func transfer(to destination: String) async -> TransferOutcome { .transferred }
     public var hasHungUp: Bool { false }
+}
+
+/// How a transfer ended.
+public enum TransferOutcome: Sendable, Equatable {
+    /// The other side took the call.
+    case transferred
+    /// It did not (`486 Busy Here`, no answer to the REFER, …): the flow goes on.
+    case failed(String)
 }
 
 /// What a CollectInput says or plays before reading keys.

@@ -79,9 +79,15 @@ public actor Call {
         await caller.play(files)
     }
 
-    public nonisolated func transfer(_ element: String, to destination: String) async {
+    /// Hands the call over; false when the transfer failed (the reason is a `warning`).
+    public nonisolated func transfer(_ element: String, to destination: String) async -> Bool {
         emit(.transfer(element: element, to: destination))
-        _ = await caller.transfer(to: destination)
+        switch await caller.transfer(to: destination) {
+        case .transferred: return true
+        case .failed(let reason):
+            emit(.warning(element: element, message: "the transfer to \(destination) failed: \(reason)"))
+            return false
+        }
     }
 
     /// Prompts and reads digits; nil when none came after every retry (or the caller hung up).

@@ -63,6 +63,8 @@ public enum FlowLimits {
     public static let maximumSteps = 10_000
     /// The result code of a call stopped by `maximumSteps`.
     public static let stepLimitResultCode = "STEP_LIMIT"
+    /// The result code of a call whose Transfer failed, where the element has no `OnFailure`.
+    public static let transferFailedResultCode = "TRANSFER_FAILED"
     /// The result code of a call whose caller hung up before the flow ended.
     public static let abandonedResultCode = "ABANDONED"
 }

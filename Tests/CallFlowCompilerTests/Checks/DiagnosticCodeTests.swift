@@ -136,6 +136,27 @@ import Testing
         #expect(found.first?.notes == ["did you mean `Done`?"])
     }
 
+    /// A Transfer's `OnFailure` is an exit like any other: checked, and its target reachable.
+    @Test func transferOnFailure() {
+        let yaml = """
+            Flow: Handover
+            Elements:
+              - Name: Agent
+                Type: Transfer
+                To: sales_queue
+                OnFailure: Sory
+              - Name: Sorry
+                Type: Hangup
+                Text: Nobody can take your call.
+            """
+        #expect(diagnostics(yaml).map(\.description) == [
+            "Flows/Test.yaml:6:5: error: `OnFailure: Sory` names no element of this flow [unknown-target]",
+        ])
+        let fixed = yaml.replacingOccurrences(of: "Sory", with: "Sorry")
+        #expect(diagnostics(fixed).isEmpty, "Sorry is reached through OnFailure: \(diagnostics(fixed))")
+        #expect(diagnostics(fixed.replacingOccurrences(of: "    OnFailure: Sorry\n", with: "")).map(\.code) == [.unreachable])
+    }
+
     @Test func fillpointSyntax() {
         let yaml = """
             Flow: Syntax

@@ -176,9 +176,9 @@ import Testing
 
             """)
         let list = try await flows(["list"])
-        #expect(list.output.contains("DtmfMenu: Route the caller with a keypad menu\n  Menu      CollectInput\n"))
+        #expect(list.output.contains("DtmfMenu: Route the caller with a keypad menu\n  Menu         CollectInput\n"))
         // Both flags show when both are set.
-        #expect(list.output.contains("\n  Sales     Transfer  (agents can see, supervisors can see)\n  Support   Transfer  (supervisors can see)\n"))
+        #expect(list.output.contains("\n  Sales        Transfer  (agents can see, supervisors can see)\n  Support      Transfer  (supervisors can see)\n"))
         #expect(try await flows(["run", "Nope"]).status == 64)
         #expect(try await flows(["run", "DtmfMenu", "--call", "bogus=1"]).status == 64)
     }

@@ -55,42 +55,6 @@ extension ServeTests {
         #expect(goodbye.offset > menu.offset)
     }
 
-    /// A key pressed while the menu plays stops it (barge-in) and counts: 2 routes to Support.
-    @Test func pressingTwoDuringTheMenuRoutesToSupport() async throws {
-        let (server, port, _) = try await serve(["--trace", "json"])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
-        // Press 2 once the caller has heard half a second of the menu.
-        let started = try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10)
-        #expect(started.contains("CALL_ESTABLISHED"), "\(started)\n\(caller.output)")
-        func heardFor() -> Int {
-            guard let heard = try? Self.heard(in: folder), let first = heard.firstIndex(where: { abs(Int($0)) > 300 }) else { return 0 }
-            return heard.count - first
-        }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline, heardFor() < 4000 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        control.send("sndcode", "2")
-        let events = try await control.events(waitingFor: "CALL_CLOSED", seconds: 20)
-        #expect(events.last == "CALL_CLOSED", "\(events)")
-        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
-        let trace = server.output.filter { $0.hasPrefix("{") }
-        #expect(trace.contains { $0.contains(#""event":"dtmf","digit":"2""#) }, "\(trace)")
-        #expect(trace.contains { $0.contains(#""event":"collect","element":"Menu","digits":"2""#) }, "\(trace)")
-        #expect(trace.contains { $0.contains(#""event":"transfer","element":"Support","to":"+442071234567""#) })
-        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SUPPORT""#) })
-        // The menu was cut short: the caller heard its start, not all of it.
-        let heard = try Self.heard(in: folder)
-        let menu = try Self.spoken(Self.menuPrompt)
-        let start = try #require(menu.firstIndex { abs(Int($0)) > 300 })
-        #expect(AudioMatch.best(of: Array(menu[..<(start + 3200)]), in: heard).score > 0.9, "the menu was not heard")
-        #expect(AudioMatch.best(of: menu, in: heard).score < 0.9, "the whole menu played")
-    }
-
     /// A caller who hangs up mid-prompt ends the flow at the next element: ABANDONED.
     @Test func aCallerWhoHangsUpMidPromptAbandons() async throws {
         let (server, port, _) = try await serve(["--trace", "json"])

@@ -70,7 +70,9 @@ extension ServeTests {
     /// A baresip caller with its own configuration: SIP on `sipPort`, ctrl_tcp on `controlPort`,
     /// a long silent file as its microphone (its end would hang up the call).
     /// With `recording`, what the caller hears is written to `FOLDER/heard/dump-*-dec.wav`.
-    static func caller(in folder: TemporaryFolder, sipPort: Int, controlPort: Int, recording: Bool = false) throws -> Running {
+    /// With `answering`, it is a callee that answers every call at once (as `user`).
+    static func caller(in folder: TemporaryFolder, sipPort: Int, controlPort: Int, recording: Bool = false, answering: Bool = false,
+                       user: String = "tester") throws -> Running {
         var silence = Data("RIFF".utf8)
         let samples = 8000 * 30
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { silence.append(contentsOf: $0) } }
@@ -97,7 +99,7 @@ extension ServeTests {
 
             """.write(toFile: folder.path + "/config", atomically: true, encoding: .utf8)
         if recording { try FileManager.default.createDirectory(atPath: folder.path + "/heard", withIntermediateDirectories: true) }
-        try "<sip:tester@127.0.0.1:\(sipPort)>;regint=0;audio_codecs=PCMU\n".write(toFile: folder.path + "/accounts", atomically: true, encoding: .utf8)
+        try "<sip:\(user)@127.0.0.1:\(sipPort)>;regint=0;audio_codecs=PCMU\(answering ? ";answermode=auto" : "")\n".write(toFile: folder.path + "/accounts", atomically: true, encoding: .utf8)
         return try Running("/usr/bin/env", ["baresip", "-f", folder.path])
     }
 
@@ -174,8 +176,7 @@ extension ServeTests {
 
     /// `flows serve` on a free port with the example flows (their audio files from Prompts/),
     /// once it says it answers.
-    func serve(_ arguments: [String]) async throws -> (Running, Int, TemporaryFolder) {
-        let port = Self.freePorts(1)
+    func serve(_ arguments: [String], port: Int = ServeTests.freePorts(1)) async throws -> (Running, Int, TemporaryFolder) {
         let state = TemporaryFolder()
         let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)", "--prompts", Self.prompts] + arguments,
                                  environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Barge-in and transfer by REFER against real peers: the caller (baresip) presses a key while
+/// the menu plays and is referred to the support line (a second baresip that answers), or to a
+/// number that does not exist.
+extension ServeTests {
+    /// 2 pressed half a second into the menu stops it and counts; the server sends REFER, the
+    /// caller calls the support line (whose number is the Transfer's To), which answers; the
+    /// final NOTIFY says so and the server hangs up the first call.
+    @Test func pressingTwoDuringTheMenuTransfersTheCallerToSupport() async throws {
+        let supportPort = Self.freePorts(3)
+        let supportFolder = TemporaryFolder()
+        let support = try Self.caller(in: supportFolder, sipPort: supportPort, controlPort: supportPort + 2, answering: true,
+                                      user: "+442071234567")
+        let supportControl = try await Control(port: supportPort + 2)
+        let (server, port, _) = try await serve(["--trace", "json", "--transfer-uri", "sip:{to}@127.0.0.1:\(supportPort)"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
+        // Press 2 once the caller has heard half a second of the menu.
+        func heardFor() -> Int {
+            guard let heard = try? Self.heard(in: folder), let first = heard.firstIndex(where: { abs(Int($0)) > 300 }) else { return 0 }
+            return heard.count - first
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, heardFor() < 4000 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        control.send("sndcode", "2")
+
+        let answered = try await supportControl.events(waitingFor: "CALL_ESTABLISHED", seconds: 20)
+        #expect(answered.contains("CALL_ESTABLISHED"), "\(answered)\n\(support.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let referred = try await control.events(waitingFor: "CALL_CLOSED", seconds: 10)
+        #expect(referred.contains("TRANSFER"), "\(referred)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""event":"dtmf","digit":"2""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"collect","element":"Menu","digits":"2""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"transfer","element":"Support","to":"+442071234567""#) })
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SUPPORT""#) }, "\(trace)")
+        #expect(trace.last?.contains(#""event":"hangup","by":"server""#) == true, "\(trace)")
+        #expect(!trace.contains { $0.contains(#""event":"warning""#) }, "\(trace)")
+        control.send("hangup")
+
+        // The menu was cut short: the caller heard its start, not all of it.
+        let heard = try Self.heard(in: folder)
+        let menu = try Self.spoken(Self.menuPrompt)
+        let start = try #require(menu.firstIndex { abs(Int($0)) > 300 })
+        #expect(AudioMatch.best(of: Array(menu[..<(start + 3200)]), in: heard).score > 0.9, "the menu was not heard")
+        #expect(AudioMatch.best(of: menu, in: heard).score < 0.9, "the whole menu played")
+    }
+
+    /// 1 for sales: the transfer target does not exist (the caller's INVITE to it is answered
+    /// 404), the NOTIFY says so, and the flow takes the Transfer's OnFailure exit.
+    @Test func aFailedTransferTakesOnFailure() async throws {
+        let port = Self.freePorts(1)
+        let (server, _, _) = try await serve(["--trace", "json", "--transfer-uri", "sip:{to}@127.0.0.1:\(port)"], port: port)
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
+        control.send("sndcode", "1")
+        #expect(await server.waitFor(20) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""event":"transfer","element":"Sales","to":"sales_queue""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"warning","element":"Sales","message":"the transfer to sales_queue failed: 404 Not Found""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"enter","element":"SalesClosed""#) })
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SALES_CLOSED""#) }, "\(trace)")
+    }
+}
