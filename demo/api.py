@@ -7,6 +7,7 @@ It answers like the vendor APIs the examples are modelled on:
   POST /cloudtalk/contacts                          CloudTalk-style contact creation
   GET  /zoom/v2/users/<email>/meetings              Zoom-style meetings; every other request
                                                     fails with 503, so one retry succeeds
+  POST /pins/check                                  {"pin": …}: {"valid": true} for 1234
 
 Usage: api.py PORT. It logs each request on standard error and stops on SIGTERM or Ctrl-C.
 """
@@ -21,6 +22,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LEADS = {"42": "gold", "7": "silver"}
+# A slow CRM: this lead is answered after a while, so a caller hears the hold phrase.
+SLOW_LEADS = {"7": 1.5}
 BASIC = "Basic " + base64.b64encode(b"demo:demo").decode()
 zoom_requests = 0
 zoom_lock = threading.Lock()
@@ -49,6 +52,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(401, {"error": "unauthorized"})
             if lead.group(1) not in LEADS:
                 return self.send_json(404, {"error": "no such lead"})
+            time.sleep(SLOW_LEADS.get(lead.group(1), 0))
             return self.send_json(200, {"FieldId": 158, "Value": LEADS[lead.group(1)]})
         if re.fullmatch(r"/zoom/v2/users/[^/]+/meetings", path):
             with zoom_lock:
@@ -63,6 +67,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        if self.path == "/pins/check":
+            try:
+                pin = json.loads(body)["pin"]
+            except (ValueError, KeyError, TypeError):
+                return self.send_json(400, {"error": "no pin"})
+            return self.send_json(200, {"valid": pin == "1234"})
         if self.path == "/cloudtalk/contacts":
             try:
                 contact = json.loads(body)["contact"]

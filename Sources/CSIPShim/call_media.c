@@ -47,7 +47,7 @@ static void finish_segment(struct call *call, struct segment *segment) {
     list_unlink(&segment->le);
     uint64_t token = segment->token;
     free(segment);
-    report(call->server, CF_SIP_CALL_PLAYED, call->id, token, NULL, NULL, NULL);
+    report(call->server, CF_SIP_CALL_PLAYED, call->id, token, NULL, NULL, NULL, NULL);
 }
 
 /// The next packet's samples from the queue, silence where it runs out.
@@ -74,6 +74,7 @@ static void send_packet(struct call *call) {
     struct call_media *media = &call->media;
     int16_t pcm[SAMPLES_PER_PACKET];
     next_samples(call, pcm);
+    recording_write(call, pcm, SAMPLES_PER_PACKET);
     // The clock runs on while the caller holds the call, so that the stream resumes in time.
     uint32_t timestamp = media->timestamp;
     media->timestamp += SAMPLES_PER_PACKET;
@@ -155,6 +156,10 @@ static void rtp_receive(const struct sa *source, const struct rtp_header *header
     media->last_received_ms = tmr_jiffies();
     // A caller whose SDP named no address (or 0.0.0.0) is answered where its audio comes from.
     if (!sa_isset(&media->remote, SA_ALL) && !media->on_hold) sa_cpy(&media->remote, source);
+    if (header->pt == media->payload_type) {
+        recording_heard(call, mbuf_buf(packet), mbuf_get_left(packet));
+        return;
+    }
     if (media->dtmf_payload_type < 0 || header->pt != media->dtmf_payload_type) return;
     int event;
     bool end;
@@ -164,7 +169,7 @@ static void rtp_receive(const struct sa *source, const struct rtp_header *header
         int digit = telev_code2digit(event);
         if (digit > 0) {
             char key[2] = {(char)digit, 0};
-            report(call->server, CF_SIP_CALL_DIGIT, call->id, 0, key, NULL, NULL);
+            report(call->server, CF_SIP_CALL_DIGIT, call->id, 0, key, NULL, NULL, NULL);
         }
     }
     media->digit_reported = !end;
@@ -216,7 +221,7 @@ int media_update(struct call *call) {
 void cf_sip_play(cf_sip_server *server, uint64_t call, const int16_t *samples, size_t count, uint64_t token, bool loop) {
     struct segment *segment = malloc(sizeof(*segment) + count * sizeof(int16_t));
     if (!segment) {
-        report(server, CF_SIP_CALL_PLAYED, call, token, NULL, NULL, NULL);
+        report(server, CF_SIP_CALL_PLAYED, call, token, NULL, NULL, NULL, NULL);
         return;
     }
     memset(&segment->le, 0, sizeof(segment->le));
@@ -228,7 +233,7 @@ void cf_sip_play(cf_sip_server *server, uint64_t call, const int16_t *samples, s
     memcpy(segment->samples, samples, count * sizeof(int16_t));
     if (push_request(server, REQUEST_PLAY, segment)) {
         free(segment);
-        report(server, CF_SIP_CALL_PLAYED, call, token, NULL, NULL, NULL);
+        report(server, CF_SIP_CALL_PLAYED, call, token, NULL, NULL, NULL, NULL);
     }
 }
 
@@ -240,13 +245,21 @@ uint64_t cf_sip_late_packets(cf_sip_server *server) {
     return atomic_load(&server->late_packets);
 }
 
+uint64_t cf_sip_recording_errors(cf_sip_server *server) {
+    return atomic_load(&server->recording_errors);
+}
+
+void cf_sip_mute_recording(cf_sip_server *server, uint64_t call, bool muted) {
+    push_request(server, muted ? REQUEST_MUTE_RECORDING : REQUEST_UNMUTE_RECORDING, (void *)(uintptr_t)call);
+}
+
 void media_enqueue(struct cf_sip_server *server, void *data) {
     struct segment *segment = data;
     struct call *call = find_call(server, segment->call);
     if (!call || segment->count == 0) {
         uint64_t token = segment->token, id = segment->call;
         free(segment);
-        report(server, CF_SIP_CALL_PLAYED, id, token, NULL, NULL, NULL);
+        report(server, CF_SIP_CALL_PLAYED, id, token, NULL, NULL, NULL, NULL);
         return;
     }
     list_append(&call->media.queue, &segment->le, segment);
@@ -265,6 +278,7 @@ void media_close(struct call *call) {
     struct call_media *media = &call->media;
     media->sending = false;
     media_stop_playing(call);
+    recording_close(call);
     media->rtp = mem_deref(media->rtp);
     media->telev = mem_deref(media->telev);
     media->packet = mem_deref(media->packet);

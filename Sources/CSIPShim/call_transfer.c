@@ -21,7 +21,7 @@ static void transfer_done(struct call *call, uint16_t status, const char *reason
     if (call->transfer_reported) return;
     call->transfer_reported = true;
     tmr_cancel(&call->refer_timer);
-    report(call->server, CF_SIP_CALL_TRANSFERRED, call->id, status, reason, NULL, NULL);
+    report(call->server, CF_SIP_CALL_TRANSFERRED, call->id, status, reason, NULL, NULL, NULL);
 }
 
 static void notify_handler(struct sip *sip, const struct sip_msg *msg, void *arg) {
@@ -103,7 +103,7 @@ void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, b
     size_t length = strlen(target);
     struct transfer_request *request = malloc(sizeof(*request) + length + 1);
     if (!request) {
-        report(server, CF_SIP_CALL_TRANSFERRED, call, 0, "out of memory", NULL, NULL);
+        report(server, CF_SIP_CALL_TRANSFERRED, call, 0, "out of memory", NULL, NULL, NULL);
         return;
     }
     request->call = call;
@@ -111,6 +111,6 @@ void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, b
     memcpy(request->target, target, length + 1);
     if (push_request(server, REQUEST_TRANSFER, request)) {
         free(request);
-        report(server, CF_SIP_CALL_TRANSFERRED, call, 0, "the server is busy", NULL, NULL);
+        report(server, CF_SIP_CALL_TRANSFERRED, call, 0, "the server is busy", NULL, NULL, NULL);
     }
 }

@@ -20,6 +20,7 @@ struct cf_sip_server {
     int answer_delay_ms;
     int rtp_port_low, rtp_port_high;
     int rtp_timeout_ms;
+    char record_dir[1024];
     cf_sip_event_handler handler;
     cf_sip_admission_handler admission;
     void *context;
@@ -38,6 +39,7 @@ struct cf_sip_server {
     uint64_t ticks;
     /// Written on the server's thread, read from any.
     _Atomic uint64_t late_packets;
+    _Atomic uint64_t recording_errors;
 };
 
 /// One call's audio: RTP both ways, what is queued to play, the keys pressed.
@@ -66,6 +68,12 @@ struct call_media {
     uint64_t hang_up_at_tick;
     /// What is to play, in order (struct segment).
     struct list queue;
+    /// `--record`: the file, the caller's audio waiting to be written beside ours, and
+    /// whether both are silenced (sensitive input).
+    struct aufile *recording;
+    int16_t *heard;
+    size_t heard_start, heard_count;
+    bool recording_muted;
 };
 
 struct call {
@@ -88,10 +96,12 @@ struct call {
     char to[128];
     char from[128];
     char callid[256];
+    /// The INVITE's X-Call-* and X-Contact-* headers, `Name: value` a line.
+    char *headers;
 };
 
 void report(struct cf_sip_server *server, int kind, uint64_t call, uint64_t number, const char *first, const char *second,
-            const char *third);
+            const char *third, const char *fourth);
 void end_call(struct call *call, const char *by, const char *reason);
 
 /// Opens the call's RTP socket and describes its media in `call->sdp`.
@@ -109,7 +119,15 @@ struct call *find_call(struct cf_sip_server *server, uint64_t id);
 /// Hands work to the server's thread: REQUEST_* with its data.
 int push_request(struct cf_sip_server *server, int request, void *data);
 
-enum { REQUEST_HANGUP = 1, REQUEST_STOP = 2, REQUEST_PLAY = 3, REQUEST_STOP_PLAYING = 4, REQUEST_TRANSFER = 5 };
+enum {
+    REQUEST_HANGUP = 1,
+    REQUEST_STOP = 2,
+    REQUEST_PLAY = 3,
+    REQUEST_STOP_PLAYING = 4,
+    REQUEST_TRANSFER = 5,
+    REQUEST_MUTE_RECORDING = 6,
+    REQUEST_UNMUTE_RECORDING = 7,
+};
 
 /// Starts the transfer handed over by `cf_sip_transfer`.
 void transfer_start(struct cf_sip_server *server, void *request);
@@ -117,5 +135,13 @@ void transfer_close(struct call *call);
 /// Starts the media clock; every call that is sending gets a packet on each tick.
 void media_clock_start(struct cf_sip_server *server);
 uint64_t media_now_ns(void);
+
+/// Starts the call's recording when the server records calls.
+void recording_open(struct call *call);
+/// The caller's G.711 audio, as it arrives.
+void recording_heard(struct call *call, const uint8_t *payload, size_t count);
+/// One packet's worth: what was sent, beside what the caller sent meanwhile.
+void recording_write(struct call *call, const int16_t *sent, size_t count);
+void recording_close(struct call *call);
 
 #endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void call_destructor(void *data) {
     struct call *call = data;
@@ -16,11 +17,13 @@ static void call_destructor(void *data) {
     call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 480
     media_close(call);
     call->sdp = mem_deref(call->sdp);
+    call->headers = mem_deref(call->headers);
 }
 
 void report(struct cf_sip_server *server, int kind, uint64_t call, uint64_t number, const char *first, const char *second,
-            const char *third) {
-    server->handler(server->context, kind, call, number, first ? first : "", second ? second : "", third ? third : "");
+            const char *third, const char *fourth) {
+    server->handler(server->context, kind, call, number, first ? first : "", second ? second : "", third ? third : "",
+                    fourth ? fourth : "");
 }
 
 int push_request(struct cf_sip_server *server, int request, void *data) {
@@ -41,7 +44,38 @@ void end_call(struct call *call, const char *by, const char *reason) {
     char callid[sizeof(call->callid)];
     memcpy(callid, call->callid, sizeof(callid));
     mem_deref(call);
-    report(server, CF_SIP_CALL_CLOSED, id, 0, by, reason, callid);
+    report(server, CF_SIP_CALL_CLOSED, id, 0, by, reason, callid, NULL);
+}
+
+enum {
+    /// The most header text passed on as call variables; the rest is dropped.
+    MAX_VARIABLE_HEADERS = 8192,
+};
+
+/// The `X-Call-*` and `X-Contact-*` headers of `msg`, `Name: value` a line (line breaks of
+/// folded values become spaces), or NULL.
+static char *variable_headers(const struct sip_msg *msg) {
+    struct mbuf *text = mbuf_alloc(256);
+    if (!text) return NULL;
+    for (struct le *le = list_head(&msg->hdrl); le; le = le->next) {
+        const struct sip_hdr *header = le->data;
+        const struct pl *name = &header->name;
+        bool call = name->l > 7 && !strncasecmp(name->p, "X-Call-", 7);
+        bool contact = name->l > 10 && !strncasecmp(name->p, "X-Contact-", 10);
+        if (!call && !contact) continue;
+        if (text->end + header->name.l + header->val.l + 3 > MAX_VARIABLE_HEADERS) break;
+        (void)mbuf_printf(text, "%r: ", &header->name);
+        for (size_t i = 0; i < header->val.l; i++) {
+            char c = header->val.p[i];
+            (void)mbuf_write_u8(text, (uint8_t)(c == '\r' || c == '\n' ? ' ' : c));
+        }
+        (void)mbuf_write_u8(text, '\n');
+    }
+    char *result = NULL;
+    text->pos = 0;
+    (void)mbuf_strdup(text, &result, text->end);
+    mem_deref(text);
+    return result;
 }
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg, void *arg) {
@@ -64,7 +98,7 @@ static void established_handler(const struct sip_msg *msg, void *arg) {
     (void)msg;
     struct call *call = arg;
     call->established = true;
-    report(call->server, CF_SIP_CALL_ANSWERED, call->id, 0, call->to, call->from, call->callid);
+    report(call->server, CF_SIP_CALL_ANSWERED, call->id, 0, call->to, call->from, call->callid, call->headers);
 }
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg) {
@@ -99,6 +133,7 @@ static void answer_now(void *arg) {
     call->answer = mem_deref(call->answer);
     call->media.sending = true;
     call->media.last_received_ms = tmr_jiffies();
+    recording_open(call);
 }
 
 static void connect_handler(const struct sip_msg *msg, void *arg) {
@@ -111,13 +146,21 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
     struct call *call = mem_zalloc(sizeof(*call), call_destructor);
     if (!call) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
-        report(server, CF_SIP_CALL_CLOSED, 0, 0, "server", "out of memory", NULL);
+        report(server, CF_SIP_CALL_CLOSED, 0, 0, "server", "out of memory", NULL, NULL);
         return;
     }
     call->server = server;
     call->id = ++server->next_call;
     pl_strcpy(&msg->uri.user, call->to, sizeof(call->to));
-    pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
+    // The caller's number as the network asserts it, else as the caller says it.
+    const struct sip_hdr *asserted = sip_msg_xhdr(msg, "P-Asserted-Identity");
+    struct sip_addr identity;
+    if (asserted && !sip_addr_decode(&identity, &asserted->val) && pl_isset(&identity.uri.user)) {
+        pl_strcpy(&identity.uri.user, call->from, sizeof(call->from));
+    } else {
+        pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
+    }
+    call->headers = variable_headers(msg);
     pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
     const struct sip_hdr *contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
     struct sip_addr address;
@@ -173,6 +216,9 @@ static void queue_handler(int id, void *data, void *arg) {
         media_enqueue(server, data);
     } else if (id == REQUEST_TRANSFER) {
         transfer_start(server, data);
+    } else if (id == REQUEST_MUTE_RECORDING || id == REQUEST_UNMUTE_RECORDING) {
+        struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
+        if (call) call->media.recording_muted = id == REQUEST_MUTE_RECORDING;
     } else if (id == REQUEST_STOP_PLAYING) {
         struct call *call = find_call(server, (uint64_t)(uintptr_t)data);
         if (call) media_stop_playing(call);
@@ -240,6 +286,7 @@ cf_sip_server *cf_sip_start(const struct cf_sip_options *options, cf_sip_event_h
     server->rtp_port_low = options->rtp_port_low;
     server->rtp_port_high = options->rtp_port_high;
     server->rtp_timeout_ms = options->rtp_timeout_ms;
+    if (options->record_dir) strncpy(server->record_dir, options->record_dir, sizeof(server->record_dir) - 1);
     server->handler = handler;
     server->admission = admission;
     server->context = context;

@@ -7,28 +7,43 @@ import Synchronization
 public final class CallLine: Sendable {
     /// The server's number for the call.
     public let id: UInt64
-    /// The Request-URI user (the number or flow called) and the From user.
+    /// The Request-URI user (the number or flow called) and the caller: the
+    /// P-Asserted-Identity user, else the From user.
     public let to: String
     public let from: String
     public let callID: String
+    /// The INVITE's `X-Call-*` and `X-Contact-*` headers, in order.
+    public let headers: [(name: String, value: String)]
     private let handle: ServerHandle
     private let state = Mutex(State())
-    private let keyObserver = Mutex<(@Sendable (Character) -> Void)?>(nil)
+    private let keyObserving = Mutex(KeyObserving())
+
+    /// Who hears each key, and the keys to tell them once they listen.
+    private struct KeyObserving {
+        var observer: (@Sendable (Character, _ masked: Bool) -> Void)?
+        var untold: [(Character, Bool)] = []
+    }
 
     private struct State {
         var nextToken: UInt64 = 0
         /// What waits for each queued piece of audio to be played.
         var playing: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        /// Keys pressed and not yet read.
-        var keys: [Character] = []
+        /// Keys pressed and not yet read, and whether each has been told to the observer.
+        var keys: [(key: Character, told: Bool)] = []
         var keyWaiter: (id: UInt64, continuation: CheckedContinuation<Character?, Never>, timer: Task<Void, Never>)?
         var transfer: CheckedContinuation<TransferOutcome, Never>?
+        /// While a CollectInput reads keys, and whether they are a secret (observed masked,
+        /// the recording silent); whether any input of the call was.
+        var collecting = false
+        var sensitive = false
+        var hadSensitiveInput = false
         /// While true, a key stops what plays (a prompt being barged into).
         var keyStopsAudio = false
         var hungUp = false
     }
 
-    init(id: UInt64, to: String, from: String, callID: String, handle: ServerHandle) {
+    init(id: UInt64, to: String, from: String, callID: String, headers: [(name: String, value: String)], handle: ServerHandle) {
+        self.headers = headers
         self.id = id
         self.to = to
         self.from = from
@@ -73,9 +88,41 @@ public final class CallLine: Sendable {
         handle.withServer { cf_sip_stop_playing($0, id) }
     }
 
-    /// Hears every key as it is pressed, on the server's thread (it must not block).
-    public func observeKeys(_ observer: @escaping @Sendable (Character) -> Void) {
-        keyObserver.withLock { $0 = observer }
+    /// Hears every key (it must not block), `masked` when it is sensitive input: as it is
+    /// pressed while a CollectInput reads keys; else once one reads it (the next input may be
+    /// a PIN), or as the call ends.
+    public func observeKeys(_ observer: @escaping @Sendable (Character, _ masked: Bool) -> Void) {
+        keyObserving.withLock { observing in
+            observing.observer = observer
+            for (key, masked) in observing.untold { observer(key, masked) }
+            observing.untold = []
+        }
+    }
+
+    /// A CollectInput starts reading keys; `sensitive` ones (a card number, a PIN) are observed
+    /// masked, and the call's recording is silent until `endCollecting`.
+    public func beginCollecting(sensitive: Bool) {
+        state.withLock { state in
+            state.collecting = true
+            state.sensitive = sensitive
+            state.hadSensitiveInput = state.hadSensitiveInput || sensitive
+        }
+        if sensitive { handle.withServer { cf_sip_mute_recording($0, id, true) } }
+    }
+
+    public func endCollecting() {
+        let wasSensitive = state.withLock { state in
+            defer { (state.collecting, state.sensitive) = (false, false) }
+            return state.sensitive
+        }
+        if wasSensitive { handle.withServer { cf_sip_mute_recording($0, id, false) } }
+    }
+
+    private func tell(_ keys: [(Character, Bool)]) {
+        guard !keys.isEmpty else { return }
+        keyObserving.withLock { observing in
+            if let observer = observing.observer { for (key, masked) in keys { observer(key, masked) } } else { observing.untold += keys }
+        }
     }
 
     /// While `on`, a key pressed stops what plays.
@@ -87,8 +134,18 @@ public final class CallLine: Sendable {
     /// `timeout` or the call ends.
     public func nextKey(within timeout: Duration) async -> Character? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Character?, Never>) in
+            let buffered: (key: Character, told: Bool, masked: Bool)? = state.withLock { state in
+                if !state.keys.isEmpty {
+                    let (key, told) = state.keys.removeFirst()
+                    return (key, told, state.sensitive)
+                }
+                return nil
+            }
+            if let buffered {
+                if !buffered.told { tell([(buffered.key, buffered.masked)]) }
+                return continuation.resume(returning: buffered.key)
+            }
             state.withLock { state in
-                if !state.keys.isEmpty { return continuation.resume(returning: state.keys.removeFirst()) }
                 if state.hungUp { return continuation.resume(returning: nil) }
                 state.nextToken += 1
                 let id = state.nextToken
@@ -136,16 +193,17 @@ public final class CallLine: Sendable {
     // MARK: - From the server's thread
 
     func received(_ key: Character) {
-        keyObserver.withLock { $0 }?(key)
-        let (waiter, stopsAudio) = state.withLock { state -> (CheckedContinuation<Character?, Never>?, Bool) in
+        let (told, waiter, stopsAudio) = state.withLock { state -> ([(Character, Bool)], CheckedContinuation<Character?, Never>?, Bool) in
+            let told = state.collecting ? [(key, state.sensitive)] : []
             guard let waiter = state.keyWaiter else {
-                state.keys.append(key)
-                return (nil, state.keyStopsAudio)
+                state.keys.append((key, state.collecting))
+                return (told, nil, state.keyStopsAudio)
             }
             state.keyWaiter = nil
             waiter.timer.cancel()
-            return (waiter.continuation, state.keyStopsAudio)
+            return (told, waiter.continuation, state.keyStopsAudio)
         }
+        tell(told)
         waiter?.resume(returning: key)
         if stopsAudio { stopPlaying() }
     }
@@ -160,15 +218,18 @@ public final class CallLine: Sendable {
     }
 
     func closed() {
-        let (playing, waiter, transfer) = state.withLock { state in
+        let (playing, waiter, transfer, untold) = state.withLock { state in
             state.hungUp = true
             defer {
                 state.playing = [:]
                 state.keyWaiter = nil
                 state.transfer = nil
+                state.keys = []
             }
-            return (Array(state.playing.values), state.keyWaiter, state.transfer)
+            let untold = state.keys.filter { !$0.told }.map { ($0.key, state.hadSensitiveInput) }
+            return (Array(state.playing.values), state.keyWaiter, state.transfer, untold)
         }
+        tell(untold)
         for continuation in playing { continuation.resume() }
         transfer?.resume(returning: .failed("the call ended"))
         waiter?.timer.cancel()

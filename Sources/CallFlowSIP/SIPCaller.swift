@@ -32,6 +32,8 @@ public struct SIPCaller: Caller {
 
     public func collect(element: String, prompt: Prompt, rules: DigitRules) async -> String? {
         // A key pressed during the prompt stops it and counts; one pressed before skips it.
+        line.beginCollecting(sensitive: rules.sensitive)
+        defer { line.endCollecting() }
         line.keysStopAudio(true)
         if !prompt.text.isEmpty, !line.hasKeys { await say(prompt.text, voice: nil) }
         for file in prompt.files where !line.hasKeys && !line.hasHungUp {

@@ -40,6 +40,9 @@ public final class SIPServer: Sendable {
         public var rtpPorts: ClosedRange<Int> = 40000...49999
         /// A call whose caller sends no audio for this long is ended (nil: never).
         public var rtpTimeout: Duration? = .seconds(60)
+        /// Where each call is recorded as a stereo WAV (left: the caller, right: the flow),
+        /// named by its Call-ID; nil for none.
+        public var recordDirectory: String?
 
         public init(address: String, port: Int) {
             self.address = address
@@ -71,18 +74,22 @@ public final class SIPServer: Sendable {
         let milliseconds = { (duration: Duration) in Int32(min(max(duration / .milliseconds(1), 0), Double(Int32.max))) }
         let server = options.address.withCString { address in
             (options.publicAddress ?? "").withCString { publicAddress in
+              (options.recordDirectory ?? "").withCString { recordDirectory in
                 var settings = cf_sip_options(
                     address: address, port: Int32(options.port), public_address: options.publicAddress == nil ? nil : publicAddress,
                     answer_delay_ms: milliseconds(options.answerDelay), rtp_port_low: Int32(options.rtpPorts.lowerBound),
-                    rtp_port_high: Int32(options.rtpPorts.upperBound), rtp_timeout_ms: options.rtpTimeout.map(milliseconds) ?? 0)
-                return cf_sip_start(&settings, { context, kind, call, number, first, second, third in
+                    rtp_port_high: Int32(options.rtpPorts.upperBound), rtp_timeout_ms: options.rtpTimeout.map(milliseconds) ?? 0,
+                    record_dir: options.recordDirectory == nil ? nil : recordDirectory)
+                return cf_sip_start(&settings, { context, kind, call, number, first, second, third, fourth in
                     Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue().receive(
-                        kind: kind, call: call, number: number, String(cString: first!), String(cString: second!), String(cString: third!))
+                        kind: kind, call: call, number: number, String(cString: first!), String(cString: second!), String(cString: third!),
+                        String(cString: fourth!))
                 }, { context, method, user, source in
                     let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
                     let request = Request(method: String(cString: method!), user: String(cString: user!), source: String(cString: source!))
                     return Int32(sink.admission(request) ?? 0)
                 }, context, &error)
+              }
             }
         }
         guard let server else {
@@ -105,6 +112,13 @@ public final class SIPServer: Sendable {
         var late: UInt64 = 0
         handle.withServer { late = cf_sip_late_packets($0) }
         return late
+    }
+
+    /// Recordings that could not be opened or written, over every call so far.
+    public var recordingErrors: UInt64 {
+        var errors: UInt64 = 0
+        handle.withServer { errors = cf_sip_recording_errors($0) }
+        return errors
     }
 
     /// Hangs up every call and stops; the events end.
@@ -160,10 +174,14 @@ private final class EventSink: Sendable {
         self.ended = ended
     }
 
-    func receive(kind: Int32, call: UInt64, number: UInt64, _ first: String, _ second: String, _ third: String) {
+    func receive(kind: Int32, call: UInt64, number: UInt64, _ first: String, _ second: String, _ third: String, _ fourth: String) {
         switch UInt32(kind) {
         case CF_SIP_CALL_ANSWERED.rawValue:
-            let line = CallLine(id: call, to: first, from: second, callID: third, handle: handle)
+            let headers = fourth.split(separator: "\n").compactMap { line -> (name: String, value: String)? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return (String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " }))
+            }
+            let line = CallLine(id: call, to: first, from: second, callID: third, headers: headers, handle: handle)
             lines.withLock { $0[call] = line }
             continuation.yield(.answered(line))
         case CF_SIP_CALL_DIGIT.rawValue:

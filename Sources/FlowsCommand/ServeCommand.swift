@@ -29,7 +29,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The UDP ports for audio.", valueName: "low-high"))
     var rtpPorts = "40000-49999"
 
-    @Option(name: .long, help: "The flow for calls whose number names no flow.")
+    @Option(name: .long, help: ArgumentHelp("The flow for calls to a number (repeatable), such as +442071234567=DtmfMenu.", valueName: "user=flow"))
+    var route: [String] = []
+
+    @Option(name: .long, help: "The flow for calls whose number is not routed and names no flow.")
     var flow: String?
 
     @Option(name: .long, help: ArgumentHelp("The folder of the flows' audio files.", valueName: "dir"))
@@ -40,6 +43,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Where a Transfer sends the call: a SIP URI with {to} for its To. Default: sip:{to}@ the host and port of the caller's Contact.", valueName: "template"))
     var transferURI: String?
+
+    @Option(name: .long, help: ArgumentHelp("Record each call as a stereo WAV in this folder (left: the caller, right: the flow), named by its Call-ID.", valueName: "dir"))
+    var record: String?
 
     @Option(name: .long, help: ArgumentHelp("End a call whose caller sends no audio this long (0: never).", valueName: "seconds"))
     var rtpTimeout = 60
@@ -64,6 +70,15 @@ struct ServeCommand: ParsableCommand {
             return 64
         }
         if let flow, RunCommand.flow(named: flow, in: flows) == nil { return 64 }
+        var routes: [String: String] = [:]
+        for text in route {
+            guard let (user, name) = VariableOptions.split(text), !user.isEmpty else {
+                printError("flows: error: --route \(text): expected NUMBER=FLOW, such as +442071234567=DtmfMenu")
+                return 64
+            }
+            guard RunCommand.flow(named: name, in: flows) != nil else { return 64 }
+            routes[user] = name
+        }
         var ranges: [AddressRange] = []
         for text in allow {
             guard let range = AddressRange(text) else {
@@ -103,10 +118,17 @@ struct ServeCommand: ParsableCommand {
             printError("flows: error: --sip \(sip) listens on every address; say which one callers reach with --public-address")
             return 64
         }
+        if let record {
+            var info = stat()
+            guard stat(record, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, access(record, W_OK) == 0 else {
+                printError("flows: error: --record \(record): not a folder this process can write to")
+                return 64
+            }
+        }
         let library = PromptLibrary(directory: prompts, synthesizer: synthesizer, defaultVoice: voice)
         guard Self.checkSpeech(of: flows, library: library) else { return 1 }
         guard let store = state.open() else { return 1 }
-        let admission = Admission(flows: Set(flows.map(\.name)), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
+        let admission = Admission(flows: Set(flows.map(\.name)).union(routes.keys), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
                                   maxCalls: maxCalls)
         let server: SIPServer
         do {
@@ -115,6 +137,7 @@ struct ServeCommand: ParsableCommand {
             options.answerDelay = .milliseconds(answerDelay)
             options.rtpPorts = bounds[0]...bounds[1]
             options.rtpTimeout = rtpTimeout == 0 ? nil : .seconds(rtpTimeout)
+            options.recordDirectory = record
             server = try SIPServer(options, admission: { admission.decide($0) }, ended: { admission.ended() })
         } catch {
             printError("flows: error: \(error)")
@@ -130,19 +153,21 @@ struct ServeCommand: ParsableCommand {
                 let (id, to, from, callID) = (line.id, line.to, line.from, line.callID)
                 let output = Self.output(trace: trace, callID: callID)
                 // Admission let in only numbers that name a flow, unless there is a --flow.
-                guard let flowType = flows.first(where: { $0.name == to }) ?? flow.flatMap({ name in flows.first { $0.name == name } }) else {
+                let name = routes[to] ?? (flows.contains { $0.name == to } ? to : flow)
+                guard let flowType = flows.first(where: { $0.name == name }) else {
                     server.hangUp(id)
                     continue
                 }
                 output(#"{"event":"answer","flow":\#(Self.quoted(flowType.name)),"from":\#(Self.quoted(from)),"to":\#(Self.quoted(to))}"#,
                        "answered: \(flowType.name), from \(from.isEmpty ? "(unknown)" : from) to \(to)")
-                line.observeKeys { key in output(#"{"event":"dtmf","digit":\#(Self.quoted(String(key)))}"#, "pressed \(key)") }
+                line.observeKeys { key, masked in
+                    let digit = masked ? "*" : String(key)
+                    output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)")
+                }
                 calls.started(id, callID: callID)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
                 Task {
-                    var variables = CallVariables()
-                    _ = variables.set("dnis", to)
-                    _ = variables.set("phonenum", from == "anonymous" ? "" : from)
+                    let variables = InviteVariables(to: to, from: from, headers: line.headers)
                     // What goes wrong beside the flow is told as a warning of the element running.
                     let element = Mutex("")
                     let write: @Sendable (CallEvent) -> Void = { event in
@@ -151,7 +176,8 @@ struct ServeCommand: ParsableCommand {
                     let caller = SIPCaller(line: line, prompts: library, transferURI: transferURI, warn: { message in
                         write(.warning(element: element.withLock { $0 }, message: message))
                     })
-                    let call = Call(flow: flowType.name, variables: variables, contact: ContactVariables(), secrets: VariableOptions.secrets(of: flowType),
+                    for problem in variables.ignored { write(.warning(element: "", message: "ignored \(problem)")) }
+                    let call = Call(flow: flowType.name, variables: variables.call, contact: variables.contact, secrets: VariableOptions.secrets(of: flowType),
                                     caller: caller, http: http, store: store, mailer: mailer, observer: { event in
                                         if case .enter(let name, _) = event { element.withLock { $0 = name } }
                                         write(event)

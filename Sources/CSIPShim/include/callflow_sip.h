@@ -14,7 +14,8 @@ typedef struct cf_sip_server cf_sip_server;
 
 enum cf_sip_event_kind {
     /// A call was answered and acknowledged: `first` is the Request-URI user, `second` the
-    /// caller (From) user, `third` the Call-ID.
+    /// caller (the P-Asserted-Identity user, else the From user), `third` the Call-ID, `fourth`
+    /// the INVITE's `X-Call-*` and `X-Contact-*` headers, one `Name: value` a line.
     CF_SIP_CALL_ANSWERED = 1,
     /// A call ended, answered or not (every call let in ends so once): `first` is who ended it
     /// (`caller` or `server`), `second` the reason, `third` the Call-ID.
@@ -28,9 +29,10 @@ enum cf_sip_event_kind {
     CF_SIP_CALL_TRANSFERRED = 5,
 };
 
-/// Called on the server's thread; the strings live until it returns.
+/// Called on the server's thread; the strings (empty where an event has none) live until it
+/// returns.
 typedef void (*cf_sip_event_handler)(void *context, int kind, uint64_t call, uint64_t number, const char *first,
-                                     const char *second, const char *third);
+                                     const char *second, const char *third, const char *fourth);
 
 /// Whether to take a new call (`method` INVITE) or answer a probe (`method` OPTIONS) from
 /// `source` (an IP address) for `user` (the Request-URI user): 0 to go on, else the SIP status
@@ -49,6 +51,8 @@ struct cf_sip_options {
     int rtp_port_low, rtp_port_high;
     /// End a call whose caller sent no RTP for this long (0: never), except while on hold.
     int rtp_timeout_ms;
+    /// Where each call is recorded as a stereo WAV named by its Call-ID (NULL: not recorded).
+    const char *record_dir;
 };
 
 /// Starts a server; returns NULL, with an errno value in `*error`, when it cannot.
@@ -71,6 +75,12 @@ void cf_sip_stop_playing(cf_sip_server *server, uint64_t call);
 /// how it ended: at the final NOTIFY, an error answer to the REFER, or as taken 5 s after the
 /// REFER with no final NOTIFY. The call stays up either way.
 void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, bool is_user);
+
+/// Silences `call`'s recording (both sides) until unmuted: sensitive input.
+void cf_sip_mute_recording(cf_sip_server *server, uint64_t call, bool muted);
+
+/// Recordings that could not be opened or written, over all calls so far.
+uint64_t cf_sip_recording_errors(cf_sip_server *server);
 
 /// RTP packets sent later than their deadline, over all calls so far.
 uint64_t cf_sip_late_packets(cf_sip_server *server);

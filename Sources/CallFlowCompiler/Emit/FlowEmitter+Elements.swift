@@ -41,7 +41,7 @@ extension FlowEmitter {
             case .collectInput(let input):
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
                 let files = fileList(input.phrase, &writer)
-                writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries))")
+                writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries)\(input.sensitive ? ", sensitive: true" : ""))")
                 writer.line("state.digits.\(SwiftNames.escaped(element.name)) = digits ?? \"\"")
                 let next = edges.first { $0.exit == .next }!.target
                 let noInput = edges.first { $0.exit == .noInput }!.target

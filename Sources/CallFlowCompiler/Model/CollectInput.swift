@@ -7,5 +7,7 @@ public struct CollectInput: Sendable {
     public var timeout: Int
     public var terminator: String
     public var retries: Int
+    /// The digits are a secret (a card number, a PIN): masked wherever they would show.
+    public var sensitive: Bool
     public var onNoInput: ElementReference?
 }

@@ -143,6 +143,7 @@ public enum ElementType: String, Sendable, CaseIterable {
         Key("Timeout", "seconds to wait (default 5)"),
         Key("Terminator", "key that ends input (default #)"),
         Key("Retries", "prompts repeated after no input (default 2)"),
+        Key("Sensitive", "whether the digits are masked in traces, logs and recordings: a card number, a PIN (default false)"),
         Key("OnNoInput", "element to go to when no digits came"),
     ]
 

@@ -124,6 +124,7 @@ extension FlowDecoder {
             timeout: entries["Timeout"].flatMap { int($0, in: 1...60, unit: " of seconds") } ?? 5,
             terminator: terminator,
             retries: entries["Retries"].flatMap { int($0, in: 0...9) } ?? 2,
+            sensitive: entries["Sensitive"].flatMap { bool($0) } ?? false,
             onNoInput: entries["OnNoInput"].flatMap { reference($0) })
     }
 

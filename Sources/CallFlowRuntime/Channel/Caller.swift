@@ -59,12 +59,16 @@ public struct DigitRules: Sendable, Equatable {
     public var timeout: Duration
     /// The key that ends input early (not part of the digits), or nil for none.
     public var terminator: Character?
+    /// The digits are a secret (`Sensitive: true`): a caller that shows or records keys hides
+    /// them while it reads.
+    public var sensitive: Bool
 
-    public init(minDigits: Int, maxDigits: Int, timeout: Duration, terminator: Character?) {
+    public init(minDigits: Int, maxDigits: Int, timeout: Duration, terminator: Character?, sensitive: Bool = false) {
         self.minDigits = minDigits
         self.maxDigits = maxDigits
         self.timeout = timeout
         self.terminator = terminator
+        self.sensitive = sensitive
     }
 }
 

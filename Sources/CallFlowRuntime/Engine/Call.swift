@@ -14,7 +14,9 @@ public actor Call {
     /// The flow's name, under which its requests are logged and rate-limited.
     public nonisolated let flow: String
     private let builder: RequestBuilder
-    private let redact: Redactor
+    /// The flow's secrets, and the values of `Sensitive` inputs as they are read.
+    private let redaction: Mutex<Redactor>
+    private let sensitiveInput = Mutex<[String]>([])
     private let caller: any Caller
     private let http: any HTTPTransport
     private let store: StateStore
@@ -39,7 +41,7 @@ public actor Call {
         self.contact = contact
         self.builder = RequestBuilder(secrets: secrets)
         // A secret may appear as written or encoded for a URL or a form.
-        self.redact = Redactor(secrets: secrets.values)
+        self.redaction = Mutex(Redactor(secrets: secrets.values))
         self.caller = caller
         self.http = http
         self.store = store
@@ -52,8 +54,18 @@ public actor Call {
     // Reporting an event reads only constants, so it needs no isolation: generated code calls
     // these without `await`, which keeps suspension points (and compile time) to requests and
     // input.
+    private nonisolated func redact(_ text: String) -> String {
+        redaction.withLock { $0 }(text)
+    }
+
+    /// `text` with the `Sensitive` input read so far as `***` (a test's report of what a
+    /// request sent, where the flow's made-up secrets may show).
+    public nonisolated func hidingSensitiveInput(_ text: String) -> String {
+        Redactor(secrets: sensitiveInput.withLock { $0 })(text)
+    }
+
     private nonisolated func emit(_ event: CallEvent) {
-        observer(event.redacting(redact))
+        observer(event.redacting(redaction.withLock { $0 }))
     }
 
     /// Counts a step before the next element: nil to run it, else the result code the call
@@ -91,9 +103,12 @@ public actor Call {
     }
 
     /// Prompts and reads digits; nil when none came after every retry (or the caller hung up).
+    /// `sensitive` digits show as `***` in the event, and from then on wherever they would
+    /// appear (a URL, a log), as a secret's do; fillpoints still read them.
     public func collect(_ element: String, prompt: String, files: [String], minDigits: Int, maxDigits: Int, timeout: Int = 5,
-                        terminator: String = "#", retries: Int) async -> String? {
-        let rules = DigitRules(minDigits: minDigits, maxDigits: maxDigits, timeout: .seconds(timeout), terminator: terminator.first)
+                        terminator: String = "#", retries: Int, sensitive: Bool = false) async -> String? {
+        let rules = DigitRules(minDigits: minDigits, maxDigits: maxDigits, timeout: .seconds(timeout), terminator: terminator.first,
+                               sensitive: sensitive)
         var result: String?
         for _ in 0...retries where !caller.hasHungUp {
             if !prompt.isEmpty { emit(.say(element: element, text: prompt)) }
@@ -106,7 +121,17 @@ public actor Call {
                 }
             }
         }
-        emit(.collect(element: element, digits: result ?? ""))
+        if sensitive, let result {
+            // One or two digits hidden inside other text would hide every such digit, so
+            // only longer values are redacted beyond the event itself.
+            if result.count >= Redactor.shortestHiddenValue {
+                redaction.withLock { $0 = $0.adding(result) }
+                sensitiveInput.withLock { $0.append(result) }
+            }
+            emit(.collect(element: element, digits: Redactor.mask))
+        } else {
+            emit(.collect(element: element, digits: result ?? ""))
+        }
         return result
     }
 

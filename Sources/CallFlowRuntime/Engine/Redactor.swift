@@ -9,9 +9,22 @@ public struct Redactor: Sendable {
     /// form is left behind by a shorter one.
     private let forms: [String]
 
+    /// What a secret is replaced with.
+    public static let mask = "***"
+    /// `Sensitive` input shorter than this is masked in its own event only.
+    public static let shortestHiddenValue = 3
+
+    private let secrets: [String]
+
     public init(secrets: some Sequence<String>) {
-        forms = Set(secrets.filter { !$0.isEmpty }.flatMap { [$0, Encoding.percentEncoded($0), Encoding.formEncoded($0)] })
+        self.secrets = Array(secrets)
+        forms = Set(self.secrets.filter { !$0.isEmpty }.flatMap { [$0, Encoding.percentEncoded($0), Encoding.formEncoded($0)] })
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// This redactor hiding `value` as well.
+    public func adding(_ value: String) -> Redactor {
+        Redactor(secrets: secrets + [value])
     }
 
     public func callAsFunction(_ text: String) -> String {
@@ -39,7 +52,7 @@ public struct Redactor: Sendable {
                     let position = UnsafeRawPointer(found) - UnsafeRawPointer(start)
                     if memcmp(found, pattern, needle.count) == 0 {
                         out.append(contentsOf: haystack[copied..<position])
-                        out.append(contentsOf: "***".utf8)
+                        out.append(contentsOf: mask.utf8)
                         copied = position + needle.count
                         offset = copied
                     } else {

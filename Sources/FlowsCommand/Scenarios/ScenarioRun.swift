@@ -70,7 +70,7 @@ struct ScenarioRun {
         await call.end(resultCode)
         // No mail goes out from a scenario (no server): each alert is settled at once.
         _ = await alerts.drain(within: .seconds(5))
-        outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent)
+        outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent).map { call.hidingSensitiveInput($0) }
         return outcome
     }
 

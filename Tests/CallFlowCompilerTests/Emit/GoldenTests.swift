@@ -21,7 +21,7 @@ import Testing
 
     @Test func generatedSwiftMatchesTheGoldenFiles() throws {
         let files = try Self.generated()
-        #expect(files.map(\.name) == ["Flows_CloudTalkContact.yaml.swift", "Flows_DtmfMenu.yaml.swift", "Flows_LeadFieldReadback.yaml.swift",
+        #expect(files.map(\.name) == ["Flows_AccountPin.yaml.swift", "Flows_CloudTalkContact.yaml.swift", "Flows_DtmfMenu.yaml.swift", "Flows_LeadFieldReadback.yaml.swift",
                                        "Flows_ZoomMeeting.yaml.swift", "AllFlows.swift"])
         for file in files {
             let golden = Self.goldenDirectory.appendingPathComponent(file.name + ".golden")

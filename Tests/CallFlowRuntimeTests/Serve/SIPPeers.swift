@@ -144,6 +144,83 @@ extension ServeTests {
         }
     }
 
+    /// Makes one call with SIPp (a second SIP implementation, beside baresip) to `user` at
+    /// `port`: an INVITE with `headers`, then each of `keys` as RFC 4733 events (from the pcaps
+    /// SIPp ships) 300 ms apart, echoing what it hears back (so a server's recording of the
+    /// caller holds what the caller heard), until the server's BYE. Its exit status: 0 when
+    /// the call went so.
+    static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+        let keyPresses = keys.map { key in
+            """
+              <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key).pcap"/></action></nop>
+              <pause milliseconds="300"/>
+            """
+        }.joined(separator: "\n")
+        let scenario = """
+            <?xml version="1.0" encoding="ISO-8859-1" ?>
+            <scenario name="caller">
+              <send retrans="500"><![CDATA[
+                INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                To: <sip:[service]@[remote_ip]:[remote_port]>
+                Call-ID: [call_id]
+                CSeq: 1 INVITE
+                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Max-Forwards: 70
+            \(headers.map { "    " + $0 + "\n" }.joined())    Content-Type: application/sdp
+                Content-Length: [len]
+
+                v=0
+                o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+                s=-
+                c=IN IP[media_ip_type] [media_ip]
+                t=0 0
+                m=audio [media_port] RTP/AVP 0 101
+                a=rtpmap:0 PCMU/8000
+                a=rtpmap:101 telephone-event/8000
+                a=fmtp:101 0-15
+              ]]></send>
+              <recv response="100" optional="true"/>
+              <recv response="180" optional="true"/>
+              <recv response="200"/>
+              <send><![CDATA[
+                ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: 1 ACK
+                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Max-Forwards: 70
+                Content-Length: 0
+              ]]></send>
+            \(keyPresses)
+              <recv request="BYE"/>
+              <send><![CDATA[
+                SIP/2.0 200 OK
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Content-Length: 0
+              ]]></send>
+            </scenario>
+            """
+        try scenario.write(toFile: folder.path + "/caller.xml", atomically: true, encoding: .utf8)
+        let local = freePorts(1), media = freePorts(4)
+        let sipp = try Running("/usr/bin/env", [
+            "sipp", "127.0.0.1:\(port)", "-sf", folder.path + "/caller.xml", "-s", user, "-i", "127.0.0.1", "-p", "\(local)",
+            "-mp", "\(media)", "-rtp_echo", "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin",
+        ])
+        return try await offThePool {
+            sipp.process.waitUntilExit()
+            return (sipp.process.terminationStatus, sipp.output)
+        }
+    }
+
     /// Sends one SIP request as a datagram from `source` and returns the status line of the
     /// answer (empty when none came within 5 s).
     static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1") async throws -> String {
@@ -178,10 +255,14 @@ extension ServeTests {
     /// once it says it answers.
     func serve(_ arguments: [String], port: Int = ServeTests.freePorts(1)) async throws -> (Running, Int, TemporaryFolder) {
         let state = TemporaryFolder()
-        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)", "--prompts", Self.prompts] + arguments,
-                                 environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
-        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") }, "\(server.output)")
+        let server = try await Self.serve(arguments, port: port, environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"])
         return (server, port, state)
     }
 
+    static func serve(_ arguments: [String], port: Int, environment: [String: String]) async throws -> Running {
+        let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(port)", "--prompts", prompts] + arguments,
+                                 environment: environment)
+        #expect(await server.waitFor(10) { $0.contains("answering SIP calls") }, "\(server.output)")
+        return server
+    }
 }

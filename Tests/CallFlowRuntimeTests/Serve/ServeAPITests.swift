@@ -1,0 +1,87 @@
+import CallFlowSIP
+import Foundation
+import Testing
+
+/// `flows serve` with flows that call the demo API, driven by SIPp (whose INVITE carries
+/// headers, and which echoes what it hears, so that the server's recording of the caller holds
+/// what the caller heard). They live with the `flows run` tests, which own the demo API's port.
+extension FlowsRunTests {
+    /// The stereo recording of the one call in `folder`: (left: the caller, right: the flow).
+    static func recording(in folder: TemporaryFolder) throws -> (name: String, caller: [Int16], flow: [Int16]) {
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".wav") })
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + name))
+        #expect(data.count > 44 && data.prefix(4) == Data("RIFF".utf8))
+        // The header's sizes were written as the call ended.
+        let riffSize = data[4..<8].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        #expect(Int(riffSize) == data.count - 8, "the WAV header was not finished")
+        let frames = data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        return (name, stride(from: 0, to: frames.count - 1, by: 2).map { frames[$0] }, stride(from: 1, to: frames.count, by: 2).map { frames[$0] })
+    }
+
+    /// The caller's headers set call variables (P-Asserted-Identity the number, X-Call-Leadid
+    /// the lead, which reaches the URL); while the slow CRM answers, the hold phrase plays; the
+    /// value is read back. Unknown headers are named, not fatal.
+    @Test func aCallWithHeadersHearsTheHoldPhraseWhileTheLeadIsFetched() async throws {
+        let port = ServeTests.freePorts(1)
+        let recordings = TemporaryFolder()
+        let server = try await ServeTests.serve(["--trace", "json", "--record", recordings.path], port: port, environment: [
+            "FLOW_STATE_DB": state.path + "/state.sqlite", "FLOW_SECRET_MAXCONTACT_BASIC": "ZGVtbzpkZW1v",
+        ])
+        let caller = try await ServeTests.sipp(calling: "LeadFieldReadback", port: port, headers: [
+            "P-Asserted-Identity: <sip:+441234567890@127.0.0.1>", "X-Call-Leadid: 7", "x-call-NAME: Ann", "X-Call-Shoesize: 44",
+        ], in: TemporaryFolder())
+        #expect(caller.status == 0, "\(caller.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.first?.contains(#""event":"answer","flow":"LeadFieldReadback","from":"+441234567890""#) == true, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"warning","element":"","message":"ignored X-Call-Shoesize: no call variable Shoesize""#) })
+        #expect(trace.contains { $0.contains(#""text":"Hello Ann, one moment please.""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""url":"http://127.0.0.1:18080/leadservices/api/v2/leads/7/fields/158","status":200"#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""text":"Your field is silver""#) }, "\(trace)")
+
+        // The CRM took 1.5 s: the hold phrase played meanwhile, and the caller heard it (its
+        // echo is the recording's left side).
+        let recording = try Self.recording(in: recordings)
+        #expect(recording.name.hasPrefix("1-") && recording.name.hasSuffix("@127.0.0.1.wav"), "named by the Call-ID: \(recording.name)")
+        let hold = try Self.wav(ServeTests.prompts + "/please_hold.wav")
+        let start = try #require(hold.firstIndex { abs(Int($0)) > 300 })
+        let firstSecond = Array(hold[..<(start + 8000)])
+        #expect(AudioMatch.best(of: firstSecond, in: recording.flow).score > 0.9, "the hold phrase did not play")
+        #expect(AudioMatch.best(of: firstSecond, in: recording.caller).score > 0.9, "the caller did not hear the hold phrase")
+        #expect(AudioMatch.best(of: hold, in: recording.flow).score < 0.9, "the whole hold phrase played; the flow should go on as the answer comes")
+        let readBack = try ServeTests.spoken("Your field is silver")
+        #expect(AudioMatch.best(of: readBack, in: recording.flow).score > 0.9)
+    }
+
+    /// A PIN typed on the keypad (`Sensitive: true`) never shows: not in the trace, not in the
+    /// request log, not in the recording, which is silent while it is read. The flow still
+    /// sends it.
+    @Test func aSensitivePinIsHiddenEverywhereButSent() async throws {
+        let port = ServeTests.freePorts(1)
+        let recordings = TemporaryFolder()
+        let server = try await ServeTests.serve(["--trace", "json", "--record", recordings.path], port: port, environment: [
+            "FLOW_STATE_DB": state.path + "/state.sqlite",
+        ])
+        let caller = try await ServeTests.sipp(calling: "AccountPin", port: port, keys: "1234", in: TemporaryFolder())
+        #expect(caller.status == 0, "\(caller.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.filter { $0.contains(#""event":"dtmf","digit":"*""#) }.count == 4, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"collect","element":"Pin","digits":"***""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"PIN_OK""#) }, "the PIN was sent as typed: \(trace)")
+        #expect(!server.output.contains { $0.contains("1234") }, "\(server.output)")
+        let log = try await flows(["logs", "AccountPin.Check", "--detail", "1"])
+        #expect(log.output.contains(#""pin":"***""#) && !log.output.contains("1234"), "\(log.output)")
+
+        // Silent while the PIN was asked for and typed; the answer after it is heard.
+        let recording = try Self.recording(in: recordings)
+        let prompt = try ServeTests.spoken("Please enter your four digit PIN.")
+        #expect(AudioMatch.best(of: prompt, in: recording.flow).score < 0.5, "the PIN prompt was recorded")
+        #expect(AudioMatch.best(of: try ServeTests.spoken("Thank you, your PIN is correct."), in: recording.flow).score > 0.9)
+    }
+
+    static func wav(_ path: String) throws -> [Int16] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    }
+}
