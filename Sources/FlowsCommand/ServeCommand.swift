@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallFlowRuntime
 import CallFlowSIP
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -144,9 +145,14 @@ struct ServeCommand: ParsableCommand {
             return 1
         }
         printError("flows: answering SIP calls on \(sip)")
+        let stopping = GracefulStop(server: server, admission: admission, bound: Self.drainBound)
+        stopping.listen()
         let http = HTTPClient()
         let mailer = AlertMailer.fromEnvironment
         let calls = CallsInProgress()
+        // Every call's flow runs in the group; the command ends once the server has stopped
+        // and every flow has ended.
+        await withDiscardingTaskGroup { group in
         for await event in server.events {
             switch event {
             case .answered(let line):
@@ -166,7 +172,7 @@ struct ServeCommand: ParsableCommand {
                 }
                 calls.started(id, callID: callID)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
-                Task {
+                group.addTask {
                     let variables = InviteVariables(to: to, from: from, headers: line.headers)
                     // What goes wrong beside the flow is told as a warning of the element running.
                     let element = Mutex("")
@@ -193,8 +199,14 @@ struct ServeCommand: ParsableCommand {
                     #"{"event":"hangup","by":\#(Self.quoted(by)),"reason":\#(Self.quoted(reason))}"#, "hung up by the \(by): \(reason)")
             }
         }
+        }
+        await store.flush()
+        printError("flows: stopped")
         return 0
     }
+
+    /// How long a stopping server lets its calls in progress go on before it hangs them up.
+    static let drainBound: Duration = .seconds(60)
 
     /// Checks what the flows will say and play before any call: every constant audio file must
     /// be readable (false, with the list, when one is not); voices flite lacks and languages
@@ -249,8 +261,15 @@ final class Admission: Sendable {
     private let fallback: String?
     private let allowed: [AddressRange]
     private let maxCalls: Int
-    /// Calls let in and not yet ended.
-    private let calls = Mutex(0)
+    /// Calls let in and not yet ended, whether the server is stopping, and who waits for the
+    /// last call to end.
+    private let state = Mutex(State())
+
+    private struct State {
+        var calls = 0
+        var draining = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
 
     init(flows: Set<String>, fallback: String?, allowed: [AddressRange], maxCalls: Int) {
         self.flows = flows
@@ -264,17 +283,91 @@ final class Admission: Sendable {
     /// no flow with no `--flow`.
     func decide(_ request: SIPServer.Request) -> Int? {
         guard allowed.contains(where: { $0.contains(request.source) }) else { return 403 }
-        return calls.withLock { calls in
-            if calls >= maxCalls { return 503 }
+        return state.withLock { state in
+            if state.draining || state.calls >= maxCalls { return 503 }
             guard request.method == "INVITE" else { return nil }
             if fallback == nil, !flows.contains(request.user) { return 404 }
-            calls += 1
+            state.calls += 1
             return nil
         }
     }
 
     /// A call let in has ended.
     func ended() {
-        calls.withLock { $0 = max(0, $0 - 1) }
+        let waiters = state.withLock { state in
+            state.calls = max(0, state.calls - 1)
+            defer { if state.calls == 0 { state.idleWaiters = [] } }
+            return state.calls == 0 ? state.idleWaiters : []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// From now on every request is refused with 503 (a proxy sends new calls elsewhere).
+    /// Returns the calls still in progress.
+    func drain() -> Int {
+        state.withLock { state in
+            state.draining = true
+            return state.calls
+        }
+    }
+
+    /// Returns once no call is in progress.
+    func idle() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.calls == 0 { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// SIGTERM or SIGINT: take no new call (503), let the calls in progress end within a bound,
+/// then stop. A second signal stops at once.
+final class GracefulStop: Sendable {
+    private let server: SIPServer
+    private let admission: Admission
+    private let bound: Duration
+    private let signalled = Mutex(0)
+
+    init(server: SIPServer, admission: Admission, bound: Duration) {
+        self.server = server
+        self.admission = admission
+        self.bound = bound
+    }
+
+    func listen() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in received() }
+            source.resume()
+            Self.sources.append(source)
+        }
+    }
+
+    /// The signal sources, kept for the life of the process; written once, as the command
+    /// starts, before any signal can be handled.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    private func received() {
+        guard signalled.withLock({ $0 += 1; return $0 }) == 1 else {
+            printError("flows: stopping now")
+            server.stop()
+            return
+        }
+        let calls = admission.drain()
+        printError("flows: stopping: no new calls; waiting at most \(bound.components.seconds) s for \(calls) call\(calls == 1 ? "" : "s") in progress")
+        // Whichever comes first stops the server (which hangs up any call still going).
+        Task { [server, admission] in
+            await admission.idle()
+            server.stop()
+        }
+        Task { [server, bound] in
+            try? await Task.sleep(for: bound)
+            server.stop()
+        }
     }
 }

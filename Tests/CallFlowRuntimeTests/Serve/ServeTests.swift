@@ -67,6 +67,31 @@ import Testing
         withExtendedLifetime(server) {}
     }
 
+    /// SIGTERM: new calls and probes get 503 while the call in progress goes on; once it has
+    /// ended the server stops, with status 0.
+    @Test func aStoppingServerFinishesItsCallsFirst() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let callerPort = Self.freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(await server.waitFor(10) { $0.contains("flows: stopping: no new calls; waiting at most 60 s for 1 call in progress") }, "\(server.output)")
+        let probe = try await Self.statusLine("OPTIONS", to: "probe", port: port)
+        #expect(probe == "SIP/2.0 503 Service Unavailable")
+        let invite = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port)
+        #expect(invite == "SIP/2.0 503 Service Unavailable")
+        #expect(server.process.isRunning)
+        #expect(!(try await control.events(waitingFor: "CALL_CLOSED", seconds: 0.2)).contains("CALL_CLOSED"), "the call was cut")
+        control.send("hangup")
+        #expect(await server.waitFor(10) { $0.contains("flows: stopped") }, "\(server.output)")
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        #expect(server.output.contains { $0.contains(#""event":"hangup","by":"caller""#) })
+    }
+
     @Test func addressRanges() {
         let ten = AddressRange("10.0.0.0/8")!
         #expect(ten.contains("10.200.1.1") && !ten.contains("11.0.0.1") && !ten.contains("::1"))
