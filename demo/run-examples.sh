@@ -30,3 +30,9 @@ run LeadFieldReadback --call name=Ann --call leadid=42
 run CloudTalkContact --call name=Ben --call phonenum=+447700900123 --contact tags=new,ivr
 run ZoomMeeting --call agent_email=agent@example.com
 run DtmfMenu --input 2
+run AccountPin --input 1234   # a Sensitive input: the PIN shows as ***
+
+# A real call over SIP: flows serve answers a baresip caller, who presses 2 and is transferred.
+echo
+echo "\$ callflow-examples serve --sip 127.0.0.1:PORT --prompts Prompts   (called by a baresip phone)"
+python3 demo/call.py "$flows" Prompts
