@@ -66,6 +66,20 @@ extension ServeTests {
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"server","reason":"the flow ended""#) })
     }
 
+    /// A caller whose audio stops is hung up after --rtp-timeout; one who holds the call
+    /// (re-INVITE, a=sendonly) sends no audio either, and is not.
+    @Test func silenceEndsACallUnlessTheCallerHolds() async throws {
+        let (server, port, _) = try await serve(["--trace", "json", "--rtp-timeout", "1"])
+        let silent = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, in: TemporaryFolder())
+        #expect(silent.status == 0, "\(silent.output)")
+        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"server","reason":"no audio from the caller""#) }, "\(server.output)")
+
+        let held = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, holding: 3000, in: TemporaryFolder())
+        #expect(held.status == 0, "\(held.output)")
+        #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"caller""#) }, "\(server.output)")
+        #expect(server.output.filter { $0.contains("no audio from the caller") }.count == 1, "\(server.output)")
+    }
+
     /// A caller who hangs up mid-prompt ends the flow at the next element: ABANDONED.
     @Test func aCallerWhoHangsUpMidPromptAbandons() async throws {
         let (server, port, _) = try await serve(["--trace", "json"])

@@ -146,10 +146,12 @@ extension ServeTests {
 
     /// Makes one call with SIPp (a second SIP implementation, beside baresip) to `user` at
     /// `port`: an INVITE with `headers`, then each of `keys` as RFC 4733 events (from the pcaps
-    /// SIPp ships) 300 ms apart, echoing what it hears back (so a server's recording of the
-    /// caller holds what the caller heard), until the server's BYE. Its exit status: 0 when
-    /// the call went so.
-    static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+    /// SIPp ships) 300 ms apart, with `echo` sending what it hears back (so a server's
+    /// recording of the caller holds what the caller heard), until the server's BYE. With
+    /// `holding`, it puts the call on hold instead (a re-INVITE with `a=sendonly`), waits that
+    /// many milliseconds and hangs up itself. Its exit status: 0 when the call went so.
+    static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", echo: Bool = true,
+                     holding: Int? = nil, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
         let keyPresses = keys.map { key in
             """
               <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key).pcap"/></action></nop>
@@ -196,29 +198,83 @@ extension ServeTests {
                 Content-Length: 0
               ]]></send>
             \(keyPresses)
-              <recv request="BYE"/>
-              <send><![CDATA[
-                SIP/2.0 200 OK
-                [last_Via:]
-                [last_From:]
-                [last_To:]
-                [last_Call-ID:]
-                [last_CSeq:]
-                Contact: <sip:sipp@[local_ip]:[local_port]>
-                Content-Length: 0
-              ]]></send>
+            \(holding.map(Self.holdAndHangUp) ?? Self.awaitBye)
             </scenario>
             """
         try scenario.write(toFile: folder.path + "/caller.xml", atomically: true, encoding: .utf8)
         let local = freePorts(1), media = freePorts(4)
         let sipp = try Running("/usr/bin/env", [
             "sipp", "127.0.0.1:\(port)", "-sf", folder.path + "/caller.xml", "-s", user, "-i", "127.0.0.1", "-p", "\(local)",
-            "-mp", "\(media)", "-rtp_echo", "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin",
-        ])
+            "-mp", "\(media)", "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin",
+        ] + (echo ? ["-rtp_echo"] : []))
         return try await offThePool {
             sipp.process.waitUntilExit()
             return (sipp.process.terminationStatus, sipp.output)
         }
+    }
+
+    /// The end of a SIPp call that waits for the server's BYE.
+    static let awaitBye = """
+          <recv request="BYE"/>
+          <send><![CDATA[
+            SIP/2.0 200 OK
+            [last_Via:]
+            [last_From:]
+            [last_To:]
+            [last_Call-ID:]
+            [last_CSeq:]
+            Contact: <sip:sipp@[local_ip]:[local_port]>
+            Content-Length: 0
+          ]]></send>
+        """
+
+    /// The end of a SIPp call that holds (`a=sendonly`) for `milliseconds`, then hangs up.
+    static func holdAndHangUp(_ milliseconds: Int) -> String {
+        let dialog = """
+                From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+                Call-ID: [call_id]
+                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Max-Forwards: 70
+        """
+        return """
+              <send retrans="500"><![CDATA[
+                INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+        \(dialog)
+                CSeq: 2 INVITE
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                v=0
+                o=user1 53655765 2353687638 IN IP[local_ip_type] [local_ip]
+                s=-
+                c=IN IP[media_ip_type] [media_ip]
+                t=0 0
+                m=audio [media_port] RTP/AVP 0 101
+                a=rtpmap:0 PCMU/8000
+                a=rtpmap:101 telephone-event/8000
+                a=sendonly
+              ]]></send>
+              <recv response="100" optional="true"/>
+              <recv response="200"/>
+              <send><![CDATA[
+                ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+        \(dialog)
+                CSeq: 2 ACK
+                Content-Length: 0
+              ]]></send>
+              <pause milliseconds="\(milliseconds)"/>
+              <send retrans="500"><![CDATA[
+                BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+        \(dialog)
+                CSeq: 3 BYE
+                Content-Length: 0
+              ]]></send>
+              <recv response="200"/>
+        """
     }
 
     /// Sends one SIP request as a datagram from `source` and returns the status line of the
