@@ -7,9 +7,12 @@ whether its goal is met.
   build    no-op swift build with and without flows, one flow edited (bench/build_speed.py)
   compile  debug compile of the generated Swift (bench/compile_speed.py)
   http     calls per second vs a C libcurl loop, and 1,000 calls with faults (bench/http_speed.py)
+  sip      flows serve: 200 concurrent calls by SIPp, RTP gaps on the wire, CPU and RSS per call,
+           INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
 
 BENCH_ONLY="check http" runs some of them; BENCH_QUICK=1 runs fewer repeats.
 """
+import json
 import os
 import platform
 import statistics
@@ -23,9 +26,10 @@ import build_speed  # noqa: E402
 import check_speed  # noqa: E402
 import compile_speed  # noqa: E402
 import http_speed  # noqa: E402
+import sip_speed  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http").split())
+ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http sip").split())
 rows = []
 
 
@@ -82,9 +86,32 @@ def http():
     row("peak RSS of the 1,000 calls with faults", f"{rss / 1024:.1f} MiB", "", "", "", None)
 
 
+def sip():
+    calls = 100 if QUICK else 200
+    results = sip_speed.measure(calls)
+    callflow, baseline = results["callflow"], results["baseline"]
+    for kind, result in (("CallFlow", callflow), ("C baseline", baseline)):
+        wire = result["wire"]
+        sys.stderr.write(f"{kind}: {json.dumps(result)}\n")
+    wire, base = callflow["wire"], baseline["wire"]
+    row(f"{calls} concurrent calls by SIPp (40 new/s, 12 s each): calls failed", f"{callflow['failed']}", f"{baseline['failed']}", "",
+        "0", callflow["failed"] == 0 and callflow["sipp"] == 0 and wire["streams"] >= calls)
+    row(f"gap between a call's RTP packets on the wire, p99 (p50; max) over {wire['packets']:,} packets",
+        f"{wire['gap_p99_ms']:.1f} ms ({wire['gap_p50_ms']:.1f}; {wire['gap_max_ms']:.0f})",
+        f"{base['gap_p99_ms']:.1f} ms ({base['gap_p50_ms']:.1f}; {base['gap_max_ms']:.0f})", "", "≤ 25 ms", wire["gap_p99_ms"] <= 25)
+    ratio = callflow["cpu_per_call"] / baseline["cpu_per_call"] if baseline["cpu_per_call"] else float("inf")
+    row(f"CPU per call while {calls} calls are up (share of one core)", f"{callflow['cpu_per_call'] * 100:.2f} %",
+        f"{baseline['cpu_per_call'] * 100:.2f} %", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5)
+    row(f"RSS per call while {calls} calls are up (total)", f"{callflow['rss_per_call_kib']:.0f} KiB ({callflow['rss_mib']:.0f} MiB)",
+        f"{baseline['rss_per_call_kib']:.0f} KiB ({baseline['rss_mib']:.0f} MiB)", "", "", None)
+    sound, base_sound = callflow["first_sound"], baseline["first_sound"]
+    row("INVITE to first packet of a cached prompt at 20 new calls/s, p99 (p50), 200 calls", f"{sound['p99']:.1f} ms ({sound['p50']:.1f})",
+        f"{base_sound['p99']:.1f} ms ({base_sound['p50']:.1f})", "", "≤ 50 ms", sound["p99"] <= 50)
+
+
 def main():
     started = time.time()
-    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http)):
+    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http), ("sip", sip)):
         if name in ONLY:
             sys.stderr.write(f"{name}…\n")
             stage()

@@ -40,6 +40,8 @@ public final class CallLine: Sendable {
         /// While true, a key stops what plays (a prompt being barged into).
         var keyStopsAudio = false
         var hungUp = false
+        /// What runs as the call ends.
+        var closeHandlers: [@Sendable () -> Void] = []
     }
 
     init(id: UInt64, to: String, from: String, callID: String, headers: [(name: String, value: String)], handle: ServerHandle) {
@@ -53,6 +55,15 @@ public final class CallLine: Sendable {
 
     /// True once the caller (or the server) has ended the call.
     public var hasHungUp: Bool { state.withLock { $0.hungUp } }
+
+    /// Runs `handler` once the call has ended (at once if it has).
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state in
+            if !state.hungUp { state.closeHandlers.append(handler) }
+            return state.hungUp
+        }
+        if now { handler() }
+    }
 
     /// Whether keys wait to be read.
     public var hasKeys: Bool { state.withLock { !$0.keys.isEmpty } }
@@ -218,17 +229,19 @@ public final class CallLine: Sendable {
     }
 
     func closed() {
-        let (playing, waiter, transfer, untold) = state.withLock { state in
+        let (playing, waiter, transfer, untold, handlers) = state.withLock { state in
             state.hungUp = true
             defer {
                 state.playing = [:]
                 state.keyWaiter = nil
                 state.transfer = nil
                 state.keys = []
+                state.closeHandlers = []
             }
             let untold = state.keys.filter { !$0.told }.map { ($0.key, state.hadSensitiveInput) }
-            return (Array(state.playing.values), state.keyWaiter, state.transfer, untold)
+            return (Array(state.playing.values), state.keyWaiter, state.transfer, untold, state.closeHandlers)
         }
+        for handler in handlers { handler() }
         tell(untold)
         for continuation in playing { continuation.resume() }
         transfer?.resume(returning: .failed("the call ended"))

@@ -188,8 +188,14 @@ struct ServeCommand: ParsableCommand {
                                         if case .enter(let name, _) = event { element.withLock { $0 = name } }
                                         write(event)
                                     })
-                    let resultCode = await flowType.run(on: call)
-                    await call.end(resultCode)
+                    // The flow runs in a task of its own, cancelled when the caller hangs up: a
+                    // request it awaits is abandoned (one it does not await goes on).
+                    let flowTask = Task {
+                        let resultCode = await flowType.run(on: call)
+                        await call.end(resultCode)
+                    }
+                    line.onClose { flowTask.cancel() }
+                    await flowTask.value
                     server.hangUp(id)
                 }
             case .closed(let id, let by, let reason, let callID):

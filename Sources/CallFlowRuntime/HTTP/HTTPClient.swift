@@ -59,14 +59,21 @@ public final class HTTPClient: Sendable {
     /// The client's own thread as an executor for the tasks that run calls.
     public var executor: any TaskExecutor { engine }
 
-    /// Sends `request`, giving up after `timeoutMilliseconds`.
+    /// Sends `request`, giving up after `timeoutMilliseconds`, or as soon as the task is
+    /// cancelled (the request is abandoned: it fails with `HTTPFailure.abandoned`).
     public func send(_ request: PreparedRequest, timeoutMilliseconds: Int) async -> Result<HTTPResponse, HTTPFailure> {
         let transfer = Transfer(request: request, timeoutMilliseconds: timeoutMilliseconds, limit: maximumResponseBytes,
                                 headerLimit: maximumHeaderBytes, checksAddresses: proxy == nil)
-        let code = await withCheckedContinuation { continuation in
-            transfer.continuation = continuation
-            engine.submit(transfer)
+        let code = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                transfer.continuation = continuation
+                engine.submit(transfer)
+            }
+        } onCancel: { [engine] in
+            transfer.cancelled.store(true, ordering: .releasing)
+            engine.cancel(transfer)
         }
+        if transfer.cancelled.load(ordering: .acquiring) { return .failure(.abandoned) }
         return transfer.outcome(code)
     }
 }
@@ -88,6 +95,7 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
 
     private struct Inbox {
         var transfers: [Transfer] = []
+        var cancellations: [Transfer] = []
         var jobs: [UnownedJob] = []
         /// Set when the loop has ended: jobs go to the global executor from then on.
         var closed = false
@@ -121,6 +129,11 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
         if !deliver({ $0.transfers.append(transfer) }) {
             transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
         }
+    }
+
+    /// Stops `transfer` if it has not ended (its task was cancelled).
+    func cancel(_ transfer: Transfer) {
+        _ = deliver { $0.cancellations.append(transfer) }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -186,7 +199,16 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
         var active: Int32 = 0
         while !stopping.load(ordering: .acquiring) {
             runJobs()
-            for transfer in inbox.withLock({ inbox in defer { inbox.transfers.removeAll() }; return inbox.transfers }) {
+            let (submitted, cancelled) = inbox.withLock { inbox in
+                defer { (inbox.transfers, inbox.cancellations) = ([], []) }
+                return (inbox.transfers, inbox.cancellations)
+            }
+            for transfer in submitted {
+                // Cancelled before it was submitted: it never starts.
+                if transfer.cancelled.load(ordering: .acquiring) {
+                    transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
+                    continue
+                }
                 guard let handle = idleHandles.popLast() ?? newHandle() else {
                     transfer.continuation?.resume(returning: CURLE_FAILED_INIT)
                     continue
@@ -194,6 +216,14 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
                 transfer.configure(handle)
                 running[handle] = transfer
                 curl_multi_add_handle(multi, handle)
+            }
+            for transfer in cancelled {
+                guard let handle = running.first(where: { $0.value === transfer })?.key else { continue }
+                curl_multi_remove_handle(multi, handle)
+                running[handle] = nil
+                // Its connection was cut mid-request; the handle itself is as good as new.
+                idleHandles.append(handle)
+                transfer.continuation?.resume(returning: CURLE_ABORTED_BY_CALLBACK)
             }
             curl_multi_perform(multi, &active)
             var left: Int32 = 0
@@ -209,7 +239,7 @@ private final class TransferEngine: TaskExecutor, @unchecked Sendable {
                 transfer.continuation?.resume(returning: code)
             }
             // Jobs or transfers that came in meanwhile (the resumed tasks, above) go on at once.
-            if inbox.withLock({ $0.jobs.isEmpty && $0.transfers.isEmpty }) {
+            if inbox.withLock({ $0.jobs.isEmpty && $0.transfers.isEmpty && $0.cancellations.isEmpty }) {
                 curl_multi_poll(multi, nil, 0, 1000, nil)
             }
         }
@@ -240,6 +270,8 @@ private final class Transfer: @unchecked Sendable {
     /// makes the connections itself).
     let checksAddresses: Bool
     var continuation: CheckedContinuation<CURLcode, Never>?
+    /// Set when the task that sent it was cancelled, from any thread.
+    let cancelled = Atomic<Bool>(false)
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// libcurl writes its detail of a failure here; it must stay put while the transfer runs.

@@ -108,6 +108,9 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var description: String { message }
 
+    /// The request's task was cancelled (over SIP: the caller hung up) before the response came.
+    public static let abandoned = HTTPFailure(message: "Abandoned: the call ended before the response came", isTransient: false)
+
     public init(message: String, isTransient: Bool, status: Int = 0) {
         self.message = message
         self.isTransient = isTransient

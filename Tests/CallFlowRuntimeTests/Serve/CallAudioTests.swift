@@ -74,7 +74,7 @@ extension ServeTests {
         #expect(silent.status == 0, "\(silent.output)")
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"server","reason":"no audio from the caller""#) }, "\(server.output)")
 
-        let held = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, holding: 3000, in: TemporaryFolder())
+        let held = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, ending: .holdThenHangUp(after: 3000), in: TemporaryFolder())
         #expect(held.status == 0, "\(held.output)")
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"caller""#) }, "\(server.output)")
         #expect(server.output.filter { $0.contains("no audio from the caller") }.count == 1, "\(server.output)")

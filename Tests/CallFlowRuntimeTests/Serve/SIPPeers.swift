@@ -147,11 +147,10 @@ extension ServeTests {
     /// Makes one call with SIPp (a second SIP implementation, beside baresip) to `user` at
     /// `port`: an INVITE with `headers`, then each of `keys` as RFC 4733 events (from the pcaps
     /// SIPp ships) 300 ms apart, with `echo` sending what it hears back (so a server's
-    /// recording of the caller holds what the caller heard), until the server's BYE. With
-    /// `holding`, it puts the call on hold instead (a re-INVITE with `a=sendonly`), waits that
-    /// many milliseconds and hangs up itself. Its exit status: 0 when the call went so.
+    /// recording of the caller holds what the caller heard), then `ending` as the call ends.
+    /// Its exit status: 0 when the call went so.
     static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", echo: Bool = true,
-                     holding: Int? = nil, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+                     ending: SIPpEnding = .awaitBye, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
         let keyPresses = keys.map { key in
             """
               <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key).pcap"/></action></nop>
@@ -198,7 +197,7 @@ extension ServeTests {
                 Content-Length: 0
               ]]></send>
             \(keyPresses)
-            \(holding.map(Self.holdAndHangUp) ?? Self.awaitBye)
+            \(ending.scenario)
             </scenario>
             """
         try scenario.write(toFile: folder.path + "/caller.xml", atomically: true, encoding: .utf8)
@@ -210,6 +209,25 @@ extension ServeTests {
         return try await offThePool {
             sipp.process.waitUntilExit()
             return (sipp.process.terminationStatus, sipp.output)
+        }
+    }
+
+    /// How a SIPp call ends.
+    enum SIPpEnding {
+        /// The server hangs up.
+        case awaitBye
+        /// The caller hangs up after this many milliseconds.
+        case hangUp(after: Int)
+        /// The caller holds the call (a re-INVITE with `a=sendonly`) for this many
+        /// milliseconds, then hangs up.
+        case holdThenHangUp(after: Int)
+
+        var scenario: String {
+            switch self {
+            case .awaitBye: ServeTests.awaitBye
+            case .hangUp(let milliseconds): ServeTests.hangUp(after: milliseconds)
+            case .holdThenHangUp(let milliseconds): ServeTests.hold + ServeTests.hangUp(after: milliseconds)
+            }
         }
     }
 
@@ -228,16 +246,17 @@ extension ServeTests {
           ]]></send>
         """
 
-    /// The end of a SIPp call that holds (`a=sendonly`) for `milliseconds`, then hangs up.
-    static func holdAndHangUp(_ milliseconds: Int) -> String {
-        let dialog = """
+    /// In-dialog headers of SIPp's requests.
+    static let dialog = """
                 From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
                 Contact: <sip:sipp@[local_ip]:[local_port]>
                 Max-Forwards: 70
         """
-        return """
+
+    /// A re-INVITE that puts the call on hold (`a=sendonly`).
+    static let hold = """
               <send retrans="500"><![CDATA[
                 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -265,6 +284,12 @@ extension ServeTests {
                 CSeq: 2 ACK
                 Content-Length: 0
               ]]></send>
+
+        """
+
+    /// The caller's BYE after `milliseconds`.
+    static func hangUp(after milliseconds: Int) -> String {
+        """
               <pause milliseconds="\(milliseconds)"/>
               <send retrans="500"><![CDATA[
                 BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0

@@ -80,6 +80,27 @@ extension FlowsRunTests {
         #expect(AudioMatch.best(of: try ServeTests.spoken("Thank you, your PIN is correct."), in: recording.flow).score > 0.9)
     }
 
+    /// A caller who hangs up while the flow waits for the slow CRM: the request is abandoned at
+    /// once, not waited for, and the call ends ABANDONED.
+    @Test func aRequestInFlightIsAbandonedWhenTheCallerHangsUp() async throws {
+        let port = ServeTests.freePorts(1)
+        let server = try await ServeTests.serve(["--trace", "json"], port: port, environment: [
+            "FLOW_STATE_DB": state.path + "/state.sqlite", "FLOW_SECRET_MAXCONTACT_BASIC": "ZGVtbzpkZW1v",
+        ])
+        // Welcome takes about 2 s; the CRM then takes 1.5 s for lead 7: hang up in between.
+        let caller = try await ServeTests.sipp(calling: "LeadFieldReadback", port: port, headers: ["X-Call-Leadid: 7"],
+                                               ending: .hangUp(after: 2600), in: TemporaryFolder())
+        #expect(caller.status == 0, "\(caller.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"end""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        let request = try #require(trace.first { $0.contains(#""event":"request""#) }, "\(trace)")
+        #expect(request.contains(#""error":"Abandoned: the call ended before the response came""#), "\(request)")
+        let milliseconds = try #require(request.firstMatch(of: /"ms":(\d+)/).flatMap { Int($0.output.1) })
+        #expect(milliseconds < 1400, "the request was waited for: \(request)")
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"ABANDONED""#) }, "\(trace)")
+        #expect(!trace.contains { $0.contains(#""element":"Sorry""#) }, "the flow went on: \(trace)")
+    }
+
     static func wav(_ path: String) throws -> [Int16] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
