@@ -302,9 +302,18 @@ extension ServeTests {
         """
     }
 
+    /// Sends `bytes` as one datagram to `port`, as a broken or hostile peer would.
+    static func sendDatagram(_ bytes: [UInt8], to port: Int) {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(socket) }
+        _ = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) }
+        _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+    }
+
     /// Sends one SIP request as a datagram from `source` and returns the status line of the
     /// answer (empty when none came within 5 s).
-    static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1") async throws -> String {
+    static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1", headers: [String] = [],
+                           body: String = "") async throws -> String {
         try await offThePool { () -> String in
             let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             defer { close(socket) }
@@ -316,8 +325,8 @@ extension ServeTests {
             let message = [
                 "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP \(source):9;branch=z9hG4bK-\(tag);rport",
                 "From: <sip:probe@\(source)>;tag=\(tag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(tag)@\(source)", "CSeq: 1 \(method)",
-                "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70", "Content-Length: 0", "", "",
-            ].joined(separator: "\r\n")
+                "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70",
+            ] + headers + ["Content-Length: \(body.utf8.count)", "", body].joined(separator: "\r\n")
             _ = message.withCString { send(socket, $0, strlen($0), 0) }
             var buffer = [UInt8](repeating: 0, count: 4096)
             // A provisional 100 Trying may come first.

@@ -92,6 +92,29 @@ import Testing
         #expect(server.output.contains { $0.contains(#""event":"hangup","by":"caller""#) })
     }
 
+    /// Garbage, a truncated request, an oversized one, SDP that does not parse and an offer
+    /// with no codec in common: each is refused or dropped, the server lives on, and no call
+    /// is left behind (with room for one call, the next real one is answered).
+    @Test func malformedRequestsNeitherCrashNorLeakACall() async throws {
+        let (server, port, _) = try await serve(["--max-calls", "1"])
+        Self.sendDatagram((0..<1200).map { _ in UInt8.random(in: 0...255) }, to: port)
+        Self.sendDatagram(Array("INVITE sip:DtmfMenu@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9\r\n\r\n".utf8), to: port)
+        let headers = (0..<3000).map { "X-Call-Name: \(String(repeating: "a", count: 10))\($0)" }
+        Self.sendDatagram(Array(("INVITE sip:DtmfMenu@127.0.0.1 SIP/2.0\r\n" + headers.joined(separator: "\r\n") + "\r\n\r\n").utf8), to: port)
+        let sdp = ["Content-Type: application/sdp"]
+        let garbage = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port, headers: sdp, body: "v=0\r\nm=audio nonsense\r\n")
+        #expect(garbage.hasPrefix("SIP/2.0 4"), "\(garbage)")
+        let offer = { (format: String) in
+            "v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP \(format)\r\n"
+        }
+        let g729 = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port, headers: sdp, body: offer("18") + "a=rtpmap:18 G729/8000\r\n")
+        #expect(g729 == "SIP/2.0 488 Not Acceptable Here")
+        #expect(try await Self.statusLine("OPTIONS", to: "probe", port: port) == "SIP/2.0 200 OK")
+        let call = try await Self.statusLine("INVITE", to: "DtmfMenu", port: port, headers: sdp, body: offer("0"))
+        #expect(call == "SIP/2.0 200 OK", "a refused request kept its place: \(call)")
+        #expect(server.process.isRunning)
+    }
+
     @Test func addressRanges() {
         let ten = AddressRange("10.0.0.0/8")!
         #expect(ten.contains("10.200.1.1") && !ten.contains("11.0.0.1") && !ten.contains("::1"))
