@@ -250,6 +250,7 @@ static void *server_main(void *arg) {
     if (!err) err = dnsc_alloc(&server->dnsc, NULL, &dns, 1);
     if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, NULL);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_UDP, &local);
+    if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_TCP, &local);
     if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
     if (!err) err = sipevent_listen(&server->events, server->sip, 32, 32, NULL, NULL);
     if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);

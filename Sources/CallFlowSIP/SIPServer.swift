@@ -28,7 +28,7 @@ public final class SIPServer: Sendable {
     }
 
     public struct Options: Sendable {
-        /// Where to listen for SIP over UDP; RTP is bound to the same address.
+        /// Where to listen for SIP over UDP and TCP; RTP is bound to the same address.
         public var address: String
         public var port: Int
         /// The address SDP announces for audio, when not `address` (behind NAT, or `address`

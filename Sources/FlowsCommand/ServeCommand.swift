@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Where to listen for SIP over UDP.", valueName: "address:port"))
+    @Option(name: .long, help: ArgumentHelp("Where to listen for SIP over UDP and TCP.", valueName: "address:port"))
     var sip: String
 
     @Option(name: .long, help: ArgumentHelp("The address SDP announces for audio, when not the --sip address (behind NAT, or listening on 0.0.0.0).", valueName: "host"))

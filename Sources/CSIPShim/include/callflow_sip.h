@@ -40,7 +40,7 @@ typedef void (*cf_sip_event_handler)(void *context, int kind, uint64_t call, uin
 typedef int (*cf_sip_admission_handler)(void *context, const char *method, const char *user, const char *source);
 
 struct cf_sip_options {
-    /// Where to listen for SIP over UDP, and the address RTP is bound to.
+    /// Where to listen for SIP over UDP and TCP, and the address RTP is bound to.
     const char *address;
     int port;
     /// The address written into SDP and Contact, when not `address` (NULL for `address`).

@@ -12,6 +12,24 @@ extension ServeTests {
         try FliteSynthesizer().synthesize(text, voice: "kal")
     }
 
+    /// The stereo recording of the one call in `folder`: (left: the caller, right: the flow).
+    static func recording(in folder: TemporaryFolder) throws -> (name: String, caller: [Int16], flow: [Int16]) {
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".wav") })
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + name))
+        #expect(data.count > 44 && data.prefix(4) == Data("RIFF".utf8))
+        // The header's sizes were written as the call ended.
+        let riffSize = data[4..<8].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        #expect(Int(riffSize) == data.count - 8, "the WAV header was not finished")
+        let frames = data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        return (name, stride(from: 0, to: frames.count - 1, by: 2).map { frames[$0] }, stride(from: 1, to: frames.count, by: 2).map { frames[$0] })
+    }
+
+    /// The samples of a 16-bit mono WAV file with a plain 44-byte header.
+    static func wav(_ path: String) throws -> [Int16] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    }
+
     /// The 8 kHz samples of what baresip heard on its only call.
     static func heard(in folder: TemporaryFolder) throws -> [Int16] {
         let heard = folder.path + "/heard"
@@ -78,6 +96,15 @@ extension ServeTests {
         #expect(held.status == 0, "\(held.output)")
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup","by":"caller""#) }, "\(server.output)")
         #expect(server.output.filter { $0.contains("no audio from the caller") }.count == 1, "\(server.output)")
+
+        // The same over TCP: answered, then hung up on for its silence.
+        let overTCP = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, overTCP: true, in: TemporaryFolder())
+        #expect(overTCP.status == 0, "\(overTCP.output)")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, server.output.filter({ $0.contains("no audio from the caller") }).count < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.output.filter { $0.contains("no audio from the caller") }.count == 2, "\(server.output)")
     }
 
     /// A caller who hangs up mid-prompt ends the flow at the next element: ABANDONED.

@@ -150,7 +150,7 @@ extension ServeTests {
     /// recording of the caller holds what the caller heard), then `ending` as the call ends.
     /// Its exit status: 0 when the call went so.
     static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", echo: Bool = true,
-                     ending: SIPpEnding = .awaitBye, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+                     ending: SIPpEnding = .awaitBye, overTCP: Bool = false, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
         let keyPresses = keys.map { key in
             """
               <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key).pcap"/></action></nop>
@@ -167,7 +167,7 @@ extension ServeTests {
                 To: <sip:[service]@[remote_ip]:[remote_port]>
                 Call-ID: [call_id]
                 CSeq: 1 INVITE
-                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
                 Max-Forwards: 70
             \(headers.map { "    " + $0 + "\n" }.joined())    Content-Type: application/sdp
                 Content-Length: [len]
@@ -192,7 +192,7 @@ extension ServeTests {
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
                 CSeq: 1 ACK
-                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
                 Max-Forwards: 70
                 Content-Length: 0
               ]]></send>
@@ -205,11 +205,17 @@ extension ServeTests {
         let sipp = try Running("/usr/bin/env", [
             "sipp", "127.0.0.1:\(port)", "-sf", folder.path + "/caller.xml", "-s", user, "-i", "127.0.0.1", "-p", "\(local)",
             "-mp", "\(media)", "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin",
-        ] + (echo ? ["-rtp_echo"] : []))
-        return try await offThePool {
-            sipp.process.waitUntilExit()
-            return (sipp.process.terminationStatus, sipp.output)
+        ] + (echo ? ["-rtp_echo"] : []) + (overTCP ? ["-t", "t1"] : []))
+        // SIPp's own -timeout does not always hold: bound the wait here too.
+        let deadline = ContinuousClock.now + .seconds(90)
+        while sipp.process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
         }
+        guard !sipp.process.isRunning else {
+            kill(sipp.process.processIdentifier, SIGKILL)
+            return (-1, sipp.output + ["(SIPp did not finish within 90 s)"])
+        }
+        return (sipp.process.terminationStatus, sipp.output)
     }
 
     /// How a SIPp call ends.
@@ -241,7 +247,7 @@ extension ServeTests {
             [last_To:]
             [last_Call-ID:]
             [last_CSeq:]
-            Contact: <sip:sipp@[local_ip]:[local_port]>
+            Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
             Content-Length: 0
           ]]></send>
         """
@@ -251,7 +257,7 @@ extension ServeTests {
                 From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
-                Contact: <sip:sipp@[local_ip]:[local_port]>
+                Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
                 Max-Forwards: 70
         """
 
@@ -322,11 +328,11 @@ extension ServeTests {
             _ = withSocketAddress(source, 0) { bind(socket, $0, $1) }
             _ = withSocketAddress("127.0.0.1", port) { connect(socket, $0, $1) }
             let tag = UUID().uuidString.prefix(8)
-            let message = [
+            let message = ([
                 "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0", "Via: SIP/2.0/UDP \(source):9;branch=z9hG4bK-\(tag);rport",
                 "From: <sip:probe@\(source)>;tag=\(tag)", "To: <sip:\(user)@127.0.0.1>", "Call-ID: \(tag)@\(source)", "CSeq: 1 \(method)",
                 "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70",
-            ] + headers + ["Content-Length: \(body.utf8.count)", "", body].joined(separator: "\r\n")
+            ] + headers + ["Content-Length: \(body.utf8.count)", "", body]).joined(separator: "\r\n")
             _ = message.withCString { send(socket, $0, strlen($0), 0) }
             var buffer = [UInt8](repeating: 0, count: 4096)
             // A provisional 100 Trying may come first.

@@ -6,18 +6,6 @@ import Testing
 /// headers, and which echoes what it hears, so that the server's recording of the caller holds
 /// what the caller heard). They live with the `flows run` tests, which own the demo API's port.
 extension FlowsRunTests {
-    /// The stereo recording of the one call in `folder`: (left: the caller, right: the flow).
-    static func recording(in folder: TemporaryFolder) throws -> (name: String, caller: [Int16], flow: [Int16]) {
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".wav") })
-        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + name))
-        #expect(data.count > 44 && data.prefix(4) == Data("RIFF".utf8))
-        // The header's sizes were written as the call ended.
-        let riffSize = data[4..<8].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-        #expect(Int(riffSize) == data.count - 8, "the WAV header was not finished")
-        let frames = data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
-        return (name, stride(from: 0, to: frames.count - 1, by: 2).map { frames[$0] }, stride(from: 1, to: frames.count, by: 2).map { frames[$0] })
-    }
-
     /// The caller's headers set call variables (P-Asserted-Identity the number, X-Call-Leadid
     /// the lead, which reaches the URL); while the slow CRM answers, the hold phrase plays; the
     /// value is read back. Unknown headers are named, not fatal.
@@ -41,9 +29,9 @@ extension FlowsRunTests {
 
         // The CRM took 1.5 s: the hold phrase played meanwhile, and the caller heard it (its
         // echo is the recording's left side).
-        let recording = try Self.recording(in: recordings)
+        let recording = try ServeTests.recording(in: recordings)
         #expect(recording.name.hasPrefix("1-") && recording.name.hasSuffix("@127.0.0.1.wav"), "named by the Call-ID: \(recording.name)")
-        let hold = try Self.wav(ServeTests.prompts + "/please_hold.wav")
+        let hold = try ServeTests.wav(ServeTests.prompts + "/please_hold.wav")
         let start = try #require(hold.firstIndex { abs(Int($0)) > 300 })
         let firstSecond = Array(hold[..<(start + 8000)])
         #expect(AudioMatch.best(of: firstSecond, in: recording.flow).score > 0.9, "the hold phrase did not play")
@@ -74,7 +62,7 @@ extension FlowsRunTests {
         #expect(log.output.contains(#""pin":"***""#) && !log.output.contains("1234"), "\(log.output)")
 
         // Silent while the PIN was asked for and typed; the answer after it is heard.
-        let recording = try Self.recording(in: recordings)
+        let recording = try ServeTests.recording(in: recordings)
         let prompt = try ServeTests.spoken("Please enter your four digit PIN.")
         #expect(AudioMatch.best(of: prompt, in: recording.flow).score < 0.5, "the PIN prompt was recorded")
         #expect(AudioMatch.best(of: try ServeTests.spoken("Thank you, your PIN is correct."), in: recording.flow).score > 0.9)
@@ -99,10 +87,5 @@ extension FlowsRunTests {
         #expect(milliseconds < 1400, "the request was waited for: \(request)")
         #expect(trace.contains { $0.contains(#""event":"end","resultCode":"ABANDONED""#) }, "\(trace)")
         #expect(!trace.contains { $0.contains(#""element":"Sorry""#) }, "the flow went on: \(trace)")
-    }
-
-    static func wav(_ path: String) throws -> [Int16] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return data.dropFirst(44).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
     }
 }
