@@ -127,7 +127,14 @@ struct ServeCommand: ParsableCommand {
             }
         }
         let library = PromptLibrary(directory: prompts, synthesizer: synthesizer, defaultVoice: voice)
-        guard Self.checkSpeech(of: flows, library: library) else { return 1 }
+        let speech = Self.checkSpeech(of: flows, library: library)
+        for warning in speech.warnings { printError("flows: warning: " + warning) }
+        guard speech.errors.isEmpty else {
+            let count = speech.errors.count == 1 ? "an audio file" : "\(speech.errors.count) audio files"
+            printError("flows: error: \(count) the flows play cannot be read (--prompts \(prompts)):")
+            for error in speech.errors { printError("  " + error) }
+            return 1
+        }
         guard let store = state.open() else { return 1 }
         let admission = Admission(flows: Set(flows.map(\.name)).union(routes.keys), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
                                   maxCalls: maxCalls)
@@ -214,27 +221,28 @@ struct ServeCommand: ParsableCommand {
     /// How long a stopping server lets its calls in progress go on before it hangs them up.
     static let drainBound: Duration = .seconds(60)
 
-    /// Checks what the flows will say and play before any call: every constant audio file must
-    /// be readable (false, with the list, when one is not); voices flite lacks and languages
-    /// other than English are warned about.
-    static func checkSpeech(of flows: [CompiledFlow], library: PromptLibrary) -> Bool {
+    /// What the flows will say and play, checked before any call: every constant audio file
+    /// must be readable (an error each, with the flows that play it); voices flite lacks and
+    /// languages other than English are warnings.
+    static func checkSpeech(of flows: [CompiledFlow], library: PromptLibrary) -> (warnings: [String], errors: [String]) {
+        var warnings: [String] = []
         var users: [String: [String]] = [:]
         for flow in flows {
             for file in flow.audioFiles { users[file, default: []].append(flow.name) }
             for voice in flow.voices where !library.synthesizer.voices.contains(voice) {
-                printError("flows: warning: \(flow.name) asks for the voice \(voice), which flite lacks; it is spoken with \(library.defaultVoice)")
+                warnings.append("\(flow.name) asks for the voice \(voice), which flite lacks; it is spoken with \(library.defaultVoice)")
             }
-            for language in flow.languages where !(language.lowercased() == "en" || language.lowercased().hasPrefix("en-") || language.lowercased().hasPrefix("en_")) {
-                printError("flows: warning: \(flow.name) asks for the language \(language); flite speaks English only, so it is spoken in English")
+            for language in flow.languages where !Self.isEnglish(language) {
+                warnings.append("\(flow.name) asks for the language \(language); flite speaks English only, so it is spoken in English")
             }
         }
         let problems = library.check(users.keys.sorted())
-        guard problems.isEmpty else {
-            printError("flows: error: \(problems.count == 1 ? "an audio file" : "\(problems.count) audio files") the flows play cannot be read (--prompts \(library.directory)):")
-            for problem in problems { printError("  \(problem) (played by \(users[problem.file, default: []].joined(separator: ", ")))") }
-            return false
-        }
-        return true
+        return (warnings, problems.map { "\($0) (played by \(users[$0.file, default: []].joined(separator: ", ")))" })
+    }
+
+    static func isEnglish(_ language: String) -> Bool {
+        let lowered = language.lowercased()
+        return lowered == "en" || lowered.hasPrefix("en-") || lowered.hasPrefix("en_")
     }
 
     /// Writes one event of a call: its JSON line with the `call` field first (`--trace json`),

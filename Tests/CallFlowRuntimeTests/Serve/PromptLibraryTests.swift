@@ -1,4 +1,6 @@
 import CallFlowSIP
+import FaultFlows
+@testable import FlowsCommand
 import Foundation
 import Testing
 
@@ -87,5 +89,19 @@ import Testing
         // slt speaks at 16 kHz: converted to the call's 8 kHz, a little longer than kal.
         let slt = try await library.speech("One moment please.", voice: "slt").get()
         #expect(slt != kal && slt.count > 4000 && slt.count < 40_000)
+    }
+}
+
+/// What `flows serve` says about the flows' speech before it takes a call.
+@Suite struct SpeechCheckTests {
+    @Test func voicesFliteLacksAndOtherLanguagesAreWarnedAbout() throws {
+        let library = PromptLibrary(directory: TemporaryFolder().path, synthesizer: FliteSynthesizer(), defaultVoice: "kal")
+        let spoken = try #require(GeneratedFlows.all.first { $0.name == "Spoken" })
+        let found = ServeCommand.checkSpeech(of: [spoken], library: library)
+        #expect(found.warnings == [
+            "Spoken asks for the voice Celine, which flite lacks; it is spoken with kal",
+            "Spoken asks for the language fr-FR; flite speaks English only, so it is spoken in English",
+        ])
+        #expect(found.errors.isEmpty)
     }
 }

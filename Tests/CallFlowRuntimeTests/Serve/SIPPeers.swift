@@ -151,12 +151,13 @@ extension ServeTests {
     /// Its exit status: 0 when the call went so.
     static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", echo: Bool = true,
                      ending: SIPpEnding = .awaitBye, overTCP: Bool = false, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+        // A pause between keys, not after the last: SIPp aborts on a request that comes while
+        // it pauses.
         let keyPresses = keys.map { key in
             """
-              <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key).pcap"/></action></nop>
-              <pause milliseconds="300"/>
+              <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_\(key == "#" ? "pound" : key == "*" ? "star" : String(key)).pcap"/></action></nop>
             """
-        }.joined(separator: "\n")
+        }.joined(separator: "\n  <pause milliseconds=\"300\"/>\n")
         let scenario = """
             <?xml version="1.0" encoding="ISO-8859-1" ?>
             <scenario name="caller">
@@ -227,14 +228,41 @@ extension ServeTests {
         /// The caller holds the call (a re-INVITE with `a=sendonly`) for this many
         /// milliseconds, then hangs up.
         case holdThenHangUp(after: Int)
+        /// The server's REFER is refused with this status line; then the server hangs up.
+        case refuseTransfer(String)
+        /// The server's REFER is accepted (202) and no NOTIFY follows: the server ends the
+        /// subscription (SUBSCRIBE, Expires: 0) and hangs up.
+        case acceptTransferWithoutNotify
 
         var scenario: String {
             switch self {
             case .awaitBye: ServeTests.awaitBye
             case .hangUp(let milliseconds): ServeTests.hangUp(after: milliseconds)
             case .holdThenHangUp(let milliseconds): ServeTests.hold + ServeTests.hangUp(after: milliseconds)
+            case .refuseTransfer(let status): ServeTests.answer("REFER", with: status) + ServeTests.awaitBye
+            case .acceptTransferWithoutNotify:
+                ServeTests.answer("REFER", with: "202 Accepted") + ServeTests.answer("SUBSCRIBE", with: "200 OK") + ServeTests.awaitBye
             }
         }
+    }
+
+    /// Answers the server's next `method` request with `status` (`603 Declined`); a 2xx keeps
+    /// what it sets up (a REFER's subscription) for a minute.
+    static func answer(_ method: String, with status: String) -> String {
+        """
+              <recv request="\(method)"/>
+              <send><![CDATA[
+                SIP/2.0 \(status)
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                [last_CSeq:]
+                \(status.hasPrefix("2") ? "Expires: 60" : "")
+                Content-Length: 0
+              ]]></send>
+
+        """
     }
 
     /// The end of a SIPp call that waits for the server's BYE.
@@ -320,6 +348,15 @@ extension ServeTests {
     /// answer (empty when none came within 5 s).
     static func statusLine(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1", headers: [String] = [],
                            body: String = "") async throws -> String {
+        let answer = try await self.answer(method, to: user, port: port, from: source, headers: headers, body: body)
+        // "\r\n" is one Character: split on line ends, not on "\r".
+        return String(answer.split(whereSeparator: \.isNewline).first ?? "")
+    }
+
+    /// The final answer to one SIP request, sent as a datagram from `source`, in full (or
+    /// `no answer` when none came within 5 s).
+    static func answer(_ method: String, to user: String, port: Int, from source: String = "127.0.0.1", headers: [String] = [],
+                       body: String = "") async throws -> String {
         try await offThePool { () -> String in
             let socket = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             defer { close(socket) }
@@ -334,14 +371,13 @@ extension ServeTests {
                 "Contact: <sip:probe@\(source):9>", "Max-Forwards: 70",
             ] + headers + ["Content-Length: \(body.utf8.count)", "", body]).joined(separator: "\r\n")
             _ = message.withCString { send(socket, $0, strlen($0), 0) }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            // A provisional 100 Trying may come first.
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            // Provisional answers (100 Trying, 180 Ringing) may come first.
             for _ in 0..<3 {
                 let count = recv(socket, &buffer, buffer.count, 0)
                 guard count > 0 else { return "no answer (errno \(errno))" }
-                // "\r\n" is one Character: split on line ends, not on "\r".
-                let line = String(decoding: buffer[..<count], as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-                if !line.hasPrefix("SIP/2.0 1") { return String(line) }
+                let answer = String(decoding: buffer[..<count], as: UTF8.self)
+                if !answer.hasPrefix("SIP/2.0 1") { return answer }
             }
             return ""
         }

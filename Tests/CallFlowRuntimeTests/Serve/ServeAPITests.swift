@@ -43,18 +43,20 @@ extension FlowsRunTests {
 
     /// A PIN typed on the keypad (`Sensitive: true`) never shows: not in the trace, not in the
     /// request log, not in the recording, which is silent while it is read. The flow still
-    /// sends it.
+    /// sends it. `#` ends it at once (the element waits 10 s for a key otherwise).
     @Test func aSensitivePinIsHiddenEverywhereButSent() async throws {
         let port = ServeTests.freePorts(1)
         let recordings = TemporaryFolder()
         let server = try await ServeTests.serve(["--trace", "json", "--record", recordings.path], port: port, environment: [
             "FLOW_STATE_DB": state.path + "/state.sqlite",
         ])
-        let caller = try await ServeTests.sipp(calling: "AccountPin", port: port, keys: "1234", in: TemporaryFolder())
+        let started = ContinuousClock.now
+        let caller = try await ServeTests.sipp(calling: "AccountPin", port: port, keys: "1234#", in: TemporaryFolder())
         #expect(caller.status == 0, "\(caller.output)")
+        #expect(ContinuousClock.now - started < .seconds(12), "the terminator did not end the input")
         #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
         let trace = server.output.filter { $0.hasPrefix("{") }
-        #expect(trace.filter { $0.contains(#""event":"dtmf","digit":"*""#) }.count == 4, "\(trace)")
+        #expect(trace.filter { $0.contains(#""event":"dtmf","digit":"*""#) }.count == 5, "\(trace)")
         #expect(trace.contains { $0.contains(#""event":"collect","element":"Pin","digits":"***""#) }, "\(trace)")
         #expect(trace.contains { $0.contains(#""event":"end","resultCode":"PIN_OK""#) }, "the PIN was sent as typed: \(trace)")
         #expect(!server.output.contains { $0.contains("1234") }, "\(server.output)")
@@ -63,7 +65,7 @@ extension FlowsRunTests {
 
         // Silent while the PIN was asked for and typed; the answer after it is heard.
         let recording = try ServeTests.recording(in: recordings)
-        let prompt = try ServeTests.spoken("Please enter your four digit PIN.")
+        let prompt = try ServeTests.spoken("Please enter your PIN, then press hash.")
         #expect(AudioMatch.best(of: prompt, in: recording.flow).score < 0.5, "the PIN prompt was recorded")
         #expect(AudioMatch.best(of: try ServeTests.spoken("Thank you, your PIN is correct."), in: recording.flow).score > 0.9)
     }

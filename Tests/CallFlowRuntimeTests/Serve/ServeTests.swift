@@ -115,6 +115,22 @@ import Testing
         #expect(server.process.isRunning)
     }
 
+    /// Behind NAT: the SDP answer names --public-address, and audio takes a port of
+    /// --rtp-ports.
+    @Test func theAnswerNamesThePublicAddressAndAPortInRange() async throws {
+        let (server, port, _) = try await serve(["--public-address", "192.0.2.7", "--rtp-ports", "41000-41020"])
+        let offer = "v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9000 RTP/AVP 8 0 101\r\n"
+            + "a=rtpmap:101 telephone-event/8000\r\n"
+        let answer = try await Self.answer("INVITE", to: "DtmfMenu", port: port, headers: ["Content-Type: application/sdp"], body: offer)
+        #expect(answer.hasPrefix("SIP/2.0 200 OK"), "\(answer)")
+        #expect(answer.contains("c=IN IP4 192.0.2.7"), "\(answer)")
+        let audioPort = try #require(answer.firstMatch(of: /m=audio (\d+) RTP\/AVP ([0-9 ]+)/), "\(answer)")
+        #expect((41000...41020).contains(Int(audioPort.output.1) ?? 0), "\(answer)")
+        // The caller's first codec (A-law) and its telephone-event payload type are answered.
+        #expect(audioPort.output.2.hasPrefix("8 ") && audioPort.output.2.contains("101"), "\(answer)")
+        withExtendedLifetime(server) {}
+    }
+
     @Test func addressRanges() {
         let ten = AddressRange("10.0.0.0/8")!
         #expect(ten.contains("10.200.1.1") && !ten.contains("11.0.0.1") && !ten.contains("::1"))

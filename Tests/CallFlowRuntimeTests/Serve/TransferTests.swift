@@ -79,4 +79,30 @@ extension ServeTests {
         #expect(trace.contains { $0.contains(#""event":"enter","element":"SalesClosed""#) })
         #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SALES_CLOSED""#) }, "\(trace)")
     }
+
+    /// A REFER the caller's side refuses outright (SIPp answers `603 Declined`) is a failed
+    /// transfer too: OnFailure, then the server's BYE.
+    @Test func aRefusedReferTakesOnFailure() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let caller = try await Self.sipp(calling: "DtmfMenu", port: port, keys: "1", ending: .refuseTransfer("603 Declined"), in: TemporaryFolder())
+        #expect(caller.status == 0, "\(caller.output)")
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""message":"the transfer to sales_queue failed: the REFER was refused: 603 Declined""#) }, "\(trace)")
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SALES_CLOSED""#) }, "\(trace)")
+    }
+
+    /// A REFER accepted (202) with no NOTIFY after it counts as done after 5 s: the server ends
+    /// the subscription and hangs up with the Transfer's result code.
+    @Test func anAcceptedReferWithoutNotifyCountsAsDone() async throws {
+        let (server, port, _) = try await serve(["--trace", "json"])
+        let started = ContinuousClock.now
+        let caller = try await Self.sipp(calling: "DtmfMenu", port: port, keys: "2", ending: .acceptTransferWithoutNotify, in: TemporaryFolder())
+        #expect(caller.status == 0, "\(caller.output)")
+        #expect(ContinuousClock.now - started >= .seconds(5))
+        #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
+        let trace = server.output.filter { $0.hasPrefix("{") }
+        #expect(trace.contains { $0.contains(#""event":"end","resultCode":"SUPPORT""#) }, "\(trace)")
+        #expect(!trace.contains { $0.contains(#""event":"warning""#) }, "\(trace)")
+    }
 }
