@@ -42,11 +42,7 @@ extension ServeTests {
     /// hangs up. The recording holds both prompts; a prompt never said does not match.
     @Test func aCallerWhoPressesNothingHearsTheMenuTwiceAndGoodbye() async throws {
         let (server, port, _) = try await serve(["--trace", "json"])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, folder) = try await Self.dial("DtmfMenu", port: port, recording: true)
         // Two prompts of 2.5 s, two waits of 5 s, the goodbye: about 18 s.
         let events = try await control.events(waitingFor: "CALL_CLOSED", seconds: 45)
         #expect(events.contains("CALL_ESTABLISHED") && events.contains("CALL_RTPESTAB"), "\(events)\n\(caller.output)")
@@ -110,11 +106,7 @@ extension ServeTests {
     /// A caller who hangs up mid-prompt ends the flow at the next element: ABANDONED.
     @Test func aCallerWhoHangsUpMidPromptAbandons() async throws {
         let (server, port, _) = try await serve(["--trace", "json"])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, _) = try await Self.dial("DtmfMenu", port: port)
         let started = try await control.events(waitingFor: "CALL_RTPESTAB", seconds: 10)
         #expect(started.contains("CALL_RTPESTAB"), "\(started)\n\(caller.output)")
         control.send("hangup")

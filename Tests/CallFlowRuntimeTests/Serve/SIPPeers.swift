@@ -51,6 +51,13 @@ extension ServeTests {
 
         var output: [String] { lines.all }
 
+        /// What must live as long as the process (its files); set before it is shared.
+        private var kept: [AnyObject] = []
+
+        func keep(_ object: AnyObject) {
+            kept.append(object)
+        }
+
         /// Waits, at most `seconds`, until a line satisfies `condition`.
         func waitFor(_ seconds: Double, _ condition: (String) -> Bool) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
@@ -101,6 +108,19 @@ extension ServeTests {
         if recording { try FileManager.default.createDirectory(atPath: folder.path + "/heard", withIntermediateDirectories: true) }
         try "<sip:\(user)@127.0.0.1:\(sipPort)>;regint=0;audio_codecs=PCMU\(answering ? ";answermode=auto" : "")\n".write(toFile: folder.path + "/accounts", atomically: true, encoding: .utf8)
         return try Running("/usr/bin/env", ["baresip", "-f", folder.path])
+    }
+
+    /// A baresip caller (with `recording`, keeping what it hears) that has dialled `user` at
+    /// `port`; its events tell the rest.
+    static func dial(_ user: String, port: Int, recording: Bool = false) async throws -> (Running, Control, TemporaryFolder) {
+        let callerPort = freePorts(3)
+        let folder = TemporaryFolder()
+        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: recording)
+        // baresip reads its microphone file as the call starts: the folder lives as long as it.
+        caller.keep(folder)
+        let control = try await Control(port: callerPort + 2)
+        control.send("dial", "sip:\(user)@127.0.0.1:\(port)")
+        return (caller, control, folder)
     }
 
     /// A connection to baresip's ctrl_tcp: commands go out as netstrings of JSON, and the
@@ -189,12 +209,8 @@ extension ServeTests {
               <send><![CDATA[
                 ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-                To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-                Call-ID: [call_id]
+            \(Self.dialog)
                 CSeq: 1 ACK
-                Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-                Max-Forwards: 70
                 Content-Length: 0
               ]]></send>
             \(keyPresses)

@@ -11,11 +11,7 @@ import Testing
     /// nothing behind: with room for one call, the next call is answered.
     @Test func aCallCancelledWhileRingingFreesItsPlace() async throws {
         let (server, port, _) = try await serve(["--answer-delay", "2000", "--max-calls", "1", "--trace", "json"])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, _) = try await Self.dial("DtmfMenu", port: port)
         #expect(try await control.events(waitingFor: "CALL_RINGING", seconds: 10).contains("CALL_RINGING"), "\(caller.output)")
         control.send("hangup")
         let cancelled = try await control.events(waitingFor: "CALL_CLOSED", seconds: 10)
@@ -71,11 +67,7 @@ import Testing
     /// ended the server stops, with status 0.
     @Test func aStoppingServerFinishesItsCallsFirst() async throws {
         let (server, port, _) = try await serve(["--trace", "json"])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, _) = try await Self.dial("DtmfMenu", port: port)
         #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
         kill(server.process.processIdentifier, SIGTERM)
         #expect(await server.waitFor(10) { $0.contains("flows: stopping: no new calls; waiting at most 60 s for 1 call in progress") }, "\(server.output)")

@@ -17,11 +17,7 @@ extension ServeTests {
         let recordings = TemporaryFolder()
         let (server, port, _) = try await serve(["--trace", "json", "--transfer-uri", "sip:{to}@127.0.0.1:\(supportPort)",
                                                  "--record", recordings.path])
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2, recording: true)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, folder) = try await Self.dial("DtmfMenu", port: port, recording: true)
         #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
         // Press 2 once the caller has heard half a second of the menu.
         func heardFor() -> Int {
@@ -65,11 +61,7 @@ extension ServeTests {
     @Test func aFailedTransferTakesOnFailure() async throws {
         let port = Self.freePorts(1)
         let (server, _, _) = try await serve(["--trace", "json", "--transfer-uri", "sip:{to}@127.0.0.1:\(port)"], port: port)
-        let callerPort = Self.freePorts(3)
-        let folder = TemporaryFolder()
-        let caller = try Self.caller(in: folder, sipPort: callerPort, controlPort: callerPort + 2)
-        let control = try await Control(port: callerPort + 2)
-        control.send("dial", "sip:DtmfMenu@127.0.0.1:\(port)")
+        let (caller, control, _) = try await Self.dial("DtmfMenu", port: port)
         #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 10).contains("CALL_ESTABLISHED"), "\(caller.output)")
         control.send("sndcode", "1")
         #expect(await server.waitFor(20) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
