@@ -116,7 +116,8 @@ int main(int argc, char **argv) {
     }
     struct aufile *file;
     struct aufile_prm format;
-    if (libre_init() || aufile_open(&file, &format, argv[3], AUFILE_READ) || format.fmt != AUFMT_S16LE || format.srate != 8000) {
+    if (libre_init() || aufile_open(&file, &format, argv[3], AUFILE_READ) || format.fmt != AUFMT_S16LE || format.srate != 8000 ||
+        format.channels != 1) {
         fprintf(stderr, "cannot read %s (8 kHz 16-bit mono)\n", argv[3]);
         return 1;
     }
@@ -125,6 +126,10 @@ int main(int argc, char **argv) {
     aufile_read(file, (uint8_t *)prompt, &size);
     prompt_count = size / sizeof(int16_t);
     mem_deref(file);
+    if (!prompt_count) {
+        fprintf(stderr, "%s holds no audio\n", argv[3]);
+        return 1;
+    }
     struct sa listen, dns;
     struct dnsc *dnsc;
     sa_set_str(&local, argv[1], 0);

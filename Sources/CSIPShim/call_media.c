@@ -161,18 +161,18 @@ static void rtp_receive(const struct sa *source, const struct rtp_header *header
         return;
     }
     if (media->dtmf_payload_type < 0 || header->pt != media->dtmf_payload_type) return;
-    int event;
-    bool end;
-    if (telev_recv(media->telev, packet, &event, &end)) return;  // a repeat of a packet already seen
-    // A key is reported as it goes down, or at its end when its first packets were lost.
-    if (!end || !media->digit_reported) {
-        int digit = telev_code2digit(event);
-        if (digit > 0) {
-            char key[2] = {(char)digit, 0};
-            report(call->server, CF_SIP_CALL_DIGIT, call->id, 0, key, NULL, NULL, NULL);
-        }
+    // RFC 4733: every packet of one key press (start, updates, the three end packets) carries
+    // the timestamp of its start, and each press has its own. A new timestamp is a new key,
+    // whichever of its packets arrives first. (libre's telev drops a press whose start packets
+    // were lost once any key has ended.)
+    if (mbuf_get_left(packet) < 4 || (media->key_seen && header->ts == media->key_timestamp)) return;
+    media->key_seen = true;
+    media->key_timestamp = header->ts;
+    int digit = telev_code2digit(mbuf_buf(packet)[0]);
+    if (digit > 0) {
+        char key[2] = {(char)digit, 0};
+        report(call->server, CF_SIP_CALL_DIGIT, call->id, 0, key, NULL, NULL, NULL);
     }
-    media->digit_reported = !end;
 }
 
 int media_open(struct call *call) {
@@ -189,7 +189,6 @@ int media_open(struct call *call) {
     if (!err) err = sdp_format_add(NULL, media->sdp, false, "0", "PCMU", 8000, 1, NULL, NULL, (void *)&ulaw_mark, false, NULL);
     if (!err) err = sdp_format_add(NULL, media->sdp, false, "8", "PCMA", 8000, 1, NULL, NULL, (void *)&alaw_mark, false, NULL);
     if (!err) err = sdp_format_add(NULL, media->sdp, false, "101", telev_rtpfmt, 8000, 1, NULL, NULL, NULL, false, "0-15");
-    if (!err) err = telev_alloc(&media->telev, TELEV_PTIME);
     if (!err) {
         media->packet = mbuf_alloc(RTP_HEADER_SIZE + SAMPLES_PER_PACKET);
         if (!media->packet) err = ENOMEM;
@@ -280,6 +279,5 @@ void media_close(struct call *call) {
     media_stop_playing(call);
     recording_close(call);
     media->rtp = mem_deref(media->rtp);
-    media->telev = mem_deref(media->telev);
     media->packet = mem_deref(media->packet);
 }

@@ -69,8 +69,11 @@ void transfer_start(struct cf_sip_server *server, void *data) {
     }
     char target[512];
     int err = 0;
+    // The subscription of a transfer whose outcome is known may still be open (a NOTIFY
+    // without `terminated`): a new transfer ends it.
+    if (call->refer && call->transfer_reported) transfer_close(call);
     if (!call->established || call->refer) {
-        err = EALREADY;
+        err = call->established ? EALREADY : ENOTCONN;
     } else if (request->is_user && !call->contact[0]) {
         err = EDESTADDRREQ;
     } else if (request->is_user) {

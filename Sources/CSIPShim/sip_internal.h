@@ -46,7 +46,6 @@ struct cf_sip_server {
 struct call_media {
     struct rtp_sock *rtp;
     struct sdp_media *sdp;
-    struct telev *telev;
     struct mbuf *packet;
     /// Where the caller's RTP goes; zero until the SDP names it.
     struct sa remote;
@@ -55,8 +54,9 @@ struct call_media {
     bool alaw;
     /// The payload type of the caller's telephone-events, or -1.
     int dtmf_payload_type;
-    /// Whether the key now down has been reported.
-    bool digit_reported;
+    /// The RTP timestamp of the last key press reported (each press has its own).
+    bool key_seen;
+    uint32_t key_timestamp;
     /// Whether a packet has gone (the first carries the marker bit).
     bool started;
     /// Whether audio flows to the caller (answered, and not held by the caller).

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static void call_destructor(void *data) {
     struct call *call = data;
@@ -14,7 +15,7 @@ static void call_destructor(void *data) {
     tmr_cancel(&call->answer_timer);
     call->answer = mem_deref(call->answer);
     transfer_close(call);
-    call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 480
+    call->session = mem_deref(call->session);  // an established session sends BYE; a ringing one, 486
     media_close(call);
     call->sdp = mem_deref(call->sdp);
     call->headers = mem_deref(call->headers);
@@ -26,8 +27,23 @@ void report(struct cf_sip_server *server, int kind, uint64_t call, uint64_t numb
                     fourth ? fourth : "");
 }
 
+static void queue_handler(int id, void *data, void *arg);
+
 int push_request(struct cf_sip_server *server, int request, void *data) {
-    return mqueue_push(server->requests, request, data);
+    // From the server's own thread (a key that stops a prompt, told to Swift as it arrives)
+    // the request is done at once: waiting for the queue there would wait for itself.
+    if (pthread_equal(pthread_self(), server->thread)) {
+        queue_handler(request, data, server);
+        return 0;
+    }
+    // The queue is a non-blocking pipe: when the server's thread is far behind, wait for room
+    // (at most a second) rather than drop a hang-up or a mute.
+    int err = EAGAIN;
+    for (int tries = 0; tries < 2000 && err == EAGAIN; tries++) {
+        err = mqueue_push(server->requests, request, data);
+        if (err == EAGAIN) usleep(500);
+    }
+    return err;
 }
 
 struct call *find_call(struct cf_sip_server *server, uint64_t id) {
@@ -103,7 +119,11 @@ static void established_handler(const struct sip_msg *msg, void *arg) {
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg) {
     struct call *call = arg;
-    const char *reason = err ? strerror(err) : (msg && msg->reason.l ? "BYE" : "BYE");
+    // libre ends a session the caller ends (BYE, or CANCEL while it rings) with ECONNRESET
+    // and that request; other errors are the transport's.
+    char reason[64];
+    if (msg && msg->req) re_snprintf(reason, sizeof(reason), "%r", &msg->met);
+    else re_snprintf(reason, sizeof(reason), "%s", err ? strerror(err) : "BYE");
     end_call(call, "caller", reason);
 }
 
@@ -311,7 +331,8 @@ void cf_sip_hangup(cf_sip_server *server, uint64_t call) {
 }
 
 void cf_sip_stop(cf_sip_server *server) {
-    mqueue_push(server->requests, REQUEST_STOP, NULL);
+    // A server whose thread cannot be reached is left running rather than freed under it.
+    if (push_request(server, REQUEST_STOP, NULL)) return;
     pthread_join(server->thread, NULL);
     pthread_cond_destroy(&server->started);
     pthread_mutex_destroy(&server->lock);

@@ -81,6 +81,9 @@ public final class CallLine: Sendable {
             }
             guard let token else { return continuation.resume() }
             send(samples, token: token, loop: false)
+            // A key that came between the check above and the audio reaching the queue found
+            // nothing to stop.
+            if state.withLock({ $0.keyStopsAudio && !$0.keys.isEmpty }) { stopPlaying() }
         }
     }
 
@@ -145,19 +148,14 @@ public final class CallLine: Sendable {
     /// `timeout` or the call ends.
     public func nextKey(within timeout: Duration) async -> Character? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Character?, Never>) in
-            let buffered: (key: Character, told: Bool, masked: Bool)? = state.withLock { state in
+            // One look under the lock: a key taken, or the wait set up, so that no key can slip
+            // in between.
+            let buffered: (key: Character, told: Bool, masked: Bool)?? = state.withLock { state in
                 if !state.keys.isEmpty {
                     let (key, told) = state.keys.removeFirst()
                     return (key, told, state.sensitive)
                 }
-                return nil
-            }
-            if let buffered {
-                if !buffered.told { tell([(buffered.key, buffered.masked)]) }
-                return continuation.resume(returning: buffered.key)
-            }
-            state.withLock { state in
-                if state.hungUp { return continuation.resume(returning: nil) }
+                if state.hungUp { return .some(nil) }
                 state.nextToken += 1
                 let id = state.nextToken
                 let timer = Task { [weak self] in
@@ -165,6 +163,16 @@ public final class CallLine: Sendable {
                     self?.keyWaitExpired(id)
                 }
                 state.keyWaiter = (id, continuation, timer)
+                return nil
+            }
+            switch buffered {
+            case .some(.some(let key)):
+                if !key.told { tell([(key.key, key.masked)]) }
+                continuation.resume(returning: key.key)
+            case .some(.none):
+                continuation.resume(returning: nil)
+            case .none:
+                break
             }
         }
     }

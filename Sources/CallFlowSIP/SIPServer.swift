@@ -123,7 +123,10 @@ public final class SIPServer: Sendable {
 
     /// Hangs up every call and stops; the events end.
     public func stop() {
-        if let server = handle.take() { cf_sip_stop(server) }
+        // Only the first stop stops: a second, while the first waits for the server's thread,
+        // must not end the events before the last calls' ends are told.
+        guard let server = handle.take() else { return }
+        cf_sip_stop(server)
         sink.continuation.finish()
     }
 }

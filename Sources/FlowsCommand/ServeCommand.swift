@@ -157,6 +157,7 @@ struct ServeCommand: ParsableCommand {
         let http = HTTPClient()
         let mailer = AlertMailer.fromEnvironment
         let calls = CallsInProgress()
+        let keyOutput = DispatchQueue(label: "CallFlow.serve.keys")
         // Every call's flow runs in the group; the command ends once the server has stopped
         // and every flow has ended.
         await withDiscardingTaskGroup { group in
@@ -173,9 +174,10 @@ struct ServeCommand: ParsableCommand {
                 }
                 output(#"{"event":"answer","flow":\#(Self.quoted(flowType.name)),"from":\#(Self.quoted(from)),"to":\#(Self.quoted(to))}"#,
                        "answered: \(flowType.name), from \(from.isEmpty ? "(unknown)" : from) to \(to)")
+                // Keys are told on the SIP server's thread, which must never wait for the output.
                 line.observeKeys { key, masked in
                     let digit = masked ? "*" : String(key)
-                    output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)")
+                    keyOutput.async { output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)") }
                 }
                 calls.started(id, callID: callID)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
