@@ -205,9 +205,9 @@ extension ServeTests {
               ]]></send>
               <recv response="100" optional="true"/>
               <recv response="180" optional="true"/>
-              <recv response="200"/>
+              <recv response="200" rrs="true"/>
               <send><![CDATA[
-                ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                ACK [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
             \(Self.dialog)
                 CSeq: 1 ACK
@@ -296,8 +296,9 @@ extension ServeTests {
           ]]></send>
         """
 
-    /// In-dialog headers of SIPp's requests.
+    /// In-dialog headers of SIPp's requests (with the route set a proxy recorded, if any).
     static let dialog = """
+                [routes]
                 From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
                 Call-ID: [call_id]
@@ -308,7 +309,7 @@ extension ServeTests {
     /// A re-INVITE that puts the call on hold (`a=sendonly`).
     static let hold = """
               <send retrans="500"><![CDATA[
-                INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                INVITE [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
         \(dialog)
                 CSeq: 2 INVITE
@@ -328,7 +329,7 @@ extension ServeTests {
               <recv response="100" optional="true"/>
               <recv response="200"/>
               <send><![CDATA[
-                ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                ACK [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
         \(dialog)
                 CSeq: 2 ACK
@@ -342,7 +343,7 @@ extension ServeTests {
         """
               <pause milliseconds="\(milliseconds)"/>
               <send retrans="500"><![CDATA[
-                BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                BYE [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
         \(dialog)
                 CSeq: 3 BYE
