@@ -157,7 +157,10 @@ struct ServeCommand: ParsableCommand {
         let http = HTTPClient()
         let mailer = AlertMailer.fromEnvironment
         let calls = CallsInProgress()
-        let keyOutput = DispatchQueue(label: "CallFlow.serve.keys")
+        // Every line about a call is printed from one queue, in the order it was told: keys
+        // come from the SIP server's thread, which must never wait for the output, and events
+        // from the calls' tasks.
+        let printer = DispatchQueue(label: "CallFlow.serve.output")
         // Every call's flow runs in the group; the command ends once the server has stopped
         // and every flow has ended.
         await withDiscardingTaskGroup { group in
@@ -165,7 +168,7 @@ struct ServeCommand: ParsableCommand {
             switch event {
             case .answered(let line):
                 let (id, to, from, callID) = (line.id, line.to, line.from, line.callID)
-                let output = Self.output(trace: trace, callID: callID)
+                let output = Self.output(trace: trace, callID: callID, on: printer)
                 // Admission let in only numbers that name a flow, unless there is a --flow.
                 let name = routes[to] ?? (flows.contains { $0.name == to } ? to : flow)
                 guard let flowType = flows.first(where: { $0.name == name }) else {
@@ -174,10 +177,9 @@ struct ServeCommand: ParsableCommand {
                 }
                 output(#"{"event":"answer","flow":\#(Self.quoted(flowType.name)),"from":\#(Self.quoted(from)),"to":\#(Self.quoted(to))}"#,
                        "answered: \(flowType.name), from \(from.isEmpty ? "(unknown)" : from) to \(to)")
-                // Keys are told on the SIP server's thread, which must never wait for the output.
                 line.observeKeys { key, masked in
                     let digit = masked ? "*" : String(key)
-                    keyOutput.async { output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)") }
+                    output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)")
                 }
                 calls.started(id, callID: callID)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
@@ -186,7 +188,7 @@ struct ServeCommand: ParsableCommand {
                     // What goes wrong beside the flow is told as a warning of the element running.
                     let element = Mutex("")
                     let write: @Sendable (CallEvent) -> Void = { event in
-                        if trace == .json { output(event.json, nil) } else { transcript.write(event) }
+                        if trace == .json { output(event.json, nil) } else { printer.async { transcript.write(event) } }
                     }
                     let caller = SIPCaller(line: line, prompts: library, transferURI: transferURI, warn: { message in
                         write(.warning(element: element.withLock { $0 }, message: message))
@@ -210,12 +212,13 @@ struct ServeCommand: ParsableCommand {
             case .closed(let id, let by, let reason, let callID):
                 // Only an answered call has a story to end.
                 guard calls.ended(id) != nil else { continue }
-                Self.output(trace: trace, callID: callID)(
+                Self.output(trace: trace, callID: callID, on: printer)(
                     #"{"event":"hangup","by":\#(Self.quoted(by)),"reason":\#(Self.quoted(reason))}"#, "hung up by the \(by): \(reason)")
             }
         }
         }
         await store.flush()
+        printer.sync {}
         printError("flows: stopped")
         return 0
     }
@@ -247,14 +250,16 @@ struct ServeCommand: ParsableCommand {
         return lowered == "en" || lowered.hasPrefix("en-") || lowered.hasPrefix("en_")
     }
 
-    /// Writes one event of a call: its JSON line with the `call` field first (`--trace json`),
+    /// Writes one event of a call, from `printer`: its JSON line with the `call` field first (`--trace json`),
     /// else the readable line given, or the transcript of the event, behind the Call-ID.
-    static func output(trace: RunCommand.TraceFormat?, callID: String) -> @Sendable (String, String?) -> Void {
+    static func output(trace: RunCommand.TraceFormat?, callID: String, on printer: DispatchQueue) -> @Sendable (String, String?) -> Void {
         { json, text in
-            if trace == .json {
-                Terminal.out(#"{"call":\#(quoted(callID)),"# + json.dropFirst())
-            } else if let text {
-                Terminal.out(Terminal.printable("[\(callID.prefix(12))] \(text)"))
+            printer.async {
+                if trace == .json {
+                    Terminal.out(#"{"call":\#(quoted(callID)),"# + json.dropFirst())
+                } else if let text {
+                    Terminal.out(Terminal.printable("[\(callID.prefix(12))] \(text)"))
+                }
             }
         }
     }
