@@ -193,15 +193,7 @@ extension ServeTests {
             \(headers.map { "    " + $0 + "\n" }.joined())    Content-Type: application/sdp
                 Content-Length: [len]
 
-                v=0
-                o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-                s=-
-                c=IN IP[media_ip_type] [media_ip]
-                t=0 0
-                m=audio [media_port] RTP/AVP 0 101
-                a=rtpmap:0 PCMU/8000
-                a=rtpmap:101 telephone-event/8000
-                a=fmtp:101 0-15
+            \(Self.offer(version: 1, "a=fmtp:101 0-15"))
               ]]></send>
               <recv response="100" optional="true"/>
               <recv response="180" optional="true"/>
@@ -296,6 +288,21 @@ extension ServeTests {
           ]]></send>
         """
 
+    /// SIPp's SDP: PCMU and telephone-events on its media port, then `last`.
+    static func offer(version: Int, _ last: String) -> String {
+        """
+                v=0
+                o=user1 53655765 \(version) IN IP[local_ip_type] [local_ip]
+                s=-
+                c=IN IP[media_ip_type] [media_ip]
+                t=0 0
+                m=audio [media_port] RTP/AVP 0 101
+                a=rtpmap:0 PCMU/8000
+                a=rtpmap:101 telephone-event/8000
+                \(last)
+        """
+    }
+
     /// In-dialog headers of SIPp's requests (with the route set a proxy recorded, if any).
     static let dialog = """
                 [routes]
@@ -316,15 +323,7 @@ extension ServeTests {
                 Content-Type: application/sdp
                 Content-Length: [len]
 
-                v=0
-                o=user1 53655765 2353687638 IN IP[local_ip_type] [local_ip]
-                s=-
-                c=IN IP[media_ip_type] [media_ip]
-                t=0 0
-                m=audio [media_port] RTP/AVP 0 101
-                a=rtpmap:0 PCMU/8000
-                a=rtpmap:101 telephone-event/8000
-                a=sendonly
+        \(offer(version: 2, "a=sendonly"))
               ]]></send>
               <recv response="100" optional="true"/>
               <recv response="200"/>
