@@ -34,7 +34,25 @@ extension ServeTests {
             var all: [String] { list.withLock { $0 } }
         }
 
-        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        /// Whether it leads a process group of its own (Foundation already makes it one) and is
+        /// stopped with every process in it (Kamailio's workers outlive a killed main process).
+        private let stopsGroup: Bool
+
+        /// Starts `executable`. A test's threads block nearly every signal, and a process
+        /// started from them inherits that: one that needs its signals (Kamailio's timers, SIPp's
+        /// timeout) is started `cleanly`, through a step that unblocks them (and, with
+        /// `stopsGroup`, leads its own process group).
+        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], cleanly: Bool = false,
+             stopsGroup: Bool = false) throws {
+            self.stopsGroup = stopsGroup
+            let (executable, arguments) = cleanly || stopsGroup
+                ? ("/usr/bin/env", ["python3", "-c", """
+                    import os, signal, sys
+                    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+                    if sys.argv[1] == "session" and os.getpgid(0) != os.getpid(): os.setsid()
+                    os.execvp(sys.argv[2], sys.argv[2:])
+                    """, stopsGroup ? "session" : "same", executable] + arguments)
+                : (executable, arguments)
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -69,7 +87,7 @@ extension ServeTests {
         }
 
         deinit {
-            kill(process.processIdentifier, SIGKILL)
+            kill(stopsGroup ? -process.processIdentifier : process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
@@ -169,8 +187,10 @@ extension ServeTests {
     /// SIPp ships) 300 ms apart, with `echo` sending what it hears back (so a server's
     /// recording of the caller holds what the caller heard), then `ending` as the call ends.
     /// Its exit status: 0 when the call went so.
+    /// With `calls`, it makes that many such calls, five a second.
     static func sipp(calling user: String, port: Int, headers: [String] = [], keys: String = "", echo: Bool = true,
-                     ending: SIPpEnding = .awaitBye, overTCP: Bool = false, in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
+                     ending: SIPpEnding = .awaitBye, overTCP: Bool = false, calls: Int = 1,
+                     in folder: TemporaryFolder) async throws -> (status: Int32, output: [String]) {
         // A pause between keys, not after the last: SIPp aborts on a request that comes while
         // it pauses.
         let keyPresses = keys.map { key in
@@ -213,9 +233,9 @@ extension ServeTests {
         let local = freePorts(1), media = freePorts(4)
         let sipp = try Running("/usr/bin/env", [
             "sipp", "127.0.0.1:\(port)", "-sf", folder.path + "/caller.xml", "-s", user, "-i", "127.0.0.1", "-p", "\(local)",
-            "-mp", "\(media)", "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin",
-        ] + (echo ? ["-rtp_echo"] : []) + (overTCP ? ["-t", "t1"] : []))
-        // SIPp's own -timeout does not always hold: bound the wait here too.
+            "-mp", "\(media)", "-m", "\(calls)", "-r", "5", "-l", "\(calls)", "-timeout", "60s", "-timeout_error", "-nostdin",
+        ] + (echo ? ["-rtp_echo"] : []) + (overTCP ? ["-t", "t1"] : []), cleanly: true)
+        // Bound the wait here too, whatever SIPp does.
         let deadline = ContinuousClock.now + .seconds(90)
         while sipp.process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
@@ -273,8 +293,10 @@ extension ServeTests {
         """
     }
 
-    /// The end of a SIPp call that waits for the server's BYE.
+    /// The end of a SIPp call that waits for the server's BYE. (Through a proxy with several
+    /// workers, a 180 may come after the 200 it was sent just before.)
     static let awaitBye = """
+          <recv response="180" optional="true"/>
           <recv request="BYE"/>
           <send><![CDATA[
             SIP/2.0 200 OK
