@@ -68,23 +68,9 @@ public struct SIPCaller: Caller {
             }
             return await line.transfer(to: destination, isUser: false)
         }
-        let user = Self.escapedUser(destination)
+        let user = Encoding.sipUserEncoded(destination)
         if let transferURI { return await line.transfer(to: transferURI.replacing("{to}", with: user), isUser: false) }
         return await line.transfer(to: user, isUser: true)
-    }
-
-    /// `text` as the user part of a SIP URI (RFC 3261 `user`): other bytes as `%XX`.
-    static func escapedUser(_ text: String) -> String {
-        var escaped = ""
-        for byte in text.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.!~*'()&=+$,;?/".unicodeScalars.contains(scalar) {
-                escaped.unicodeScalars.append(scalar)
-            } else {
-                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return escaped
     }
 
     private func speech(_ text: String, voice: String?) async -> [Int16]? {
@@ -104,8 +90,4 @@ public struct SIPCaller: Caller {
             return nil
         }
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

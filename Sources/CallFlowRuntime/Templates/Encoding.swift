@@ -17,6 +17,14 @@ public enum Encoding {
         encoded(value, keeping: hostCharacters)
     }
 
+    private static let sipUserCharacters = unreservedPath.union("!*'()&=+$,;?/".utf8)
+
+    /// A value as the user part of a SIP URI (RFC 3261 `user`: unreserved and
+    /// user-unreserved characters stay), for a transfer's target.
+    public static func sipUserEncoded(_ value: String) -> String {
+        encoded(value, keeping: sipUserCharacters)
+    }
+
     /// `value` with every byte but those `kept` percent-encoded.
     private static func encoded(_ value: String, keeping kept: Set<UInt8>) -> String {
         var out = ""

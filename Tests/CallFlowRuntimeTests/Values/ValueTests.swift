@@ -33,6 +33,7 @@ import Testing
     @Test func encodings() {
         #expect(Encoding.percentEncoded("a b/c?d#e&é") == "a%20b%2Fc%3Fd%23e%26%C3%A9")
         #expect(Encoding.formEncoded("a b&c=d+") == "a+b%26c%3Dd%2B")
+        #expect(Encoding.sipUserEncoded("+44 20;ext=7@x<y>é") == "+44%2020;ext=7%40x%3Cy%3E%C3%A9")
     }
 
     /// The JSON text one body value sends (nil: refused), given as text or as one JSON value.
