@@ -37,9 +37,6 @@ struct cf_sip_server {
     struct tmr tick;
     uint64_t next_tick_ns;
     uint64_t ticks;
-    /// Written on the server's thread, read from any.
-    _Atomic uint64_t late_packets;
-    _Atomic uint64_t recording_errors;
 };
 
 /// One call's audio: RTP both ways, what is queued to play, the keys pressed.

@@ -107,20 +107,6 @@ public final class SIPServer: Sendable {
         handle.withServer { cf_sip_hangup($0, call) }
     }
 
-    /// RTP packets sent 10 ms or more after their time, over every call so far.
-    public var latePackets: UInt64 {
-        var late: UInt64 = 0
-        handle.withServer { late = cf_sip_late_packets($0) }
-        return late
-    }
-
-    /// Recordings that could not be opened or written, over every call so far.
-    public var recordingErrors: UInt64 {
-        var errors: UInt64 = 0
-        handle.withServer { errors = cf_sip_recording_errors($0) }
-        return errors
-    }
-
     /// Hangs up every call and stops; the events end.
     public func stop() {
         // Only the first stop stops: a second, while the first waits for the server's thread,

@@ -181,7 +181,7 @@ struct ServeCommand: ParsableCommand {
                     let digit = masked ? "*" : String(key)
                     output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)")
                 }
-                calls.started(id, callID: callID)
+                calls.started(id)
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
                 group.addTask {
                     let variables = InviteVariables(to: to, from: from, headers: line.headers)
@@ -211,7 +211,7 @@ struct ServeCommand: ParsableCommand {
                 }
             case .closed(let id, let by, let reason, let callID):
                 // Only an answered call has a story to end.
-                guard calls.ended(id) != nil else { continue }
+                guard calls.ended(id) else { continue }
                 Self.output(trace: trace, callID: callID, on: printer)(
                     #"{"event":"hangup","by":\#(Self.quoted(by)),"reason":\#(Self.quoted(reason))}"#, "hung up by the \(by): \(reason)")
             }
@@ -267,12 +267,13 @@ struct ServeCommand: ParsableCommand {
     static func quoted(_ text: String) -> String { JSONValue.string(text).compactText }
 }
 
-/// The Call-IDs of the calls in progress, by the server's number for each.
+/// The answered calls in progress, by the server's number for each.
 final class CallsInProgress: Sendable {
-    private let table = Mutex<[UInt64: String]>([:])
+    private let calls = Mutex<Set<UInt64>>([])
 
-    func started(_ call: UInt64, callID: String) { table.withLock { $0[call] = callID } }
-    func ended(_ call: UInt64) -> String? { table.withLock { $0.removeValue(forKey: call) } }
+    func started(_ call: UInt64) { calls.withLock { _ = $0.insert(call) } }
+    /// Whether `call` was answered (and now has ended).
+    func ended(_ call: UInt64) -> Bool { calls.withLock { $0.remove(call) != nil } }
 }
 
 /// Who may call, and whether there is room: decided for each INVITE and OPTIONS before

@@ -79,12 +79,6 @@ void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, b
 /// Silences `call`'s recording (both sides) until unmuted: sensitive input.
 void cf_sip_mute_recording(cf_sip_server *server, uint64_t call, bool muted);
 
-/// Recordings that could not be opened or written, over all calls so far.
-uint64_t cf_sip_recording_errors(cf_sip_server *server);
-
-/// RTP packets sent later than their deadline, over all calls so far.
-uint64_t cf_sip_late_packets(cf_sip_server *server);
-
 /// Hangs up every call, stops the server's thread and frees it; from any thread but the
 /// server's own.
 void cf_sip_stop(cf_sip_server *server);
