@@ -36,6 +36,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Shared state for a fleet (`--state redis://…`): hiredis, Redis's own C client, a
+        // blocking one, which the store runs on its own queues like SQLite.
+        .systemLibrary(
+            // Without pkg-config: hiredis.pc's -D_FILE_OFFSET_BITS=64 is a flag SwiftPM warns of.
+            name: "CHiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
 
         // libre: SIP, SDP and its main loop, for `flows serve`. Only CSIPShim's C code uses it.
         .systemLibrary(
@@ -75,10 +82,10 @@ let package = Package(
         ),
 
         // What generated flow code runs on: the call, its events, HTTP over libcurl, state in
-        // SQLite.
+        // SQLite or Redis.
         .target(
             name: "CallFlowRuntime",
-            dependencies: ["CCurl", "CSQLite"]
+            dependencies: ["CCurl", "CSQLite", "CHiredis"]
         ),
 
         // The SIP server of `flows serve`: a small C layer over libre (whose key calls are

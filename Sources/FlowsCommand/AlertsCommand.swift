@@ -21,9 +21,9 @@ struct AlertsListCommand: ParsableCommand {
 
     @OptionGroup var state: StateOption
 
-    func run(_ flows: [CompiledFlow], now: Double = StateStore.now()) async -> Int32 {
+    func run(_ flows: [CompiledFlow], now: Double = WallClock.now()) async -> Int32 {
         guard let store = state.open() else { return 1 }
-        let sent: [(flow: String, element: String, at: Double)]
+        let sent: [SentAlert]
         do {
             sent = try await store.alertsSent()
         } catch {
@@ -31,12 +31,12 @@ struct AlertsListCommand: ParsableCommand {
             return 1
         }
         guard !sent.isEmpty else {
-            Terminal.out("No alert has been mailed (\(store.path)).")
+            Terminal.out("No alert has been mailed (\(store.location)).")
             return 0
         }
         let names = sent.map { "\($0.flow).\($0.element)" }
         let width = names.map(\.count).max() ?? 0
-        Terminal.out("The last alert of each element, and when the next may go (\(store.path)):")
+        Terminal.out("The last alert of each element, and when the next may go (\(store.location)):")
         for (name, alert) in zip(names, sent) {
             let next = alert.at + AlertsCommand.interval
             let when = next <= now ? "the next may go now" : "the next may go at \(LogsCommand.time(next))"

@@ -37,7 +37,7 @@ struct LogsCommand: ParsableCommand {
         }
         let name = "\(flow.name).\(elementName)"
         guard !entries.isEmpty else {
-            Terminal.out("No request of \(name) is logged in \(store.path).")
+            Terminal.out("No request of \(name) is logged in \(store.location).")
             return 0
         }
         guard let detail else {

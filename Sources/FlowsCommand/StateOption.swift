@@ -1,21 +1,24 @@
 import ArgumentParser
 import CallFlowRuntime
 
-/// `--state PATH`: the database of request logs, rate limits and alert throttles, which every
-/// `flows` process on the machine shares unless told otherwise.
+/// `--state PATH|URL`: where request logs, rate limits and alert throttles are kept, which
+/// every `flows` process on the machine (with a `redis://` URL, every process of the fleet)
+/// shares unless told otherwise.
 struct StateOption: ParsableArguments {
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "The state database (request logs, rate limits, alert throttle).",
-        discussion: "Default: FLOW_STATE_DB, else $XDG_STATE_HOME/callflow/state.sqlite, else ~/.local/state/callflow/state.sqlite.",
-        valueName: "path"))
-    var path: String?
+        "The state store (request logs, rate limits, alert throttle): a SQLite file, or redis://[:PASSWORD@]HOST:PORT/DB.",
+        discussion: "Default: FLOW_STATE_URL, else FLOW_STATE_DB, else $XDG_STATE_HOME/callflow/state.sqlite, else ~/.local/state/callflow/state.sqlite.",
+        valueName: "path-or-url"))
+    var location: String?
 
-    /// The opened store, or nil after printing why it could not be opened.
-    func open() -> StateStore? {
+    /// The opened store, or nil after printing why it could not be opened. `report` hears when
+    /// a Redis store goes away and comes back.
+    func open(report: @escaping @Sendable (String) -> Void = { printError("flows: warning: \($0)") }) -> (any StateStore)? {
+        let location = StateLocation.resolve(location)
         do {
-            return try StateStore(path: path ?? StateStore.defaultPath)
+            return try StateLocation.open(location, report: report)
         } catch {
-            printError("flows: error: \(error); choose another with --state PATH or FLOW_STATE_DB")
+            printError("flows: error: \(error); choose another with --state PATH|URL, FLOW_STATE_URL or FLOW_STATE_DB")
             return nil
         }
     }

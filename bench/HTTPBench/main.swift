@@ -38,7 +38,7 @@ func variables(port: String, path: String = "") -> CallInput {
 }
 
 /// One call of `flow`; its result code.
-@Sendable func oneCall(_ flow: CompiledFlow, _ input: CallInput, store: StateStore,
+@Sendable func oneCall(_ flow: CompiledFlow, _ input: CallInput, store: any StateStore,
                        observer: @escaping @Sendable (CallEvent) -> Void = { _ in }) async -> String {
     let call = Call(flow: flow.name, variables: input.variables, contact: ContactVariables(), secrets: input.secrets, caller: ScriptedDigits([]),
                     http: http, store: store, mailer: AlertMailer(serverURL: nil), observer: observer)
@@ -77,7 +77,7 @@ func peakMemoryKiB() -> Int {
 let clock = ContinuousClock()
 if arguments.count == 6, arguments[1] == "faults", let calls = Int(arguments[4]) {
     let (port, silentPort) = (arguments[2], arguments[3])
-    let store = try StateStore(path: arguments[5])
+    let store = try SQLiteStateStore(path: arguments[5])
     let faulty = flow("Faulty")
     let wrong = Atomic<Int>(0)
     let started = clock.now
@@ -100,7 +100,7 @@ guard arguments.count == 5, let calls = Int(arguments[2]), let concurrency = Int
     print("usage: callflow-http-bench PORT CALLS CONCURRENCY STATE | faults PORT SILENT_PORT CALLS STATE")
     exit(64)
 }
-let store = try StateStore(path: arguments[4])
+let store = try SQLiteStateStore(path: arguments[4])
 let oneRequest = flow("OneRequest")
 let callVariables = variables(port: arguments[1])
 let failures = Atomic<Int>(0)

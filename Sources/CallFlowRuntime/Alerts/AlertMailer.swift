@@ -30,7 +30,7 @@ public struct AlertMailer: Sendable {
     /// Sends one plain-text mail; nil when the server took it, else why not.
     public func send(to recipients: [String], subject: String, body: String) async -> String? {
         guard let serverURL else { return "FLOW_SMTP_URL is not set" }
-        let message = Self.message(from: from, to: recipients, subject: subject, body: body, date: StateStore.now())
+        let message = Self.message(from: from, to: recipients, subject: subject, body: body, date: WallClock.now())
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: self.transfer(serverURL, recipients, message))

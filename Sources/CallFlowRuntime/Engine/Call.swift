@@ -19,7 +19,7 @@ public actor Call {
     private let sensitiveInput = Mutex<[String]>([])
     private let caller: any Caller
     private let http: any HTTPTransport
-    private let store: StateStore
+    private let store: any StateStore
     private let mailer: AlertMailer
     private let alerts: AlertOutbox
     private let sendsAlerts: Bool
@@ -34,7 +34,7 @@ public actor Call {
     ///     must not end before they went drains it.
     ///   - sendsAlerts: false where no failure may be mailed (`flows try`).
     public init(flow: String, variables: CallVariables, contact: ContactVariables, secrets: [String: String], caller: any Caller,
-                http: any HTTPTransport, store: StateStore, mailer: AlertMailer, alerts: AlertOutbox = .unwatched,
+                http: any HTTPTransport, store: any StateStore, mailer: AlertMailer, alerts: AlertOutbox = .unwatched,
                 sendsAlerts: Bool = true, observer: @escaping @Sendable (CallEvent) -> Void) {
         self.flow = flow
         self.variables = variables
@@ -188,7 +188,7 @@ public actor Call {
     private func perform<Value>(_ element: String, _ plan: RequestPlan, decode: ((JSONValue) throws(ResponseShapeError) -> Value)?) async -> Outcome<Value> {
         let clock = ContinuousClock()
         let started = clock.now
-        var exchange = Exchange(element: element, method: plan.method.rawValue, started: StateStore.now())
+        var exchange = Exchange(element: element, method: plan.method.rawValue, started: WallClock.now())
 
         switch builder.prepare(plan) {
         case .failure(let problem):

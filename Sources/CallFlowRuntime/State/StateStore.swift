@@ -1,237 +1,141 @@
-import CSQLite
-import Dispatch
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What must hold across calls and across `flows` processes on one machine: the request log,
-/// rate-limit windows and the alert throttle, in one SQLite database in WAL mode.
+/// What must hold across calls and across `flows` processes: the request log, rate-limit
+/// windows and the alert throttle.
 ///
-/// Every statement runs on the store's own serial queue, never on Swift's cooperative pool:
-/// a write may wait (up to `busyTimeout`) for another process's transaction.
-public final class StateStore: @unchecked Sendable {
-    // The connection and its statements are used only on `queue`, which serializes every
-    // access to them.
-    private let database: OpaquePointer
-    let queue = DispatchQueue(label: "callflow.state")
-    /// Request-log entries waiting to be written: see `log(_:onFailure:)`.
-    let logQueue = Mutex<[QueuedLogEntry]>([])
-    /// Prepared statements by their SQL; used only on `queue`.
-    private var statements: [String: OpaquePointer] = [:]
-    /// Where the database is.
-    public let path: String
+/// Two backends keep it: `SQLiteStateStore`, a file that the processes of one machine share
+/// (the default), and `RedisStateStore`, one Redis server that a fleet of machines shares.
+/// Both pass the same tests: what a call sees does not depend on where its state is.
+public protocol StateStore: AnyObject, Sendable {
+    /// Where the state is, for messages: a file path or a `redis://` URL without its password.
+    var location: String { get }
 
-    private static let busyTimeoutMilliseconds: Int32 = 5_000
+    /// Counts one request against `limit` for `key` in a sliding window; false, and nothing
+    /// counted, when `limit.count` requests were already made in the last `limit.seconds`.
+    /// Every process on the store shares the window, and the decision is one atomic step.
+    /// `now` is the store's own clock when nil.
+    func admit(_ key: String, under limit: RateLimit, at now: Double?) async throws(StateStoreError) -> Bool
 
-    /// The database a `flows` process uses: `FLOW_STATE_DB`, else
-    /// `$XDG_STATE_HOME/callflow/state.sqlite`, else `~/.local/state/callflow/state.sqlite`.
-    public static var defaultPath: String {
+    /// Takes the right to send the failure alert of one element: true at most once within
+    /// `interval` seconds, across processes. `release` gives it back when the mail failed.
+    func reserveAlert(flow: String, element: String, interval: Double, at now: Double?) async throws(StateStoreError) -> AlertReservation
+
+    /// Undoes a reservation whose mail could not be sent, so that the next failure tries again.
+    func release(_ reservation: AlertReservation, flow: String, element: String) async throws(StateStoreError)
+
+    /// The last alert mailed for each element, oldest first.
+    func alertsSent() async throws(StateStoreError) -> [SentAlert]
+
+    /// Forgets the last alert of an element, so that its next failure is mailed; false when
+    /// there was none to forget.
+    func clearAlert(flow: String, element: String) async throws(StateStoreError) -> Bool
+
+    /// Queues `entry` for the log and returns at once, so that a call never waits for the
+    /// store; `onFailure` hears of an entry that could not be written. Reads of this store see
+    /// every entry queued before them; `flush()` waits until all are written.
+    func log(_ entry: RequestLogEntry, onFailure: @escaping @Sendable (StateStoreError) -> Void)
+
+    /// Adds `entry` now, keeping the last `RequestLogEntry.keptPerElement` of its element.
+    func record(_ entry: RequestLogEntry) async throws(StateStoreError)
+
+    /// Records what became of the alert of the entry that started at `started`.
+    func setAlert(_ alert: String, flow: String, element: String, started: Double) async throws(StateStoreError)
+
+    /// The kept entries of one element, newest first.
+    func requestLog(flow: String, element: String) async throws(StateStoreError) -> [RequestLogEntry]
+
+    /// Waits until every entry queued by `log` has been written (or reported as failed).
+    func flush() async
+}
+
+extension StateStore {
+    /// `admit(_:under:at:)` on the store's clock.
+    public func admit(_ key: String, under limit: RateLimit) async throws(StateStoreError) -> Bool {
+        try await admit(key, under: limit, at: nil)
+    }
+
+    /// `reserveAlert(flow:element:interval:at:)`: one an hour, on the store's clock.
+    public func reserveAlert(flow: String, element: String, interval: Double = 3600, at now: Double? = nil) async throws(StateStoreError) -> AlertReservation {
+        try await reserveAlert(flow: flow, element: element, interval: interval, at: now)
+    }
+}
+
+/// Opens the state store a `--state` value or the environment names.
+public enum StateLocation {
+    /// `option` (`--state`: a path or a `redis://` URL), else `FLOW_STATE_URL`, else
+    /// `FLOW_STATE_DB`, else `$XDG_STATE_HOME/callflow/state.sqlite`, else
+    /// `~/.local/state/callflow/state.sqlite`.
+    public static func resolve(_ option: String?) -> String {
+        if let option { return option }
+        if let url = environment("FLOW_STATE_URL") { return url }
         if let path = environment("FLOW_STATE_DB") { return path }
         if let state = environment("XDG_STATE_HOME") { return state + "/callflow/state.sqlite" }
         return (environment("HOME") ?? ".") + "/.local/state/callflow/state.sqlite"
     }
 
-    /// Opens (creating when missing) the database at `path`, and its folder.
-    public init(path: String) throws(StateStoreError) {
-        self.path = path
-        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            Self.makeDirectories(String(path[..<slash]))
+    /// Opens the store at `location`: Redis for a `redis://` URL (connected on first use;
+    /// `report` hears of outages), else the SQLite file at that path.
+    public static func open(_ location: String, report: @escaping @Sendable (String) -> Void = { _ in }) throws(StateStoreError) -> any StateStore {
+        if location.hasPrefix("redis://") || location.hasPrefix("rediss://") {
+            return RedisStateStore(try RedisAddress(url: location), report: report)
         }
-        var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-        guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(handle)
-            throw StateStoreError("cannot open the state database \(path): \(message)")
-        }
-        database = handle
-        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
-        do {
-            // Switching to WAL takes a lock that the busy handler does not always wait for.
-            var attempts = 0
-            while true {
-                do {
-                    try execute("PRAGMA journal_mode=WAL")
-                    break
-                } catch where attempts < 50 {
-                    attempts += 1
-                    usleep(20_000)
-                }
-            }
-            try execute("PRAGMA synchronous=NORMAL")
-            try transaction { store throws(StateStoreError) in
-                try store.execute(Self.schema)
-                try store.addMissingColumns()
-            }
-        } catch {
-            sqlite3_close(handle)
-            throw error
-        }
-    }
-
-    deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
-        sqlite3_close(database)
-    }
-
-    private static let schema = """
-        CREATE TABLE IF NOT EXISTS request_log (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            flow TEXT NOT NULL,
-            element TEXT NOT NULL,
-            started REAL NOT NULL,
-            method TEXT NOT NULL,
-            url TEXT NOT NULL,
-            request_headers TEXT NOT NULL,
-            request_body TEXT,
-            status INTEGER NOT NULL,
-            response_headers TEXT NOT NULL,
-            response_body TEXT,
-            attempts INTEGER NOT NULL,
-            milliseconds INTEGER NOT NULL,
-            error TEXT,
-            alert TEXT
-        );
-        CREATE INDEX IF NOT EXISTS request_log_by_element ON request_log (flow, element, id);
-        CREATE TABLE IF NOT EXISTS rate_limit (key TEXT NOT NULL, at REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS rate_limit_by_key ON rate_limit (key, at);
-        CREATE TABLE IF NOT EXISTS alert_sent (
-            flow TEXT NOT NULL,
-            element TEXT NOT NULL,
-            at REAL NOT NULL,
-            PRIMARY KEY (flow, element)
-        );
-        """
-
-    /// Columns added after the first release, for databases made before them.
-    private func addMissingColumns() throws(StateStoreError) {
-        var columns: Set<String> = []
-        try query("PRAGMA table_info(request_log)") { row in columns.insert(row.text(1) ?? "") }
-        if !columns.contains("redirects") { try execute("ALTER TABLE request_log ADD COLUMN redirects TEXT") }
-    }
-
-    // MARK: - Running statements
-
-    /// Runs `body` on the store's queue, off the cooperative pool, after writing the queued
-    /// request log, so that `body` sees it.
-    func run<T: Sendable>(_ body: @escaping @Sendable (StateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
-        let result: Result<T, StateStoreError> = await withCheckedContinuation { continuation in
-            queue.async {
-                self.writeQueuedLog()
-                continuation.resume(returning: Result { () throws(StateStoreError) in try body(self) })
-            }
-        }
-        return try result.get()
-    }
-
-    /// Runs `body` in a write transaction that other processes wait for (`BEGIN IMMEDIATE`),
-    /// so that a read and the write that depends on it are one step.
-    func transaction<T>(_ body: (StateStore) throws(StateStoreError) -> T) throws(StateStoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let value = try body(self)
-            try execute("COMMIT")
-            return value
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    /// Runs SQL without parameters or rows.
-    func execute(_ sql: String) throws(StateStoreError) {
-        guard sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK else { throw failure(sql) }
-    }
-
-    /// Runs one statement with `parameters`, calling `row` for each result row. Statements are
-    /// prepared once and kept: the same few run for every request.
-    func query(_ sql: String, _ parameters: [SQLValue] = [], row: (Row) -> Void = { _ in }) throws(StateStoreError) {
-        let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        for (offset, parameter) in parameters.enumerated() {
-            let index = Int32(offset + 1)
-            switch parameter {
-            case .integer(let value): sqlite3_bind_int64(statement, index, Int64(value))
-            case .real(let value): sqlite3_bind_double(statement, index, value)
-            case .text(let value): cf_sqlite_bind_text(statement, index, value, -1)
-            case .null: sqlite3_bind_null(statement, index)
-            }
-        }
-        while true {
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW: row(Row(statement: statement))
-            case SQLITE_DONE: return
-            default: throw failure(sql)
-            }
-        }
-    }
-
-    private func prepared(_ sql: String) throws(StateStoreError) -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure(sql) }
-        statements[sql] = statement
-        return statement
-    }
-
-    private func failure(_ sql: String) -> StateStoreError {
-        let statement = sql.split(separator: " ").prefix(3).joined(separator: " ")
-        return StateStoreError("state database \(path): \(String(cString: sqlite3_errmsg(database))) (in `\(statement) …`)")
-    }
-
-    /// A parameter of a statement.
-    enum SQLValue {
-        case integer(Int), real(Double), text(String), null
-
-        static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
-    }
-
-    /// One result row, read by column index.
-    struct Row {
-        let statement: OpaquePointer
-
-        func integer(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
-        func real(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
-        func text(_ column: Int32) -> String? {
-            guard let bytes = sqlite3_column_text(statement, column) else { return nil }
-            return String(cString: bytes)
-        }
-    }
-
-    // MARK: - Files and time
-
-    /// The wall-clock time in seconds since 1970 (UTC), as the store records it.
-    public static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        return try SQLiteStateStore(path: location)
     }
 
     private static func environment(_ name: String) -> String? {
         guard let value = getenv(name), value.pointee != 0 else { return nil }
         return String(cString: value)
     }
+}
 
-    private static func makeDirectories(_ path: String) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component
-            mkdir(prefix, 0o755)
-            prefix += "/"
-        }
+/// The last failure alert mailed for one element.
+public struct SentAlert: Sendable, Equatable {
+    public var flow: String
+    public var element: String
+    /// When, in seconds since 1970 (UTC).
+    public var at: Double
+}
+
+/// Whether a failure alert may go out now.
+public enum AlertReservation: Sendable, Equatable {
+    /// It may; `previous` is when the last one went, if ever.
+    case reserved(previous: Double?)
+    /// One already went at this time, within the interval.
+    case alreadySent(at: Double)
+}
+
+/// `RateLimit`: at most `count` requests in any `seconds`.
+public struct RateLimit: Sendable, Equatable {
+    public var count: Int
+    public var seconds: Int
+
+    public init(count: Int, seconds: Int) {
+        self.count = count
+        self.seconds = seconds
     }
 }
 
-/// The state database could not be opened or written; the message says which and why.
+/// The state store could not be opened, reached or written; the message says which and why.
 public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
 
     init(_ description: String) {
         self.description = description
+    }
+
+    /// What a call is told when the store did not answer (in time): the detail goes to the
+    /// process's own warnings, once an outage.
+    static let unavailable = StateStoreError("state store unavailable")
+}
+
+/// The wall clock, as the state, logs and mails record time.
+public enum WallClock {
+    /// Seconds since 1970 (UTC).
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

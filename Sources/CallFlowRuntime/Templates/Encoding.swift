@@ -58,6 +58,22 @@ public enum Encoding {
         fields.map { formEncoded($0.0) + "=" + formEncoded($0.1) }.joined(separator: "&")
     }
 
+    /// `value` with each `%XX` turned back into its byte; a `%` not followed by two hex digits
+    /// stays as it is.
+    public static func percentDecoded(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        var rest = value.utf8[...]
+        while let byte = rest.popFirst() {
+            if byte == UInt8(ascii: "%"), rest.count >= 2, let decoded = UInt8(String(decoding: rest.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(decoded)
+                rest = rest.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789ABCDEF".utf8)
         return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)

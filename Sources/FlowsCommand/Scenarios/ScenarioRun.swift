@@ -52,10 +52,10 @@ struct ScenarioRun {
         }
         guard outcome.errors.isEmpty else { return outcome }
 
-        let store: StateStore
+        let store: any StateStore
         do {
             // Each scenario starts from empty state: no rate limit used, no alert sent.
-            store = try StateStore(path: ":memory:")
+            store = try SQLiteStateStore(path: ":memory:")
         } catch {
             outcome.errors.append(self.error(at: scenario.location, "\(error)"))
             return outcome

@@ -9,12 +9,12 @@ import FaultFlows
     let folder = TemporaryFolder()
     var mailbox: String { folder.path + "/mails.jsonl" }
     let smtp: TestServer
-    let store: StateStore
+    let store: any StateStore
 
     init() async throws {
         api = try await TestServer.start(script: TestServer.echoScript)
         smtp = try await TestServer.start(script: TestServer.smtpScript, arguments: [folder.path + "/mails.jsonl"])
-        store = try StateStore(path: folder.path + "/state.sqlite")
+        store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
     }
 
     struct Mail: Decodable {

@@ -155,7 +155,8 @@ import Testing
         }
         let root = TestServer.packageRoot.path
         let arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-parse-as-library", "-module-name", "HostileFlows",
-                         "-I", modules.appendingPathComponent("Modules").path, "-I", root + "/Sources/CCurl", "-I", root + "/Sources/CSQLite"]
+                         "-I", modules.appendingPathComponent("Modules").path, "-I", root + "/Sources/CCurl", "-I", root + "/Sources/CSQLite",
+                         "-I", root + "/Sources/CHiredis"]
             + files.map { folder.path + "/" + $0.name }
         let compiled = try await offThePool { try FixturePackageTests.runBlocking("/usr/bin/env", arguments, in: URL(fileURLWithPath: folder.path)) }
         let errors = compiled.output.split(separator: "\n").filter { $0.contains("error:") }

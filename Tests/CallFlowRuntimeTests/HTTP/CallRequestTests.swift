@@ -7,11 +7,11 @@ import Testing
     let server: TestServer
     let events = EventLog()
     let folder = TemporaryFolder()
-    let store: StateStore
+    let store: any StateStore
 
     init() async throws {
         server = try await TestServer.start(script: TestServer.echoScript)
-        store = try StateStore(path: folder.path + "/state.sqlite")
+        store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
     }
 
     func call(secrets: [String: String] = ["TOKEN": "s3cr et/+"]) -> Call {

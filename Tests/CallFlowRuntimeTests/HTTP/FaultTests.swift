@@ -19,7 +19,7 @@ import FaultFlows
 
     init() async throws {
         server = try await TestServer.start(script: TestServer.echoScript)
-        harness = CallHarness(store: try StateStore(path: folder.path + "/state.sqlite"))
+        harness = CallHarness(store: try SQLiteStateStore(path: folder.path + "/state.sqlite"))
     }
 
     func fault(_ name: String, in flow: CompiledFlow = FaultTests.faults, port: Int? = nil,

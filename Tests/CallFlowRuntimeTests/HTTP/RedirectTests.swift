@@ -12,14 +12,14 @@ import Testing
     let secure: TestServer
     let events = EventLog()
     let folder = TemporaryFolder()
-    let store: StateStore
+    let store: any StateStore
 
     init() async throws {
         first = try await TestServer.start(script: TestServer.echoScript)
         second = try await TestServer.start(script: TestServer.echoScript)
         certificates = try TestCertificates()
         secure = try await TestServer.start(script: TestServer.echoScript, arguments: ["--tls", certificates.certificate, certificates.key])
-        store = try StateStore(path: folder.path + "/state.sqlite")
+        store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
     }
 
     func call(http: HTTPClient? = nil) -> Call {

@@ -38,7 +38,7 @@ final class CallEvents: Sendable {
 /// Runs whole calls of compiled flows the way `flows run` does, with a store and a mailer the
 /// test chooses.
 struct CallHarness {
-    var store: StateStore
+    var store: any StateStore
     var http = HTTPClient()
     var mailer = AlertMailer(serverURL: nil)
     var alerts = AlertOutbox()

@@ -1,0 +1,167 @@
+import CHiredis
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One blocking hiredis connection to a Redis server, used from one serial queue at a time.
+///
+/// Every command is bounded by `timeout`: an answer that does not come in time, like a
+/// connection that breaks, leaves the connection unusable (hiredis cannot tell which reply a
+/// late answer belongs to), and a later command connects anew. For `retryDelay` after a
+/// failure, commands fail at once rather than each waiting out the timeout of a server that
+/// is away.
+final class RedisConnection: @unchecked Sendable {  // used on one serial queue only
+    let address: RedisAddress
+    let timeout: Duration
+    private var context: UnsafeMutablePointer<redisContext>?
+    /// Why the server is unavailable and when to try it again; nil while it answers.
+    private var outage: (detail: String, retry: ContinuousClock.Instant)?
+    private let report: @Sendable (String?) -> Void
+
+    static let retryDelay = Duration.milliseconds(500)
+
+    /// - Parameter report: hears why the server became unavailable, and nil once it answers
+    ///   again; once an outage.
+    init(_ address: RedisAddress, timeout: Duration, report: @escaping @Sendable (String?) -> Void) {
+        self.address = address
+        self.timeout = timeout
+        self.report = report
+    }
+
+    deinit { redisFree(context) }
+
+    /// A reply, copied out of hiredis's.
+    enum Reply: Equatable {
+        case string(String), integer(Int), array([Reply]), null, status(String)
+
+        var integer: Int? { if case .integer(let value) = self { value } else { nil } }
+        var string: String? { if case .string(let value) = self { value } else { nil } }
+        var array: [Reply] { if case .array(let items) = self { items } else { [] } }
+    }
+
+    /// Why a command failed.
+    enum Failure: Error {
+        /// The server could not be reached or did not answer in time; the detail says which.
+        case unavailable(String)
+        /// The server answered with an error.
+        case refused(String)
+    }
+
+    /// Runs one command.
+    func run(_ arguments: [String]) throws(Failure) -> Reply {
+        try pipeline([arguments])[0]
+    }
+
+    /// Sends `commands` at once and reads their replies in order. An error reply of one
+    /// command is thrown after all replies are read.
+    func pipeline(_ commands: [[String]]) throws(Failure) -> [Reply] {
+        if let outage, ContinuousClock.now < outage.retry { throw .unavailable(outage.detail) }
+        do {
+            let replies = try send(commands)
+            if outage != nil {
+                outage = nil
+                report(nil)
+            }
+            return replies
+        } catch .unavailable(let detail) {
+            if outage == nil { report(detail) }
+            outage = (detail, ContinuousClock.now + Self.retryDelay)
+            throw .unavailable(detail)
+        }
+    }
+
+    private func send(_ commands: [[String]]) throws(Failure) -> [Reply] {
+        let context = try connected()
+        for command in commands { append(command, to: context) }
+        var replies: [Reply] = []
+        var refusal: String?
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw drop(context) }
+            defer { freeReplyObject(raw) }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            if reply.pointee.type == REDIS_REPLY_ERROR {
+                refusal = refusal ?? Self.text(reply)
+                replies.append(.null)
+            } else {
+                replies.append(Self.copy(reply))
+            }
+        }
+        if let refusal { throw .refused(refusal) }
+        return replies
+    }
+
+    /// Closes the connection; the next command opens a new one.
+    func close() {
+        redisFree(context)
+        context = nil
+    }
+
+    private func connected() throws(Failure) -> UnsafeMutablePointer<redisContext> {
+        if let context { return context }
+        guard let opened = redisConnectWithTimeout(address.host, Int32(address.port), Self.timeval(timeout)) else {
+            throw .unavailable("out of memory")
+        }
+        guard opened.pointee.err == 0 else { throw drop(opened) }
+        redisSetTimeout(opened, Self.timeval(timeout))
+        redisEnableKeepAlive(opened)
+        context = opened
+        var setup: [[String]] = []
+        if let password = address.password { setup.append(["AUTH"] + (address.user.map { [$0] } ?? []) + [password]) }
+        if address.database != 0 { setup.append(["SELECT", String(address.database)]) }
+        do {
+            _ = try send(setup)
+        } catch .refused(let message) {
+            close()
+            throw .unavailable(message)
+        }
+        return opened
+    }
+
+    private func append(_ command: [String], to context: UnsafeMutablePointer<redisContext>) {
+        // hiredis copies the arguments into its output buffer before returning.
+        var lengths = command.map { $0.utf8.count }
+        var pointers = command.map { strdup($0).map { UnsafePointer($0) } }
+        defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
+        redisAppendCommandArgv(context, Int32(command.count), &pointers, &lengths)
+    }
+
+    /// Frees a connection that failed, returning why.
+    private func drop(_ failed: UnsafeMutablePointer<redisContext>) -> Failure {
+        let code = failed.pointee.err
+        var message = withUnsafeBytes(of: failed.pointee.errstr) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if code == REDIS_ERR_IO, message.contains("Resource temporarily unavailable") || message.isEmpty {
+            message = "no answer within \(timeout.milliseconds) ms"
+        }
+        if failed == context { context = nil }
+        redisFree(failed)
+        return .unavailable(message.isEmpty ? "connection lost" : message)
+    }
+
+    private static func copy(_ reply: UnsafeMutablePointer<redisReply>) -> Reply {
+        switch reply.pointee.type {
+        case REDIS_REPLY_STRING: .string(text(reply))
+        case REDIS_REPLY_STATUS: .status(text(reply))
+        case REDIS_REPLY_INTEGER: .integer(Int(reply.pointee.integer))
+        case REDIS_REPLY_ARRAY:
+            .array((0..<reply.pointee.elements).map { copy(reply.pointee.element[$0]!) })
+        default: .null
+        }
+    }
+
+    private static func text(_ reply: UnsafeMutablePointer<redisReply>) -> String {
+        guard let bytes = reply.pointee.str else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: reply.pointee.len), as: UTF8.self)
+    }
+
+    private static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let microseconds = duration.milliseconds * 1000
+        return Glibc.timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
+    }
+}
+
+extension Duration {
+    /// The whole milliseconds of a duration.
+    var milliseconds: Int { Int(self / .milliseconds(1)) }
+}

@@ -1,0 +1,125 @@
+import FaultFlows
+import Foundation
+import Synchronization
+import Testing
+@testable import CallFlowRuntime
+
+/// What only the Redis store has: its URL, and what a call sees while Redis is away or slow.
+@Suite struct RedisStateStoreTests {
+    @Test func urls() throws {
+        let full = try RedisAddress(url: "redis://ops:p%40ss@redis.internal:6380/2")
+        #expect(full == RedisAddress(host: "redis.internal", port: 6380, database: 2, user: "ops", password: "p@ss"))
+        #expect(full.description == "redis://ops:***@redis.internal:6380/2")
+        let plain = try RedisAddress(url: "redis://127.0.0.1")
+        #expect(plain.description == "redis://127.0.0.1:6379/0")
+        #expect(try RedisAddress(url: "redis://:secret@[::1]:7000").description == "redis://:***@[::1]:7000/0")
+        for (url, message) in [
+            ("rediss://cache:6379", "rediss://cache:6379: TLS (rediss://) is not supported: the hiredis of this system has none; keep Redis on a private network"),
+            ("redis://cache:port", "redis://cache:port: the port must be a number from 1 to 65535"),
+            ("redis://cache:6379/one", "redis://cache:6379/one: the database after / must be a number, such as /0"),
+            ("redis://:pw@/0", "redis://:pw@/0: no host, as in redis://127.0.0.1:6379/0"),
+        ] {
+            #expect { try RedisAddress(url: url) } throws: { "\($0)" == message }
+        }
+    }
+
+    @Test func aPasswordAndADatabaseAreUsed() async throws {
+        let redis = try await RedisServer()
+        try redis.command("CONFIG", "SET", "requirepass", "s3cret")
+        let store = RedisStateStore(try RedisAddress(url: "redis://:s3cret@127.0.0.1:\(redis.port)/3"), decisionTimeout: .seconds(5))
+        #expect(try await store.admit("Lead.GETAPI", under: RateLimit(count: 1, seconds: 60)))
+        #expect(try redis.command("-a", "s3cret", "--no-auth-warning", "-n", "3", "ZCARD", "callflow:rate:Lead.GETAPI") == "1")
+
+        let reports = Reports()
+        let wrong = RedisStateStore(try RedisAddress(url: "redis://:wrong@127.0.0.1:\(redis.port)/3"), report: reports.add)
+        await #expect { try await wrong.admit("Lead.GETAPI", under: RateLimit(count: 1, seconds: 60)) } throws: {
+            "\($0)" == "state store unavailable"
+        }
+        #expect(reports.all.count == 1 && reports.all[0].hasPrefix("state store redis://:***@127.0.0.1:\(redis.port)/3 unavailable: WRONGPASS"),
+                "\(reports.all)")
+    }
+
+    /// A paused Redis takes connections and never answers: each decision gives up after the
+    /// bound, later ones fail at once, alerts fall back to this process's own throttle, the log
+    /// entries that could not be written are counted; and all comes back with Redis.
+    @Test func aRedisThatDoesNotAnswerFailsClosedWithinItsBoundAndIsReconnected() async throws {
+        let redis = try await RedisServer()
+        let reports = Reports()
+        let store = RedisStateStore(redis.address, report: reports.add)
+        let limit = RateLimit(count: 100, seconds: 60)
+        // Connected (on two busy cores the first script may miss the bound).
+        #expect(await eventually { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
+
+        redis.pause()
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect { try await store.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
+        let waited = clock.now - started
+        #expect(waited >= .milliseconds(190) && waited < .seconds(2), "\(waited)")
+        let again = clock.now
+        await #expect { try await store.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
+        #expect(clock.now - again < .milliseconds(100), "a second decision does not wait out the bound again")
+        #expect(reports.all.last == "state store \(redis.address) unavailable: no answer within 200 ms", "\(reports.all)")
+
+        #expect(try await store.reserveAlert(flow: "Lead", element: "GETAPI") == .reserved(previous: nil))
+        if case .alreadySent = try await store.reserveAlert(flow: "Lead", element: "GETAPI") {} else {
+            Issue.record("one alert an hour from this process while Redis is away")
+        }
+        let failures = Mutex(0)
+        store.log(StateStoreTests().entry(1)) { _ in failures.withLock { $0 += 1 } }
+        await store.flush()
+        #expect(failures.withLock { $0 } == 1 && store.unwrittenLogEntries == 1)
+
+        redis.resume()
+        #expect(await eventually { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
+        #expect(reports.all.last == "state store \(redis.address) reachable again")
+        #expect(await eventually { (try? await store.record(StateStoreTests().entry(2))) != nil })
+        // (The entry that timed out may still have been written: the paused server had it.)
+        #expect(try await store.requestLog(flow: "Lead", element: "GETAPI").first?.milliseconds == 2)
+    }
+
+    @Test func aRedisThatWasRestartedIsReconnected() async throws {
+        let redis = try await RedisServer()
+        let store = RedisStateStore(redis.address, decisionTimeout: .seconds(5))
+        let limit = RateLimit(count: 100, seconds: 60)
+        #expect(try await store.admit("Lead.GETAPI", under: limit))
+        redis.kill()
+        let started = ContinuousClock.now
+        await #expect { try await store.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
+        #expect(ContinuousClock.now - started < .seconds(2), "refused at once, not after the 5 s bound")
+        try await redis.start()
+        #expect(await eventually { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
+    }
+
+    /// A call whose request needs a rate-limit decision while Redis is away takes its failure
+    /// exit with the error the issue names; nothing else about the call changes.
+    @Test func aCallFailsClosedWhenTheLimitCannotBeChecked() async throws {
+        let server = try await TestServer.start(script: TestServer.echoScript)
+        let redis = try await RedisServer()
+        let harness = CallHarness(store: RedisStateStore(redis.address, decisionTimeout: .seconds(5)))
+        let limited = GeneratedFlows.all.first { $0.name == "Limited" }!
+        let secrets = ["PORT": String(server.port)]
+        #expect(await harness.run(limited, secrets: secrets).resultCode == "INBOUND")
+        redis.kill()
+        let refused = await harness.run(limited, secrets: secrets)
+        #expect(refused.entered == ["Fetch", "Failed"] && refused.resultCode == "FAILED")
+        #expect(refused.request?.error == "Rate Limit not checked: state store unavailable" && refused.request?.attempts == 0)
+        #expect(refused.events.contains(.say(element: "Failed", text: "Failed: Rate Limit not checked: state store unavailable")))
+    }
+
+    /// Waits, at most 5 s, until `condition` holds.
+    func eventually(_ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    final class Reports: Sendable {
+        private let list = Mutex<[String]>([])
+        var all: [String] { list.withLock { $0 } }
+        func add(_ report: String) { list.withLock { $0.append(report) } }
+    }
+}
