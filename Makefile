@@ -4,8 +4,8 @@ SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libre-dev librem-dev flite1-dev pkg-config python3 python3-venv openssl baresip-core
 # SIPp, the second SIP peer the tests call `flows serve` with (baresip, the first, is in
 # APT_PACKAGES: `make run` makes a call with it), Kamailio, the proxy in front of several, and
-# Redis, the state they share.
-TEST_PACKAGES := sip-tester kamailio redis-server
+# Redis, the state they share; Prometheus scrapes them.
+TEST_PACKAGES := sip-tester kamailio redis-server prometheus
 # Python tools of the tests (the JSON Schema validator), in a virtual environment of their own.
 TOOLS := .build/tools
 CHECK_JSONSCHEMA := check-jsonschema==0.39.0

@@ -15,6 +15,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Metrics: the runtime records through swift-metrics' API only; `flows serve --metrics`
+        // exposes them with swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; `make setup` installs the apt packages.
@@ -85,7 +89,7 @@ let package = Package(
         // SQLite or Redis.
         .target(
             name: "CallFlowRuntime",
-            dependencies: ["CCurl", "CSQLite", "CHiredis"]
+            dependencies: ["CCurl", "CSQLite", "CHiredis", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
 
         // The SIP server of `flows serve`: a small C layer over libre (whose key calls are
@@ -119,6 +123,8 @@ let package = Package(
                 // `flows test` runs, with the same positions and messages as flow files.
                 "CallFlowCompiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The example flows of Flows/ (linked into this target's folder), compiled and runnable.

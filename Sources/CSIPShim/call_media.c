@@ -3,6 +3,7 @@
 
 #include "sip_internal.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,8 @@ enum {
     PACKET_NS = 20 * 1000 * 1000,
     /// Packets owed after a stall that are still sent; past this many the clock skips ahead.
     MAX_CATCH_UP = 5,
+    /// A packet this long after its deadline counts as late.
+    LATE_NS = 10 * 1000 * 1000,
     /// The RTP timeout is checked once a second.
     TICKS_PER_TIMEOUT_CHECK = 50,
     /// Silence sent after the last audio before BYE, so that the caller's jitter buffer plays
@@ -107,12 +110,14 @@ static void tick(void *arg) {
     uint64_t now = media_now_ns();
     int due = 0;
     while (server->next_tick_ns <= now && due < MAX_CATCH_UP) {
+        bool late = now - server->next_tick_ns >= LATE_NS;
         struct le *le = list_head(&server->calls);
         while (le) {
             struct call *call = le->data;
             le = le->next;  // a call hung up here leaves the list
             if (!call->media.sending) continue;
             send_packet(call);
+            if (late) atomic_fetch_add(&server->late_packets, 1);
             struct call_media *media = &call->media;
             if (media->hang_up_at_tick == UINT64_MAX && !list_head(&media->queue)) {
                 media->hang_up_at_tick = server->ticks + HANG_UP_TAIL_TICKS;
@@ -133,6 +138,7 @@ static void tick(void *arg) {
             struct call *call = le->data;
             if (!call->media.sending) continue;
             call->media.timestamp += (uint32_t)(skipped * SAMPLES_PER_PACKET);
+            atomic_fetch_add(&server->late_packets, skipped);
         }
     }
     uint64_t wait_ns = server->next_tick_ns - now;
@@ -232,6 +238,14 @@ void cf_sip_play(cf_sip_server *server, uint64_t call, const int16_t *samples, s
 
 void cf_sip_stop_playing(cf_sip_server *server, uint64_t call) {
     push_request(server, REQUEST_STOP_PLAYING, (void *)(uintptr_t)call);
+}
+
+uint64_t cf_sip_late_packets(cf_sip_server *server) {
+    return atomic_load(&server->late_packets);
+}
+
+uint64_t cf_sip_recording_errors(cf_sip_server *server) {
+    return atomic_load(&server->recording_errors);
 }
 
 void cf_sip_mute_recording(cf_sip_server *server, uint64_t call, bool muted) {

@@ -4,6 +4,7 @@
 
 #include "sip_internal.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ void recording_open(struct call *call) {
         free(media->heard);
         media->heard = NULL;
         media->recording = NULL;
+        atomic_fetch_add(&server->recording_errors, 1);
     }
 }
 
@@ -74,6 +76,7 @@ void recording_write(struct call *call, const int16_t *sent, size_t count) {
     }
     if (aufile_write(media->recording, (const uint8_t *)frames, count * 2 * sizeof(int16_t))) {
         media->recording = mem_deref(media->recording);
+        atomic_fetch_add(&call->server->recording_errors, 1);
     }
 }
 

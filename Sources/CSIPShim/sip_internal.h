@@ -37,6 +37,16 @@ struct cf_sip_server {
     struct tmr tick;
     uint64_t next_tick_ns;
     uint64_t ticks;
+    /// Written on the server's thread, read from any.
+    _Atomic uint64_t late_packets;
+    _Atomic uint64_t recording_errors;
+    /// Responses sent, by status code less 100.
+    _Atomic uint64_t responses_sent[600];
+    /// The HTTP status listener (`/metrics`, `/health`), when asked for.
+    char http_address[64];
+    int http_port;
+    cf_http_handler http;
+    struct http_sock *http_sock;
 };
 
 /// One call's audio: RTP both ways, what is queued to play, the keys pressed.
@@ -140,5 +150,13 @@ void recording_heard(struct call *call, const uint8_t *payload, size_t count);
 /// One packet's worth: what was sent, beside what the caller sent meanwhile.
 void recording_write(struct call *call, const int16_t *sent, size_t count);
 void recording_close(struct call *call);
+
+/// Starts answering HTTP on the status address, when one is set; 0 or an errno value.
+int status_http_start(struct cf_sip_server *server);
+void status_http_stop(struct cf_sip_server *server);
+
+/// Counts what the server sends (libre's trace handler; `arg` is the server).
+void count_sent(bool tx, enum sip_transp transport, const struct sa *source, const struct sa *destination,
+                const uint8_t *packet, size_t length, void *arg);
 
 #endif

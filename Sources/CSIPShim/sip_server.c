@@ -268,18 +268,21 @@ static void *server_main(void *arg) {
     // libre wants a DNS client; calls are answered, never placed by name, so it is not asked.
     if (!err) err = sa_set_str(&dns, "127.0.0.1", 53);
     if (!err) err = dnsc_alloc(&server->dnsc, NULL, &dns, 1);
-    if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, NULL);
+    if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, server);
+    if (!err) sip_set_trace_handler(server->sip, count_sent);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_UDP, &local);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_TCP, &local);
     if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
     if (!err) err = sipevent_listen(&server->events, server->sip, 32, 32, NULL, NULL);
     if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);
     if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
+    if (!err) err = status_http_start(server);
     if (!err) media_clock_start(server);
     signal_start(server, err);
     if (!err) re_main(NULL);
     while (list_head(&server->calls)) mem_deref(list_head(&server->calls)->data);
     tmr_cancel(&server->tick);
+    status_http_stop(server);
     server->sessions = mem_deref(server->sessions);
     server->options = mem_deref(server->options);
     server->events = mem_deref(server->events);
@@ -308,6 +311,9 @@ cf_sip_server *cf_sip_start(const struct cf_sip_options *options, cf_sip_event_h
     server->rtp_port_high = options->rtp_port_high;
     server->rtp_timeout_ms = options->rtp_timeout_ms;
     if (options->record_dir) strncpy(server->record_dir, options->record_dir, sizeof(server->record_dir) - 1);
+    if (options->http_address) strncpy(server->http_address, options->http_address, sizeof(server->http_address) - 1);
+    server->http_port = options->http_port;
+    server->http = options->http;
     server->handler = handler;
     server->admission = admission;
     server->context = context;

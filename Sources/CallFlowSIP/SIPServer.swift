@@ -43,6 +43,9 @@ public final class SIPServer: Sendable {
         /// Where each call is recorded as a stereo WAV (left: the caller, right: the flow),
         /// named by its Call-ID; nil for none.
         public var recordDirectory: String?
+        /// Where to answer HTTP GETs (`/metrics`, `/health`) with the server's `status`
+        /// handler; nil for nowhere.
+        public var statusAddress: (address: String, port: Int)?
 
         public init(address: String, port: Int) {
             self.address = address
@@ -63,23 +66,34 @@ public final class SIPServer: Sendable {
     /// `admission` decides, on the server's thread and without blocking, whether a request goes
     /// on (nil) or is refused with a SIP status; `ended` hears there, as each call let in ends,
     /// before the next request is decided (so a count kept by the two is never behind).
+    /// `status` answers an HTTP GET of a path on `statusAddress` with a status and a text, on
+    /// the server's thread.
     public init(_ options: Options, admission: @escaping @Sendable (Request) -> Int? = { _ in nil },
-                ended: @escaping @Sendable () -> Void = {}) throws(StartFailure) {
+                ended: @escaping @Sendable () -> Void = {},
+                status: @escaping @Sendable (String) -> (status: Int, body: String) = { _ in (404, "") }) throws(StartFailure) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.events = events
         handle = ServerHandle()
-        sink = EventSink(continuation, handle: handle, admission: admission, ended: ended)
+        sink = EventSink(continuation, handle: handle, admission: admission, ended: ended, status: status)
         var error: Int32 = 0
         let context = Unmanaged.passUnretained(sink).toOpaque()
         let milliseconds = { (duration: Duration) in Int32(min(max(duration / .milliseconds(1), 0), Double(Int32.max))) }
         let server = options.address.withCString { address in
             (options.publicAddress ?? "").withCString { publicAddress in
               (options.recordDirectory ?? "").withCString { recordDirectory in
+               (options.statusAddress?.address ?? "").withCString { statusAddress in
                 var settings = cf_sip_options(
                     address: address, port: Int32(options.port), public_address: options.publicAddress == nil ? nil : publicAddress,
                     answer_delay_ms: milliseconds(options.answerDelay), rtp_port_low: Int32(options.rtpPorts.lowerBound),
                     rtp_port_high: Int32(options.rtpPorts.upperBound), rtp_timeout_ms: options.rtpTimeout.map(milliseconds) ?? 0,
-                    record_dir: options.recordDirectory == nil ? nil : recordDirectory)
+                    record_dir: options.recordDirectory == nil ? nil : recordDirectory,
+                    http_address: statusAddress, http_port: Int32(options.statusAddress?.port ?? 0),
+                    http: { context, path, body in
+                        let sink = Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue()
+                        let answer = sink.status(String(cString: path!))
+                        body!.pointee = strdup(answer.body)
+                        return Int32(answer.status)
+                    })
                 return cf_sip_start(&settings, { context, kind, call, number, first, second, third, fourth in
                     Unmanaged<EventSink>.fromOpaque(context!).takeUnretainedValue().receive(
                         kind: kind, call: call, number: number, String(cString: first!), String(cString: second!), String(cString: third!),
@@ -89,11 +103,13 @@ public final class SIPServer: Sendable {
                     let request = Request(method: String(cString: method!), user: String(cString: user!), source: String(cString: source!))
                     return Int32(sink.admission(request) ?? 0)
                 }, context, &error)
+               }
               }
             }
         }
         guard let server else {
-            throw StartFailure(description: "cannot listen for SIP on \(options.address):\(options.port): \(String(cString: strerror(error)))")
+            let status = options.statusAddress.map { " and HTTP on \($0.address):\($0.port)" } ?? ""
+            throw StartFailure(description: "cannot listen for SIP on \(options.address):\(options.port)\(status): \(String(cString: strerror(error)))")
         }
         handle.set(server)
     }
@@ -105,6 +121,32 @@ public final class SIPServer: Sendable {
     /// Ends `call` with a BYE; its `closed` event follows.
     public func hangUp(_ call: UInt64) {
         handle.withServer { cf_sip_hangup($0, call) }
+    }
+
+    /// RTP packets sent 10 ms or more after their time, over every call so far.
+    public var latePackets: UInt64 {
+        var late: UInt64 = 0
+        handle.withServer { late = cf_sip_late_packets($0) }
+        return late
+    }
+
+    /// The SIP responses sent so far, by status code (codes never sent left out).
+    public var responsesSent: [Int: UInt64] {
+        var sent: [Int: UInt64] = [:]
+        handle.withServer { server in
+            for code in 100...699 {
+                let count = cf_sip_responses_sent(server, Int32(code))
+                if count > 0 { sent[code] = count }
+            }
+        }
+        return sent
+    }
+
+    /// Recordings that could not be opened or written, over every call so far.
+    public var recordingErrors: UInt64 {
+        var errors: UInt64 = 0
+        handle.withServer { errors = cf_sip_recording_errors($0) }
+        return errors
     }
 
     /// Hangs up every call and stops; the events end.
@@ -152,15 +194,18 @@ private final class EventSink: Sendable {
     let handle: ServerHandle
     let admission: @Sendable (SIPServer.Request) -> Int?
     let ended: @Sendable () -> Void
+    let status: @Sendable (String) -> (status: Int, body: String)
     /// The answered calls not yet ended.
     private let lines = Mutex<[UInt64: CallLine]>([:])
 
     init(_ continuation: AsyncStream<SIPServer.Event>.Continuation, handle: ServerHandle,
-         admission: @escaping @Sendable (SIPServer.Request) -> Int?, ended: @escaping @Sendable () -> Void) {
+         admission: @escaping @Sendable (SIPServer.Request) -> Int?, ended: @escaping @Sendable () -> Void,
+         status: @escaping @Sendable (String) -> (status: Int, body: String)) {
         self.continuation = continuation
         self.handle = handle
         self.admission = admission
         self.ended = ended
+        self.status = status
     }
 
     func receive(kind: Int32, call: UInt64, number: UInt64, _ first: String, _ second: String, _ third: String, _ fourth: String) {

@@ -63,11 +63,19 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Print one JSON object a line for each event, with the call's Call-ID.")
     var trace: RunCommand.TraceFormat?
 
+    @Option(name: .long, help: ArgumentHelp("Serve /metrics (Prometheus's text format) and /health over HTTP here.", valueName: "address:port"))
+    var metrics: String?
+
     @OptionGroup var state: StateOption
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
-        guard let colon = sip.lastIndex(of: ":"), let port = Int(sip[sip.index(after: colon)...]), (1...65535).contains(port) else {
+        guard let (address, port) = Self.hostAndPort(sip) else {
             printError("flows: error: --sip \(sip): expected ADDRESS:PORT, such as 127.0.0.1:5080")
+            return 64
+        }
+        let statusAddress = metrics.flatMap(Self.hostAndPort)
+        if let metrics, statusAddress == nil {
+            printError("flows: error: --metrics \(metrics): expected ADDRESS:PORT, such as 127.0.0.1:9464")
             return 64
         }
         if let flow, RunCommand.flow(named: flow, in: flows) == nil { return 64 }
@@ -114,7 +122,6 @@ struct ServeCommand: ParsableCommand {
             printError("flows: error: --transfer-uri \(transferURI): expected a SIP URI, such as sip:{to}@pbx.example.com:5060")
             return 64
         }
-        let address = String(sip[..<colon])
         if address == "0.0.0.0" || address == "::", publicAddress == nil {
             printError("flows: error: --sip \(sip) listens on every address; say which one callers reach with --public-address")
             return 64
@@ -138,6 +145,7 @@ struct ServeCommand: ParsableCommand {
         guard let store = state.open() else { return 1 }
         let admission = Admission(flows: Set(flows.map(\.name)).union(routes.keys), fallback: flow, allowed: ranges.isEmpty ? AddressRange.loopback : ranges,
                                   maxCalls: maxCalls)
+        let serveMetrics = statusAddress.map { _ in ServeMetrics() }
         let server: SIPServer
         do {
             var options = SIPServer.Options(address: address, port: port)
@@ -146,12 +154,16 @@ struct ServeCommand: ParsableCommand {
             options.rtpPorts = bounds[0]...bounds[1]
             options.rtpTimeout = rtpTimeout == 0 ? nil : .seconds(rtpTimeout)
             options.recordDirectory = record
-            server = try SIPServer(options, admission: { admission.decide($0) }, ended: { admission.ended() })
+            options.statusAddress = statusAddress
+            server = try SIPServer(options, admission: { admission.decide($0) }, ended: { admission.ended() }, status: { path in
+                serveMetrics?.answer(path, draining: admission.isDraining) ?? (404, "")
+            })
         } catch {
             printError("flows: error: \(error)")
             return 1
         }
-        printError("flows: answering SIP calls on \(sip)")
+        serveMetrics?.watch(server)
+        printError("flows: answering SIP calls on \(sip)" + (metrics.map { "; metrics on http://\($0)/metrics" } ?? ""))
         let stopping = GracefulStop(server: server, admission: admission, bound: Self.drainBound)
         stopping.listen()
         let http = HTTPClient()
@@ -182,6 +194,7 @@ struct ServeCommand: ParsableCommand {
                     output(#"{"event":"dtmf","digit":\#(Self.quoted(digit))}"#, "pressed \(digit)")
                 }
                 calls.started(id)
+                serveMetrics?.callAnswered()
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
                 group.addTask {
                     let variables = InviteVariables(to: to, from: from, headers: line.headers)
@@ -204,9 +217,11 @@ struct ServeCommand: ParsableCommand {
                     let flowTask = Task {
                         let resultCode = await flowType.run(on: call)
                         await call.end(resultCode)
+                        return resultCode
                     }
                     line.onClose { flowTask.cancel() }
-                    await flowTask.value
+                    let resultCode = await flowTask.value
+                    serveMetrics?.callEnded(flow: flowType.name, resultCode: resultCode)
                     server.hangUp(id)
                 }
             case .closed(let id, let by, let reason, let callID):
@@ -221,6 +236,15 @@ struct ServeCommand: ParsableCommand {
         printer.sync {}
         printError("flows: stopped")
         return 0
+    }
+
+    /// `HOST:PORT` (an IPv6 host in brackets or not); nil when it is not one.
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return nil
+        }
+        let host = text[..<colon]
+        return (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : String(host), port)
     }
 
     /// How long a stopping server lets its calls in progress go on before it hangs them up.
@@ -323,6 +347,9 @@ final class Admission: Sendable {
         }
         for waiter in waiters { waiter.resume() }
     }
+
+    /// Whether the server is stopping (`/health` says so).
+    var isDraining: Bool { state.withLock { $0.draining } }
 
     /// From now on every request is refused with 503 (a proxy sends new calls elsewhere).
     /// Returns the calls still in progress.

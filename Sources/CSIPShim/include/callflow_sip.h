@@ -39,6 +39,11 @@ typedef void (*cf_sip_event_handler)(void *context, int kind, uint64_t call, uin
 /// to refuse with (403, 404, 503). Called on the server's thread; it must not block.
 typedef int (*cf_sip_admission_handler)(void *context, const char *method, const char *user, const char *source);
 
+/// Answers an HTTP GET of `path` on the status address (`/metrics`, `/health`): returns the
+/// HTTP status and sets `*body` to a text made with `malloc`, which the server frees. Called
+/// on the server's thread; it must not block.
+typedef int (*cf_http_handler)(void *context, const char *path, char **body);
+
 struct cf_sip_options {
     /// Where to listen for SIP over UDP and TCP, and the address RTP is bound to.
     const char *address;
@@ -53,6 +58,10 @@ struct cf_sip_options {
     int rtp_timeout_ms;
     /// Where each call is recorded as a stereo WAV named by its Call-ID (NULL: not recorded).
     const char *record_dir;
+    /// Where to answer HTTP GETs with `http` (port 0: nowhere).
+    const char *http_address;
+    int http_port;
+    cf_http_handler http;
 };
 
 /// Starts a server; returns NULL, with an errno value in `*error`, when it cannot.
@@ -78,6 +87,15 @@ void cf_sip_transfer(cf_sip_server *server, uint64_t call, const char *target, b
 
 /// Silences `call`'s recording (both sides) until unmuted: sensitive input.
 void cf_sip_mute_recording(cf_sip_server *server, uint64_t call, bool muted);
+
+/// Recordings that could not be opened or written, over all calls so far.
+uint64_t cf_sip_recording_errors(cf_sip_server *server);
+
+/// RTP packets sent later than their deadline, over all calls so far.
+uint64_t cf_sip_late_packets(cf_sip_server *server);
+
+/// SIP responses with status `code` (100-699) sent so far, by the server or libre for it.
+uint64_t cf_sip_responses_sent(cf_sip_server *server, int code);
 
 /// Hangs up every call, stops the server's thread and frees it; from any thread but the
 /// server's own.

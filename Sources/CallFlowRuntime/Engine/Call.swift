@@ -189,6 +189,7 @@ public actor Call {
         let clock = ContinuousClock()
         let started = clock.now
         var exchange = Exchange(element: element, method: plan.method.rawValue, started: WallClock.now())
+        var outcome = RuntimeMetrics.Outcome.failed
 
         switch builder.prepare(plan) {
         case .failure(let problem):
@@ -199,9 +200,14 @@ public actor Call {
             exchange.url = request.url
             if let limit = plan.rateLimit {
                 do {
-                    if try await !store.admit(flow + "." + element, under: limit) { exchange.error = "Rate Limit Exceeded" }
+                    if try await !store.admit(flow + "." + element, under: limit) {
+                        exchange.error = "Rate Limit Exceeded"
+                        outcome = .rateLimited
+                    }
                 } catch {
                     exchange.error = "Rate Limit not checked: \(error)"
+                    outcome = .limitNotChecked
+                    RuntimeMetrics.stateStoreError("rate_limit")
                 }
             }
             if exchange.error == nil {
@@ -219,7 +225,10 @@ public actor Call {
                 exchange.error = "Response is not JSON"
             }
         }
-        exchange.milliseconds = Int((clock.now - started) / .milliseconds(1))
+        let duration = clock.now - started
+        exchange.milliseconds = Int(duration / .milliseconds(1))
+        if exchange.error == nil { outcome = .ok }
+        RuntimeMetrics.request(flow: flow, element: element, outcome: outcome, duration: duration)
         await conclude(exchange, alerting: plan.alertEmail)
         return Outcome(status: exchange.status, error: exchange.error, value: exchange.error == nil ? value : nil)
     }
@@ -329,6 +338,7 @@ public actor Call {
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error.map { redact($0) },
             alert: alert.map { redact($0) })
         store.log(entry) { [self] error in
+            RuntimeMetrics.stateStoreError("log")
             emit(.warning(element: exchange.element, message: "The request was not logged: \(error)"))
         }
     }
@@ -340,6 +350,7 @@ public actor Call {
         do {
             reservation = try await store.reserveAlert(flow: flow, element: exchange.element)
         } catch {
+            RuntimeMetrics.stateStoreError("alert")
             emit(.alert(element: exchange.element, to: recipients, error: "not sent: \(error)"))
             return "not sent: \(error)"
         }

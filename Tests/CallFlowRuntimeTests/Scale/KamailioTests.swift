@@ -32,14 +32,15 @@ import Testing
         return (kamailio, proxyPort)
     }
 
-    /// `count` `flows serve` processes on free ports with `environment`, each with its own
-    /// state file unless the environment names another store.
-    static func servers(_ count: Int, environment: [String: String] = [:]) async throws -> [(ServeTests.Running, port: Int)] {
+    /// `count` `flows serve` processes on free ports with `environment` and, each, its
+    /// `arguments`; each with its own state file unless the environment names another store.
+    static func servers(_ count: Int, arguments: (Int) -> [String] = { _ in [] }, environment: [String: String] = [:]) async throws
+        -> [(ServeTests.Running, port: Int)] {
         var servers: [(ServeTests.Running, port: Int)] = []
-        for _ in 0..<count {
+        for index in 0..<count {
             let port = ServeTests.freePorts(1)
             let state = TemporaryFolder()
-            let server = try await ServeTests.serve(["--trace", "json", "--rtp-timeout", "1"], port: port,
+            let server = try await ServeTests.serve(["--trace", "json", "--rtp-timeout", "1"] + arguments(index), port: port,
                                                     environment: ["FLOW_STATE_DB": state.path + "/state.sqlite"].merging(environment) { $1 })
             server.keep(state)
             servers.append((server, port))

@@ -8,9 +8,9 @@ import Glibc
 ///
 /// Every command is bounded by `timeout`: an answer that does not come in time, like a
 /// connection that breaks, leaves the connection unusable (hiredis cannot tell which reply a
-/// late answer belongs to), and a later command connects anew. For `retryDelay` after a
-/// failure, commands fail at once rather than each waiting out the timeout of a server that
-/// is away.
+/// late answer belongs to), and a later command connects anew. For `retryDelay` (at least the
+/// timeout) after a failure, commands fail at once rather than each waiting out the timeout
+/// of a server that is away.
 final class RedisConnection: @unchecked Sendable {  // used on one serial queue only
     let address: RedisAddress
     let timeout: Duration
@@ -66,7 +66,7 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
             return replies
         } catch .unavailable(let detail) {
             if outage == nil { report(detail) }
-            outage = (detail, ContinuousClock.now + Self.retryDelay)
+            outage = (detail, ContinuousClock.now + max(Self.retryDelay, timeout))
             throw .unavailable(detail)
         }
     }

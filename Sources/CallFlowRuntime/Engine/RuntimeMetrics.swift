@@ -1,0 +1,36 @@
+internal import CoreMetrics
+
+/// What calls add to the process's metrics, through swift-metrics: nothing is kept until the
+/// process bootstraps a backend (`flows serve --metrics` bootstraps Prometheus). Each metric
+/// has one set of label names, as Prometheus requires.
+enum RuntimeMetrics {
+    /// How an APIRequest ended.
+    enum Outcome: String {
+        case ok, failed
+        /// Refused by its `RateLimit`.
+        case rateLimited = "rate_limited"
+        /// Not sent: the state store did not answer for its `RateLimit`.
+        case limitNotChecked = "limit_not_checked"
+    }
+
+    static func request(flow: String, element: String, outcome: Outcome, duration: Duration) {
+        let labels = [("flow", flow), ("element", element)]
+        Counter(label: "callflow_api_requests_total", dimensions: labels + [("outcome", outcome.rawValue)]).increment()
+        if outcome == .rateLimited { Counter(label: "callflow_rate_limit_refusals_total", dimensions: labels).increment() }
+        if outcome == .ok || outcome == .failed {
+            Timer(label: "callflow_api_request_duration_seconds", dimensions: labels).recordNanoseconds(duration.nanoseconds)
+        }
+    }
+
+    /// What the state store could not do: `rate_limit`, `log` or `alert`.
+    static func stateStoreError(_ operation: String) {
+        Counter(label: "callflow_state_store_errors_total", dimensions: [("operation", operation)]).increment()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
