@@ -40,16 +40,8 @@ final class RedisServer: @unchecked Sendable {
     /// Runs one command through redis-cli, returning what it printed.
     @discardableResult
     func command(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-        process.arguments = ["-p", String(port)] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try FixturePackageTests.runBlocking("/usr/bin/redis-cli", ["-p", String(port)] + arguments, in: URL(fileURLWithPath: "/"))
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     deinit {
