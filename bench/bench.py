@@ -9,6 +9,8 @@ whether its goal is met.
   http     calls per second vs a C libcurl loop, and 1,000 calls with faults (bench/http_speed.py)
   sip      flows serve: 200 concurrent calls by SIPp, RTP gaps on the wire, CPU and RSS per call,
            INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
+  state    a RateLimit decision on Redis vs on SQLite; calls logging to Redis, Redis answering
+           vs paused (bench/state_speed.py)
 
 BENCH_ONLY="check http" runs some of them; BENCH_QUICK=1 runs fewer repeats.
 """
@@ -27,9 +29,10 @@ import check_speed  # noqa: E402
 import compile_speed  # noqa: E402
 import http_speed  # noqa: E402
 import sip_speed  # noqa: E402
+import state_speed  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http sip").split())
+ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http sip state").split())
 rows = []
 
 
@@ -109,9 +112,23 @@ def sip():
         f"{base_sound['p99']:.1f} ms ({base_sound['p50']:.1f})", "", "≤ 50 ms", sound["p99"] <= 50)
 
 
+def state():
+    decisions, calls, rounds = (5000, 1000, 3) if QUICK else (20000, 2000, 5)
+    results = state_speed.measure(decisions, calls, rounds)
+    redis = [statistics.median(r[i] for r in results["redis"]) for i in (0, 1)]
+    sqlite = [statistics.median(r[i] for r in results["sqlite"]) for i in (0, 1)]
+    row(f"RateLimit decision on Redis, p99 (p50), {decisions:,} in a row (median of {rounds} rounds)",
+        f"{redis[1] / 1000:.2f} ms ({redis[0] / 1000:.2f})", f"SQLite {sqlite[1] / 1000:.2f} ms ({sqlite[0] / 1000:.2f})",
+        f"{redis[1] / sqlite[1]:.2f}×", "≤ 1 ms", redis[1] <= 1000)
+    answering, paused = statistics.median(results["calls"]), statistics.median(results["calls paused"])
+    row(f"calls/s of a one-request flow, its log on Redis, {calls:,} calls (median of {rounds} rounds)",
+        f"Redis paused {paused:,.0f}/s", f"Redis answering {answering:,.0f}/s", f"{paused / answering:.2f}×",
+        "≥ 0.9×: logs off the call's path", paused / answering >= 0.9)
+
+
 def main():
     started = time.time()
-    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http), ("sip", sip)):
+    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http), ("sip", sip), ("state", state)):
         if name in ONLY:
             sys.stderr.write(f"{name}…\n")
             stage()

