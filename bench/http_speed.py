@@ -15,7 +15,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tools  # noqa: E402
@@ -57,14 +56,7 @@ def start_nginx(directory, port):
     with open(conf, "w") as file:
         file.write(NGINX_CONF.format(dir=directory, port=port))
     server = subprocess.Popen([nginx, "-p", directory, "-c", conf], stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    sys.exit("nginx did not start")
+    return tools.listening(server, port, "nginx")
 
 
 def run(command):

@@ -10,28 +10,20 @@ redis-server (`make test` installs it) and nginx (`make bench` installs it).
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import http_speed  # noqa: E402
+import tools  # noqa: E402
 
 
 def start_redis(port):
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    sys.exit("redis-server did not start")
+    return tools.listening(server, port, "redis-server")
 
 
 def measure(decisions, calls, rounds):

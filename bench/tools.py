@@ -25,3 +25,19 @@ def c_program(source, library):
     program = os.path.join(OUT, source)
     subprocess.run(["cc", "-O2", "-o", program, os.path.join(HERE, source + ".c"), "-l" + library], check=True)
     return program
+
+
+def listening(server, port, name):
+    """Waits (5 s at most) until `server`, a process just started, takes TCP connections on
+    `port`; returns it, or kills it and exits saying `name` did not start."""
+    import socket
+    import sys
+    import time
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    sys.exit(f"{name} did not start")
