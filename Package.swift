@@ -89,7 +89,7 @@ let package = Package(
         // SQLite or Redis.
         .target(
             name: "CallFlowRuntime",
-            dependencies: ["CCurl", "CSQLite", "CHiredis", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["CCurl", "CSQLite", "CHiredis", .product(name: "Metrics", package: "swift-metrics")]
         ),
 
         // The SIP server of `flows serve`: a small C layer over libre (whose key calls are

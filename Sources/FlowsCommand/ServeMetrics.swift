@@ -11,14 +11,13 @@ import Synchronization
 final class ServeMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let inProgress: Meter
-    /// What the SIP server had counted at the last scrape, and the server once it runs.
+    /// The server once it runs, and what it had counted at the last scrape.
     private let scraped = Mutex(Scraped())
 
     private struct Scraped {
         var server: SIPServer?
-        var responses: [Int: UInt64] = [:]
-        var latePackets: UInt64 = 0
-        var recordingErrors: UInt64 = 0
+        /// Each counter's total, by its label and label values.
+        var totals: [String: UInt64] = [:]
     }
 
     /// Makes Prometheus the process's metrics backend; once a process.
@@ -61,19 +60,20 @@ final class ServeMetrics: Sendable {
     private func addServerCounts() {
         scraped.withLock { scraped in
             guard let server = scraped.server else { return }
-            for (code, count) in server.responsesSent where count > scraped.responses[code, default: 0] {
-                Counter(label: "callflow_sip_responses_sent_total", dimensions: [("code", String(code))])
-                    .increment(by: count - scraped.responses[code, default: 0])
-                scraped.responses[code] = count
+            for (code, count) in server.responsesSent {
+                Self.catchUp("callflow_sip_responses_sent_total", [("code", String(code))], to: count, from: &scraped.totals)
             }
-            let late = server.latePackets
-            if late > scraped.latePackets { Counter(label: "callflow_rtp_packets_late_total").increment(by: late - scraped.latePackets) }
-            scraped.latePackets = late
-            let errors = server.recordingErrors
-            if errors > scraped.recordingErrors {
-                Counter(label: "callflow_recording_errors_total").increment(by: errors - scraped.recordingErrors)
-            }
-            scraped.recordingErrors = errors
+            Self.catchUp("callflow_rtp_packets_late_total", to: server.latePackets, from: &scraped.totals)
+            Self.catchUp("callflow_recording_errors_total", to: server.recordingErrors, from: &scraped.totals)
         }
+    }
+
+    /// Adds to a counter what the C server's `total` grew by since the last scrape.
+    private static func catchUp(_ label: String, _ dimensions: [(String, String)] = [], to total: UInt64, from totals: inout [String: UInt64]) {
+        let key = ([label] + dimensions.map(\.1)).joined(separator: " ")
+        let last = totals[key, default: 0]
+        guard total > last else { return }
+        Counter(label: label, dimensions: dimensions).increment(by: total - last)
+        totals[key] = total
     }
 }

@@ -226,7 +226,7 @@ public actor Call {
             }
         }
         let duration = clock.now - started
-        exchange.milliseconds = Int(duration / .milliseconds(1))
+        exchange.milliseconds = duration.milliseconds
         if exchange.error == nil { outcome = .ok }
         RuntimeMetrics.request(flow: flow, element: element, outcome: outcome, duration: duration)
         await conclude(exchange, alerting: plan.alertEmail)

@@ -1,4 +1,4 @@
-internal import CoreMetrics
+internal import Metrics
 
 /// What calls add to the process's metrics, through swift-metrics: nothing is kept until the
 /// process bootstraps a backend (`flows serve --metrics` bootstraps Prometheus). Each metric
@@ -18,19 +18,12 @@ enum RuntimeMetrics {
         Counter(label: "callflow_api_requests_total", dimensions: labels + [("outcome", outcome.rawValue)]).increment()
         if outcome == .rateLimited { Counter(label: "callflow_rate_limit_refusals_total", dimensions: labels).increment() }
         if outcome == .ok || outcome == .failed {
-            Timer(label: "callflow_api_request_duration_seconds", dimensions: labels).recordNanoseconds(duration.nanoseconds)
+            Timer(label: "callflow_api_request_duration_seconds", dimensions: labels).record(duration: duration)
         }
     }
 
     /// What the state store could not do: `rate_limit`, `log` or `alert`.
     static func stateStoreError(_ operation: String) {
         Counter(label: "callflow_state_store_errors_total", dimensions: [("operation", operation)]).increment()
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

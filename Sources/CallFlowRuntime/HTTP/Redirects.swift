@@ -29,7 +29,7 @@ enum Redirects {
         while true {
             let remaining = deadline - clock.now
             guard remaining > .zero else { return (.failure(HTTPFailure(message: "Timed out", isTransient: true)), hops) }
-            let result = await transport.send(request, element: element, timeoutMilliseconds: Int(remaining / .milliseconds(1)))
+            let result = await transport.send(request, element: element, timeoutMilliseconds: remaining.milliseconds)
             guard case .success(let response) = result, statuses.contains(response.status),
                   let location = response.header("Location") else { return (result, hops) }
             guard hops.count < maximumHops else {

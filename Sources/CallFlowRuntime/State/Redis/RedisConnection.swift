@@ -48,11 +48,6 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
         case refused(String)
     }
 
-    /// Runs one command.
-    func run(_ arguments: [String]) throws(Failure) -> Reply {
-        try pipeline([arguments])[0]
-    }
-
     /// Sends `commands` at once and reads their replies in order. An error reply of one
     /// command is thrown after all replies are read.
     func pipeline(_ commands: [[String]]) throws(Failure) -> [Reply] {
@@ -159,9 +154,4 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
         let microseconds = duration.milliseconds * 1000
         return Glibc.timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
     }
-}
-
-extension Duration {
-    /// The whole milliseconds of a duration.
-    var milliseconds: Int { Int(self / .milliseconds(1)) }
 }

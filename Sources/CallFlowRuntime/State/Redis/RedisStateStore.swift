@@ -79,7 +79,7 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
     }
 
     public func reserveAlert(flow: String, element: String, interval: Double, at now: Double?) async throws(StateStoreError) -> AlertReservation {
-        let field = flow + "." + element
+        let field = alertField(flow, element)
         let reply: RedisConnection.Reply
         do {
             reply = try await decide(["EVAL", Self.reserveAlertScript, "1", alertsKey, now.map { String($0) } ?? "", field, String(interval)])
@@ -99,7 +99,7 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
 
     public func release(_ reservation: AlertReservation, flow: String, element: String) async throws(StateStoreError) {
         guard case .reserved(let previous) = reservation else { return }
-        let field = flow + "." + element
+        let field = alertField(flow, element)
         // The reservation may have been this process's own, taken while Redis was away.
         localAlerts.withLock { $0[field] = previous }
         _ = try await decide(previous.map { ["HSET", alertsKey, field, String($0)] } ?? ["HDEL", alertsKey, field])
@@ -114,19 +114,27 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
     }
 
     public func clearAlert(flow: String, element: String) async throws(StateStoreError) -> Bool {
-        localAlerts.withLock { _ = $0.removeValue(forKey: flow + "." + element) }
-        return try await decide(["HDEL", alertsKey, flow + "." + element]).integer == 1
+        let field = alertField(flow, element)
+        localAlerts.withLock { _ = $0.removeValue(forKey: field) }
+        return try await decide(["HDEL", alertsKey, field]).integer == 1
     }
 
+    /// The hash of every element's last alert, by `alertField`.
     private var alertsKey: String { namespace + "alerts" }
 
+    /// `Flow.Element`: flow names hold no dot, so the first one splits it back.
+    private func alertField(_ flow: String, _ element: String) -> String { flow + "." + element }
+
     private func decide(_ command: [String]) async throws(StateStoreError) -> RedisConnection.Reply {
-        try await Self.run(on: decisionQueue) { [decisions, location] () throws(StateStoreError) in
-            do throws(RedisConnection.Failure) {
-                return try decisions.run(command)
-            } catch {
-                throw error.stateStoreError(location)
-            }
+        try await decisionQueue.perform { () throws(StateStoreError) in try self.send([command], on: self.decisions)[0] }
+    }
+
+    /// Sends `commands` at once on `connection`, from its queue.
+    private func send(_ commands: [[String]], on connection: RedisConnection) throws(StateStoreError) -> [RedisConnection.Reply] {
+        do throws(RedisConnection.Failure) {
+            return try connection.pipeline(commands)
+        } catch {
+            throw error.stateStoreError(location)
         }
     }
 
@@ -142,13 +150,14 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
 
     public func setAlert(_ alert: String, flow: String, element: String, started: Double) async throws(StateStoreError) {
         try await onLogQueue { store throws(StateStoreError) in
-            _ = try store.logCommands([["EVAL", Self.setAlertScript, "1", store.logKey(flow, element), String(started), alert]])
+            _ = try store.send([["EVAL", Self.setAlertScript, "1", store.logKey(flow, element), String(started), alert]], on: store.logConnection)
         }
     }
 
     public func requestLog(flow: String, element: String) async throws(StateStoreError) -> [RequestLogEntry] {
         try await onLogQueue { store throws(StateStoreError) in
-            let items = try store.logCommands([["LRANGE", store.logKey(flow, element), "0", String(RequestLogEntry.keptPerElement - 1)]])
+            let items = try store.send([["LRANGE", store.logKey(flow, element), "0", String(RequestLogEntry.keptPerElement - 1)]],
+                                       on: store.logConnection)
             return items[0].array.compactMap { $0.string.flatMap { RequestLogEntry(json: $0, flow: flow, element: element) } }
         }
     }
@@ -163,7 +172,7 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
 
     /// Runs `body` on the log's queue after writing what is pending, so that it sees it.
     private func onLogQueue<T: Sendable>(_ body: @escaping @Sendable (RedisStateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
-        try await Self.run(on: logQueue) { () throws(StateStoreError) in
+        try await logQueue.perform { () throws(StateStoreError) in
             self.writePendingLog()
             return try body(self)
         }
@@ -181,22 +190,7 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
         for entry in entries where trimmed.insert(logKey(entry.flow, entry.element)).inserted {
             commands.append(["LTRIM", logKey(entry.flow, entry.element), "0", String(RequestLogEntry.keptPerElement - 1)])
         }
-        _ = try logCommands(commands)
-    }
-
-    private func logCommands(_ commands: [[String]]) throws(StateStoreError) -> [RedisConnection.Reply] {
-        do throws(RedisConnection.Failure) {
-            return try logConnection.pipeline(commands)
-        } catch {
-            throw error.stateStoreError(location)
-        }
-    }
-
-    private static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
-        let result: Result<T, StateStoreError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { () throws(StateStoreError) in try body() }) }
-        }
-        return try result.get()
+        _ = try send(commands, on: logConnection)
     }
 
     // MARK: - Scripts

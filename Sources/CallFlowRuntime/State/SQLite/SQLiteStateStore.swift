@@ -110,13 +110,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     /// Runs `body` on the store's queue, off the cooperative pool, after writing the queued
     /// request log, so that `body` sees it.
     func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteStateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
-        let result: Result<T, StateStoreError> = await withCheckedContinuation { continuation in
-            queue.async {
-                self.writeQueuedLog()
-                continuation.resume(returning: Result { () throws(StateStoreError) in try body(self) })
-            }
+        try await queue.perform { () throws(StateStoreError) in
+            self.writeQueuedLog()
+            return try body(self)
         }
-        return try result.get()
     }
 
     /// Runs `body` in a write transaction that other processes wait for (`BEGIN IMMEDIATE`),
