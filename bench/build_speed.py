@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""What flows add to `swift build`: a package whose flows target holds the four example flows
-against the same package with no flows, both built once, then no-op builds of each,
-interleaved; and a rebuild after one flow file is edited (its spoken text changed, so the
-generated Swift changes).
+"""What flows add to `swift build` in a package that keeps many of them: 200 flows of 30
+elements (bench/generate_flow.py) in a package depending on CallFlow by path, as a user's
+would, beside the same package with no flows.
 
-The packages use CallFlow by path, as a user's would (Tests/Fixtures/FlowPackage).
+Measured: a clean build of each; the flows target alone rebuilt from nothing with 100 and with
+200 flows (how the flows' part grows); no-op builds of each package, interleaved; and one
+flow's `Description` edited, then built (the generated Swift of that flow changes).
 """
 import os
 import shutil
@@ -14,23 +15,49 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-FIXTURE = os.path.join(ROOT, "Tests", "Fixtures", "FlowPackage")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generate_flow  # noqa: E402
+from tools import ROOT  # noqa: E402
+
+MANIFEST = """// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ContactCentre",
+    dependencies: [.package(path: "{root}")],
+    targets: [
+        .executableTarget(
+            name: "flows",
+            dependencies: [
+                .product(name: "CallFlowRuntime", package: "{package}"),
+                .product(name: "FlowsCommand", package: "{package}"),
+            ],
+            path: "Flows",
+            plugins: [.plugin(name: "CallFlowPlugin", package: "{package}")]
+        ),
+    ]
+)
+"""
 
 
-def make_package(directory, with_flows):
+def make_package(directory, flows):
     os.makedirs(os.path.join(directory, "Flows"))
-    with open(os.path.join(FIXTURE, "Package.swift")) as file:
-        manifest = file.read()
-    manifest = manifest.replace("CALLFLOW_PATH", ROOT).replace("CALLFLOW_PACKAGE", os.path.basename(ROOT).lower())
     with open(os.path.join(directory, "Package.swift"), "w") as file:
-        file.write(manifest)
-    shutil.copy(os.path.join(FIXTURE, "Flows", "main.swift"), os.path.join(directory, "Flows"))
-    if with_flows:
-        for name in sorted(os.listdir(os.path.join(ROOT, "Flows"))):
-            if name.endswith(".yaml"):
-                shutil.copy(os.path.join(ROOT, "Flows", name), os.path.join(directory, "Flows"))
+        file.write(MANIFEST.format(root=ROOT, package=os.path.basename(ROOT).lower()))
+    with open(os.path.join(directory, "Flows", "main.swift"), "w") as file:
+        file.write("import FlowsCommand\n\nawait FlowsMain.main(flows: GeneratedFlows.all)\n")
+    write_flows(directory, flows)
+
+
+def write_flows(directory, count, elements=30):
+    folder = os.path.join(directory, "Flows")
+    for name in os.listdir(folder):
+        if name.endswith(".yaml"):
+            os.remove(os.path.join(folder, name))
+    text = generate_flow.flow(elements)
+    for index in range(count):
+        with open(os.path.join(folder, f"Bench{index}.yaml"), "w") as file:
+            file.write(text.replace(f"Flow: Bench{elements}", f"Flow: Bench{index}", 1))
 
 
 def build(directory):
@@ -42,37 +69,61 @@ def build(directory):
     return elapsed
 
 
-def measure(repeats):
-    """Medians in seconds: no-op with flows, no-op without, rebuild after one flow edit."""
+def forget_flows_target(directory):
+    """Removes what the build made of the `flows` target (its objects, module and the plugin's
+    output), so the next build makes it again from nothing while the dependencies stay built."""
+    build_path = os.path.join(directory, ".build")
+    for root, folders, files in os.walk(build_path):
+        for folder in list(folders):
+            if folder in ("flows.build", "flows.product") or (folder == "flows" and "plugins" in root):
+                shutil.rmtree(os.path.join(root, folder))
+                folders.remove(folder)
+        for file in files:
+            if file.startswith("flows.") and root.endswith("Modules"):
+                os.remove(os.path.join(root, file))
+
+
+def measure(repeats, flows=200):
+    """Seconds: clean builds, the flows target from nothing (half and all the flows), no-op
+    medians, the median rebuild after one flow edit."""
     directory = tempfile.mkdtemp(prefix="callflow-build-bench-")
     try:
         with_flows, without = os.path.join(directory, "WithFlows"), os.path.join(directory, "NoFlows")
-        make_package(with_flows, True)
-        make_package(without, False)
-        build(with_flows)
-        build(without)
+        make_package(with_flows, flows)
+        make_package(without, 0)
+        clean_with = build(with_flows)
+        clean_without = build(without)
+        target = {}
+        for count in (flows // 2, flows):
+            write_flows(with_flows, count)
+            forget_flows_target(with_flows)
+            target[count] = build(with_flows)
         noop_with, noop_without = [], []
         for _ in range(repeats):
             noop_with.append(build(with_flows))
             noop_without.append(build(without))
-        flow = os.path.join(with_flows, "Flows", "DtmfMenu.yaml")
+        flow = os.path.join(with_flows, "Flows", "Bench7.yaml")
         with open(flow) as file:
             original = file.read()
         edits = []
         for round in range(repeats):
             with open(flow, "w") as file:
-                file.write(original.replace("Press 1 for sales", f"Press 1 for sales ({round})"))
+                file.write(original.replace("Description: generated for benchmarks", f"Description: edited {round}"))
             edits.append(build(with_flows))
-        return statistics.median(noop_with), statistics.median(noop_without), statistics.median(edits)
+        return {
+            "clean": (clean_with, clean_without),
+            "target": (target[flows // 2], target[flows]),
+            "noop": (statistics.median(noop_with), statistics.median(noop_without)),
+            "edit": statistics.median(edits),
+        }
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
 def main():
     repeats = int(os.environ.get("BENCH_REPEATS", "5"))
-    noop_with, noop_without, edit = measure(repeats)
-    print(f"build (median of {repeats}): no-op with the example flows {noop_with:.2f} s, "
-          f"without flows {noop_without:.2f} s, added {noop_with - noop_without:+.2f} s; one flow edited {edit:.2f} s")
+    result = measure(repeats)
+    print(result)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ struct CodeWriter {
         enclosed(opening.hasSuffix("(") ? opening + "[" : opening + " [", "]" + suffix, body)
     }
 
-    private mutating func enclosed(_ opening: String, _ closing: String, _ body: (inout CodeWriter) -> Void) {
+    /// `opening`, the body indented, then `closing`.
+    mutating func enclosed(_ opening: String, _ closing: String, _ body: (inout CodeWriter) -> Void) {
         line(opening)
         indentation += 1
         body(&self)

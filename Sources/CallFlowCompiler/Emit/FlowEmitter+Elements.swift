@@ -2,7 +2,7 @@ extension FlowEmitter {
     func emitElement(_ element: Element, _ writer: inout CodeWriter) {
         let type = element.type!.rawValue
         writer.line("/// \(type) `\(element.name)`\(element.description.map { ": " + SwiftNames.comment($0) } ?? "")")
-        writer.block("@Sendable static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Step?") { writer in
+        writer.block("@Sendable static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Int?") { writer in
             sourceLine(element.nameLocation.line, &writer)
             writer.line("call.enter(\(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(type)))")
             let defaultCode = element.type == .transfer ? "TRANSFERRED" : "INBOUND"
@@ -34,7 +34,7 @@ extension FlowEmitter {
                 }
             case .setProperty(let set):
                 sourceLine(set.valueLocation.line, &writer)
-                let property = "state.properties.\(SwiftNames.escaped(set.property))"
+                let property = StateSlot.property.path(set.property)
                 writer.line("\(property) = \(propertyValue(set.value, for: set.property, &writer))")
                 writer.line("call.set(\(name), property: \(SwiftNames.literal(set.property)), value: FlowText.text(\(property)))")
                 writer.line(exit(edges[0].target))
@@ -42,13 +42,13 @@ extension FlowEmitter {
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
                 let files = fileList(input.phrase, &writer)
                 writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries)\(input.sensitive ? ", sensitive: true" : ""))")
-                writer.line("state.digits.\(SwiftNames.escaped(element.name)) = digits ?? \"\"")
+                writer.line("\(StateSlot.digits.path(element.name)) = digits ?? \"\"")
                 let next = edges.first { $0.exit == .next }!.target
                 let noInput = edges.first { $0.exit == .noInput }!.target
                 if next == noInput {
                     writer.line(exit(next))
                 } else {
-                    writer.line("if digits == nil { \(exit(noInput)) }")
+                    writer.block("if digits == nil") { writer in writer.line(exit(noInput)) }
                     writer.line(exit(next))
                 }
             case .branch(let branch):

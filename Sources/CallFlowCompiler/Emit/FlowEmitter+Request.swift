@@ -1,7 +1,6 @@
 extension FlowEmitter {
     func emitRequest(_ element: Element, _ request: APIRequest, _ edges: ElementGraph.EdgeList, _ writer: inout CodeWriter) {
         let name = SwiftNames.literal(element.name)
-        let field = SwiftNames.escaped(element.name)
         // The Phrase plays while the response is awaited; a request the flow does not wait for
         // plays it once.
         let phrase = request.phrase.isEmpty ? "" : fileList(request.phrase, &writer)
@@ -59,28 +58,27 @@ extension FlowEmitter {
             return
         }
         if case .object = request.result {
-            let type = Self.resultTypeName(element)
-            writer.line("let outcome = await call.request(\(name), plan\(holding), decode: { json throws(ResponseShapeError) in try \(type)(json: json, at: \"\") })")
+            writer.line("let outcome = await call.request(\(name), plan\(holding), decode: requests[\(requestPosition(element))].decode)")
         } else {
             writer.line("let outcome = await call.request(\(name), plan\(holding))")
         }
-        writer.line("state.statuses.\(field) = outcome.status")
+        writer.line("\(StateSlot.status.path(element.name)) = outcome.status")
         let success = edges.first { $0.exit == .success }!.target
         let failure = edges.first { $0.exit == .failure }!.target
         writer.block("guard outcome.succeeded else") { writer in
-            writer.line("state.errors.\(field) = outcome.error")
+            writer.line("\(StateSlot.error.path(element.name)) = outcome.error")
             writer.line(exit(failure))
         }
         if case .object = request.result {
-            writer.line("state.results.\(field) = outcome.value")
+            writer.line("\(StateSlot.result.path(element.name)) = outcome.value")
             if !request.results.isEmpty {
                 writer.block("if let result = outcome.value") { writer in
                     for assignment in request.results {
                         sourceLine(assignment.location.line, &writer)
                         let start = ValueExpressions.Expression(code: "result", type: request.result!, isOptional: false)
-                        let value = values.walk(start, assignment.path[...])
+                        let value = values.result(start, assignment.path[...])
                         let storage = ValueExpressions.storage(of: propertyTypes[assignment.property] ?? .string)
-                        let property = "state.properties.\(SwiftNames.escaped(assignment.property))"
+                        let property = StateSlot.property.path(assignment.property)
                         writer.line("\(property) = \(converted(value, to: storage.swiftType, fallback: nil))")
                         writer.line("call.set(\(name), property: \(SwiftNames.literal(assignment.property)), value: FlowText.text(\(property)))")
                     }

@@ -4,43 +4,61 @@ extension FlowEmitter {
     /// A value of an earlier element some request reads: where generated code keeps it, and
     /// how `GivenValues` reads it.
     private struct Slot: Hashable {
-        /// `state.properties.LeadField`
+        /// `state.property_LeadField`
         var target: String
         /// `values.text("LeadField")`
         var source: String
     }
 
-    func emitTrial(_ writer: inout CodeWriter) {
-        let requests = flow.elements.compactMap { element -> (Element, APIRequest)? in
+    /// The APIRequest elements, in order.
+    private var requestElements: [(Element, APIRequest)] {
+        flow.elements.compactMap { element -> (Element, APIRequest)? in
             if case .apiRequest(let request) = element.kind { (element, request) } else { nil }
         }
+    }
+
+    /// The position of an APIRequest element in `requests`.
+    func requestPosition(_ element: Element) -> Int {
+        requestElements.firstIndex { $0.0.index == element.index }!
+    }
+
+    /// The earlier values each request reads: fillpoint paths without a fallback, in order.
+    private func reads(of element: Element) -> [Fillpoint] {
+        var uses: [TemplateUse] = []
+        TemplateUse.append(of: element, to: &uses)
+        return uses.flatMap(\.template.fillpoints)
+    }
+
+    func emitRequestTable(_ writer: inout CodeWriter) {
+        let requests = requestElements
         guard !requests.isEmpty else { return }
-        var slots: Set<Slot> = []
         writer.line()
-        writer.list("public static let requests: [RequestElementInfo] =") { writer in
-            for (element, request) in requests {
-                var reads: [String] = []
-                var uses: [TemplateUse] = []
-                TemplateUse.append(of: element, to: &uses)
-                for use in uses {
-                    for fillpoint in use.template.fillpoints {
-                        guard let slot = slot(for: fillpoint, requests: requests) else { continue }
-                        slots.insert(slot)
+        writer.block("private static func requestTable() -> [RequestElementInfo]") { writer in
+            writer.enclosed("[", "]") { writer in
+                for (element, request) in requests {
+                    var paths: [String] = []
+                    for fillpoint in reads(of: element) where slot(for: fillpoint, requests: requests) != nil && fillpoint.fallback == nil {
                         let path = PathSegment.describe(fillpoint.path)
-                        if fillpoint.fallback == nil, !reads.contains(path) { reads.append(path) }
+                        if !paths.contains(path) { paths.append(path) }
                     }
+                    var arguments = [SwiftNames.literal(element.name)]
+                    if !paths.isEmpty { arguments.append("reads: [\(paths.map(SwiftNames.literal).joined(separator: ", "))]") }
+                    if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
+                    if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
+                    writer.line("RequestElementInfo(\(arguments.joined(separator: ", "))),")
                 }
-                var arguments = [SwiftNames.literal(element.name)]
-                if !reads.isEmpty { arguments.append("reads: [\(reads.map(SwiftNames.literal).joined(separator: ", "))]") }
-                if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
-                if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
-                writer.line("RequestElementInfo(\(arguments.joined(separator: ", "))),")
             }
         }
+    }
+
+    func emitTrial(_ writer: inout CodeWriter) {
+        let requests = requestElements
+        guard !requests.isEmpty else { return }
+        let slots = Set(requests.flatMap { reads(of: $0.0) }.compactMap { slot(for: $0, requests: requests) })
         writer.line()
         writer.block("public static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?") { writer in
             writer.line("guard let index = elements.firstIndex(where: { $0.name == element && $0.type == \"APIRequest\" }) else { return nil }")
-            writer.line("var state = State()")
+            writer.line("var state = initialState()")
             for slot in slots.sorted(by: { $0.target < $1.target }) { writer.line("\(slot.target) = \(slot.source)") }
             writer.line("guard values.problems.isEmpty else { return values.problems }")
             writer.line("_ = await steps[index](call, &state)")
@@ -54,17 +72,15 @@ extension FlowEmitter {
         guard case .name(let root) = fillpoint.path[0], !["call", "contact", "secrets"].contains(root) else { return nil }
         if let index = indexOf[root] {
             let element = flow.elements[index]
-            let name = SwiftNames.escaped(element.name)
             func quoted(_ part: String) -> String { SwiftNames.literal("\(element.name).\(part)") }
             switch fillpoint.path.dropFirst().first?.key {
-            case "Status": return Slot(target: "state.statuses.\(name)", source: "values.integer(\(quoted("Status")))")
-            case "Error": return Slot(target: "state.errors.\(name)", source: "values.text(\(quoted("Error")))")
-            case "Value": return Slot(target: "state.digits.\(name)", source: "values.text(\(quoted("Value")))")
+            case "Status": return Slot(target: StateSlot.status.path(element.name), source: "values.integer(\(quoted("Status")))")
+            case "Error": return Slot(target: StateSlot.error.path(element.name), source: "values.text(\(quoted("Error")))")
+            case "Value": return Slot(target: StateSlot.digits.path(element.name), source: "values.text(\(quoted("Value")))")
             default:
                 guard let position = requests.firstIndex(where: { $0.0.index == index }) else { return nil }
-                let type = Self.resultTypeName(element)
-                return Slot(target: "state.results.\(name)",
-                            source: "values.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([])) { json throws(ResponseShapeError) in try \(type)(json: json, at: \"\") }")
+                return Slot(target: StateSlot.result.path(element.name),
+                            source: "values.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
             }
         }
         let reader = switch ValueExpressions.storage(of: propertyTypes[root] ?? .string).swiftType {
@@ -73,7 +89,7 @@ extension FlowEmitter {
         case "Bool": "boolean"
         default: "json"
         }
-        return Slot(target: "state.properties.\(SwiftNames.escaped(root))", source: "values.\(reader)(\(SwiftNames.literal(root)))")
+        return Slot(target: StateSlot.property.path(root), source: "values.\(reader)(\(SwiftNames.literal(root)))")
     }
 
     /// A result shape as a `ResultShape` literal.

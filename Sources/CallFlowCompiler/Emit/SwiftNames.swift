@@ -24,47 +24,6 @@ enum SwiftNames {
         reservedTypeNames.contains(name) ? name + "_" : name
     }
 
-    /// A Swift identifier for a JSON key: other characters become `_`, a leading digit gets a
-    /// `_` before it, and names already `taken` get a number after them.
-    static func identifier(forKey key: String, taken: inout Set<String>) -> String {
-        var name = String(key.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") ? Character(scalar) : "_"
-        })
-        // `_` alone binds nothing, and `Self` cannot be a member.
-        if name.isEmpty || name.first!.isNumber || name == "Self" || name == "_" { name = "_" + name }
-        var candidate = name
-        var suffix = 2
-        while taken.contains(candidate) {
-            candidate = "\(name)_\(suffix)"
-            suffix += 1
-        }
-        taken.insert(candidate)
-        return candidate
-    }
-
-    /// The identifiers of an object's fields, in order. Field code and the code that reads
-    /// fields both come from here, so they agree.
-    static func fieldIdentifiers(_ fields: [ValueType.Field]) -> [String] {
-        var taken: Set<String> = ["json"]
-        return fields.map { escaped(identifier(forKey: $0.name, taken: &taken)) }
-    }
-
-    /// `customer_info` → `Customer_info`: a type name from a key. Never a keyword or a type
-    /// generated code needs (a key `String` holding an object would hide `Swift.String`).
-    static func typeName(forKey key: String, taken: inout Set<String>) -> String {
-        var scratch = Set<String>()
-        let base = identifier(forKey: key, taken: &scratch)
-        let upper = base.prefix(1).uppercased() + base.dropFirst()
-        var candidate = upper
-        var suffix = 2
-        while taken.contains(candidate) || keywords.contains(candidate) || reservedTypeNames.contains(candidate) {
-            candidate = "\(upper)\(suffix)"
-            suffix += 1
-        }
-        taken.insert(candidate)
-        return candidate
-    }
-
     /// Text from a flow for a `//` comment: every line break (`\r`, U+2028 and the rest, which
     /// Swift also ends a comment at) a space, other control characters escaped, so the text
     /// cannot end the comment and become code.

@@ -10,8 +10,8 @@ struct ValueExpressions {
         var type: ValueType
         /// Whether `code` is an optional.
         var isOptional: Bool
-        /// Whether `code` is a `JSONValue` (a property holding an object or a list), read by
-        /// JSON members rather than struct fields.
+        /// Whether `code` is a `JSONValue` (a property or result holding an object or a list),
+        /// read by JSON members.
         var isJSON = false
     }
 
@@ -50,51 +50,70 @@ struct ValueExpressions {
         }
         if let index = indexOf[root] {
             let element = flow.elements[index]
-            let name = SwiftNames.escaped(element.name)
             switch rest.first!.key! {
-            case "Status": return Expression(code: "state.statuses.\(name)", type: .integer, isOptional: true)
-            case "Error": return Expression(code: "state.errors.\(name)", type: .string, isOptional: true)
-            case "Value": return Expression(code: "state.digits.\(name)", type: .string, isOptional: true)
+            case "Status": return Expression(code: StateSlot.status.path(element.name), type: .integer, isOptional: true)
+            case "Error": return Expression(code: StateSlot.error.path(element.name), type: .string, isOptional: true)
+            case "Value": return Expression(code: StateSlot.digits.path(element.name), type: .string, isOptional: true)
             default:
                 guard case .apiRequest(let request) = element.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
-                return walk(Expression(code: "state.results.\(name)", type: shape, isOptional: true), rest.dropFirst())
+                return result(Expression(code: StateSlot.result.path(element.name), type: shape, isOptional: true), rest.dropFirst())
             }
         }
         let storage = Self.storage(of: propertyTypes[root] ?? .string)
-        return walk(Expression(code: "state.properties.\(SwiftNames.escaped(root))", type: storage.type, isOptional: true,
+        return walk(Expression(code: StateSlot.property.path(root), type: storage.type, isOptional: true,
                                isJSON: storage.swiftType == "JSONValue"), rest)
     }
 
-    /// Follows path steps from `start`: struct fields for declared results, JSON members for
-    /// JSON values.
+    /// Follows path steps from `start`: members and items of a JSON value, items of a Swift
+    /// array (a contact's tags).
     func walk(_ start: Expression, _ steps: ArraySlice<PathSegment>) -> Expression {
         var current = start
-        // Whether the value reached so far may be nil, so the next step needs `?.`.
-        var mayBeNil = start.isOptional
         for step in steps {
-            let access = mayBeNil ? "?." : "."
+            let access = current.isOptional ? "?." : "."
             if current.isJSON {
                 let member = step.key.map { "flowMember(\(SwiftNames.literal($0)))" } ?? "flowElement(at: \(step.description))"
                 current = Expression(code: current.code + access + member, type: .string, isOptional: true, isJSON: true)
-                mayBeNil = true
                 continue
             }
-            switch (current.type.unwrapped, step) {
-            case (.array(let element), .index(let index)):
-                current = Expression(code: current.code + access + "flowElement(at: \(index))", type: element, isOptional: true)
-                mayBeNil = true
+            guard case .array(let element) = current.type.unwrapped, case .index(let index) = step else {
+                preconditionFailure("checked: the path fits the type")
+            }
+            current = Expression(code: current.code + access + "flowElement(at: \(index))", type: element, isOptional: true)
+        }
+        return current
+    }
+
+    /// Follows path steps into a declared `Result`, held as JSON that was checked against the
+    /// shape when the response came (`ResultShape.decoded`): objects and lists stay JSON, and a
+    /// field of a scalar type is read as its Swift type (`flowString`, `flowInteger`, …).
+    func result(_ start: Expression, _ steps: ArraySlice<PathSegment>) -> Expression {
+        var code = start.code
+        var type = start.type
+        var mayBeNil = start.isOptional
+        for step in steps {
+            code += mayBeNil ? "?." : "."
+            switch (type.unwrapped, step) {
+            case (.array(let item), .index(let index)):
+                code += "flowElement(at: \(index))"
+                type = item
             case (.object(let fields), _):
                 let key = step.key!
-                let position = fields.firstIndex { $0.name == key }!
-                let field = fields[position]
-                current = Expression(code: current.code + access + SwiftNames.fieldIdentifiers(fields)[position], type: field.type,
-                                     isOptional: current.isOptional || field.type.isOptional)
-                mayBeNil = field.type.isOptional
+                code += "flowMember(\(SwiftNames.literal(key)))"
+                type = fields.first { $0.name == key }!.type
             default:
                 preconditionFailure("checked: the path fits the type")
             }
+            mayBeNil = true
         }
-        return current
+        let view: String? = switch type.unwrapped {
+        case .string: "flowString"
+        case .integer: "flowInteger"
+        case .number: "flowNumber"
+        case .boolean: "flowBoolean"
+        default: nil
+        }
+        guard let view else { return Expression(code: code, type: type, isOptional: mayBeNil, isJSON: true) }
+        return Expression(code: code + (mayBeNil ? "?." : ".") + view, type: type, isOptional: true)
     }
 
     /// The fillpoint's value as text, its fallback used where it is unset.

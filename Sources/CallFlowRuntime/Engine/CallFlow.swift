@@ -85,6 +85,27 @@ extension JSONValue {
 
     /// The member `key` of an object, or nil.
     public func flowMember(_ key: String) -> JSONValue? { self[key] }
+
+    /// Text, or nil for any other value. With the three below, how generated code reads a
+    /// declared `Result` field (already checked against its shape) as a Swift value.
+    public var flowString: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
+    /// A number that is a whole number, or nil.
+    public var flowInteger: Int? {
+        if case .number(let number) = self { Int(exactly: number) } else { nil }
+    }
+
+    /// A number, or nil.
+    public var flowNumber: Double? {
+        if case .number(let number) = self { number } else { nil }
+    }
+
+    /// A boolean, or nil.
+    public var flowBoolean: Bool? {
+        if case .bool(let flag) = self { flag } else { nil }
+    }
 }
 
 /// A compiled flow as a value: what a `flows` command lists and runs.

@@ -15,4 +15,11 @@ public struct RequestElementInfo: Sendable {
         self.result = result
         self.sample = sample
     }
+
+    /// The response as the declared `Result` holds it (`ResultShape.decoded`); the response
+    /// itself where the element declares none.
+    public func decode(_ response: JSONValue) throws(ResponseShapeError) -> JSONValue {
+        guard let result else { return response }
+        return try result.decoded(response)
+    }
 }

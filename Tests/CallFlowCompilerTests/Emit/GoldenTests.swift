@@ -64,11 +64,11 @@ import Testing
         let (result, files) = FlowCompiler.generate([.init(path: "Flows/Odd.yaml", text: yaml)])
         #expect(result.diagnostics.map(\.description) == [])
         let swift = files.first { $0.name == "Flows_Odd.yaml.swift" }?.contents ?? ""
-        #expect(swift.contains("public var first_name: String"))
-        #expect(swift.contains("public var json_2: Int"))
-        #expect(swift.contains("public var _2fa: Bool?"))
-        #expect(swift.contains("public var `class`: Class"))
-        #expect(swift.contains("static var `default`: Self { Self(index: 0) }"))
-        #expect(swift.contains("FlowText.text(state.results.`default`?.`class`.a_b.flowElement(at: 0))"))
+        #expect(swift.contains(#"RequestElementInfo("default", result: .object([.init("first name", .string), .init("json", .integer), .init("2fa", .optional(.boolean)), .init("class", .object([.init("a-b", .array(.string))]))]))"#))
+        #expect(swift.contains(#"text += FlowText.text(state.result_default?.flowMember("first name")?.flowString)"#))
+        #expect(swift.contains(#"text += FlowText.text(state.result_default?.flowMember("json")?.flowInteger)"#))
+        #expect(swift.contains(#"text += FlowText.text(state.result_default?.flowMember("2fa")?.flowBoolean, fallback: "no")"#))
+        #expect(swift.contains(#"text += FlowText.text(state.result_default?.flowMember("class")?.flowMember("a-b")?.flowElement(at: 0)?.flowString)"#))
+        #expect(swift.contains("@Sendable static func element_return(_ call: Call, _ state: inout State) async -> Int?"))
     }
 }

@@ -81,6 +81,36 @@ import Testing
         #expect(throws: ResponseShapeError.self) { try ResponseDecoding.string(nil, at: "Value") }
     }
 
+    /// How a response is held for a declared `Result`: checked in the shape's order (the first
+    /// path that differs is the error), then only the declared keys, in declared order.
+    @Test func resultShapesDecodeToTheDeclaredKeys() throws {
+        let shape = ResultShape.object([
+            .init("id", .integer), .init("owner", .optional(.object([.init("email", .string)]))),
+            .init("items", .array(.object([.init("n", .number), .init("ok", .boolean)]))), .init("note", .optional(.string)),
+        ])
+        let json = try JSONParser.parse(#"{"extra": 1, "items": [{"ok": true, "n": 2.5, "x": 0}], "id": 7, "owner": {"email": "a@b.c", "name": "A"}}"#)
+        let decoded = try shape.decoded(json)
+        #expect(decoded.compactText == #"{"id":7,"owner":{"email":"a@b.c"},"items":[{"n":2.5,"ok":true}],"note":null}"#)
+        #expect(decoded.flowMember("id")?.flowInteger == 7)
+        #expect(decoded.flowMember("items")?.flowElement(at: 0)?.flowMember("n")?.flowNumber == 2.5)
+        #expect(decoded.flowMember("items")?.flowElement(at: 0)?.flowMember("ok")?.flowBoolean == true)
+        #expect(decoded.flowMember("owner")?.flowMember("email")?.flowString == "a@b.c")
+        #expect(decoded.flowMember("note")?.flowString == nil)
+        for (text, error) in [
+            (#"{"id": 1.5}"#, "`id` is a number, expected an integer"),
+            (#"{"id": 1, "items": [{"n": 1, "ok": true}, {"n": "2", "ok": true}]}"#, "`items.1.n` is text, expected a number"),
+            (#"{"id": 1, "owner": {"email": null}, "items": []}"#, "`owner.email` is null, expected text"),
+            (#"[]"#, "is a list, expected an object"),
+        ] {
+            #expect(throws: ResponseShapeError.self) { try shape.decoded(try JSONParser.parse(text)) }
+            do { _ = try shape.decoded(try JSONParser.parse(text)) } catch let failure as ResponseShapeError {
+                #expect(failure.description == "Response structure changed: " + error)
+            }
+        }
+        // An element that declares no Result keeps the response as it came.
+        #expect(try RequestElementInfo("Raw").decode(json) == json)
+    }
+
     /// `flows try`'s comparison: every path that differs, not only the first.
     @Test func resultShapesNameEveryDifferingPath() throws {
         let shape = ResultShape.object([
