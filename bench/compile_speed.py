@@ -35,7 +35,7 @@ def measure(sizes, repeats):
         sources = sorted(os.path.join(generated, name) for name in os.listdir(generated))
         command = ["swiftc", "-Onone", "-g", "-swift-version", "6", "-parse-as-library", "-module-name", "BenchFlows",
                    "-c", "-I", os.path.join(debug, "Modules")]
-        for library in ("CCurl", "CYAML", "CSQLite"):
+        for library in ("CCurl", "CYAML", "CSQLite", "CHiredis"):
             command += ["-I", os.path.join(ROOT, "Sources", library)]
         times = []
         for _ in range(repeats):

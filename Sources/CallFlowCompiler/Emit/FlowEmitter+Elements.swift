@@ -34,7 +34,7 @@ extension FlowEmitter {
                 }
             case .setProperty(let set):
                 sourceLine(set.valueLocation.line, &writer)
-                let property = StateSlot.property.path(set.property)
+                let property = values.layout.path(.property, set.property)
                 writer.line("\(property) = \(propertyValue(set.value, for: set.property, &writer))")
                 writer.line("call.set(\(name), property: \(SwiftNames.literal(set.property)), value: FlowText.text(\(property)))")
                 writer.line(exit(edges[0].target))
@@ -42,7 +42,7 @@ extension FlowEmitter {
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
                 let files = fileList(input.phrase, &writer)
                 writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries)\(input.sensitive ? ", sensitive: true" : ""))")
-                writer.line("\(StateSlot.digits.path(element.name)) = digits ?? \"\"")
+                writer.line("\(values.layout.path(.digits, element.name)) = digits ?? \"\"")
                 let next = edges.first { $0.exit == .next }!.target
                 let noInput = edges.first { $0.exit == .noInput }!.target
                 if next == noInput {

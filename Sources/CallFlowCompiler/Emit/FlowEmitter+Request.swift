@@ -62,15 +62,15 @@ extension FlowEmitter {
         } else {
             writer.line("let outcome = await call.request(\(name), plan\(holding))")
         }
-        writer.line("\(StateSlot.status.path(element.name)) = outcome.status")
+        writer.line("\(values.layout.path(.status, element.name)) = outcome.status")
         let success = edges.first { $0.exit == .success }!.target
         let failure = edges.first { $0.exit == .failure }!.target
         writer.block("guard outcome.succeeded else") { writer in
-            writer.line("\(StateSlot.error.path(element.name)) = outcome.error")
+            writer.line("\(values.layout.path(.error, element.name)) = outcome.error")
             writer.line(exit(failure))
         }
         if case .object = request.result {
-            writer.line("\(StateSlot.result.path(element.name)) = outcome.value")
+            writer.line("\(values.layout.path(.result, element.name)) = outcome.value")
             if !request.results.isEmpty {
                 writer.block("if let result = outcome.value") { writer in
                     for assignment in request.results {
@@ -78,7 +78,7 @@ extension FlowEmitter {
                         let start = ValueExpressions.Expression(code: "result", type: request.result!, isOptional: false)
                         let value = values.result(start, assignment.path[...])
                         let storage = ValueExpressions.storage(of: propertyTypes[assignment.property] ?? .string)
-                        let property = StateSlot.property.path(assignment.property)
+                        let property = values.layout.path(.property, assignment.property)
                         writer.line("\(property) = \(converted(value, to: storage.swiftType, fallback: nil))")
                         writer.line("call.set(\(name), property: \(SwiftNames.literal(assignment.property)), value: FlowText.text(\(property)))")
                     }

@@ -4,7 +4,7 @@ extension FlowEmitter {
     /// A value of an earlier element some request reads: where generated code keeps it, and
     /// how `GivenValues` reads it.
     private struct Slot: Hashable {
-        /// `state.property_LeadField`
+        /// `state.values0.property_LeadField`
         var target: String
         /// `values.text("LeadField")`
         var source: String
@@ -74,12 +74,12 @@ extension FlowEmitter {
             let element = flow.elements[index]
             func quoted(_ part: String) -> String { SwiftNames.literal("\(element.name).\(part)") }
             switch fillpoint.path.dropFirst().first?.key {
-            case "Status": return Slot(target: StateSlot.status.path(element.name), source: "values.integer(\(quoted("Status")))")
-            case "Error": return Slot(target: StateSlot.error.path(element.name), source: "values.text(\(quoted("Error")))")
-            case "Value": return Slot(target: StateSlot.digits.path(element.name), source: "values.text(\(quoted("Value")))")
+            case "Status": return Slot(target: values.layout.path(.status, element.name), source: "values.integer(\(quoted("Status")))")
+            case "Error": return Slot(target: values.layout.path(.error, element.name), source: "values.text(\(quoted("Error")))")
+            case "Value": return Slot(target: values.layout.path(.digits, element.name), source: "values.text(\(quoted("Value")))")
             default:
                 guard let position = requests.firstIndex(where: { $0.0.index == index }) else { return nil }
-                return Slot(target: StateSlot.result.path(element.name),
+                return Slot(target: values.layout.path(.result, element.name),
                             source: "values.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
             }
         }
@@ -89,7 +89,7 @@ extension FlowEmitter {
         case "Bool": "boolean"
         default: "json"
         }
-        return Slot(target: StateSlot.property.path(root), source: "values.\(reader)(\(SwiftNames.literal(root)))")
+        return Slot(target: values.layout.path(.property, root), source: "values.\(reader)(\(SwiftNames.literal(root)))")
     }
 
     /// A result shape as a `ResultShape` literal.

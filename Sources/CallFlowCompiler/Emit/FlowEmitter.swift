@@ -5,7 +5,7 @@
 /// The shape is chosen for build time. Every build of the `flows` module type-checks the
 /// declarations of all its files to emit the module, whichever file changed, but a function's
 /// body only where that file is compiled. So a flow declares few types and members: its stored
-/// properties are set by calling a function, its state is one tuple, a declared `Result` is
+/// properties are set by calling a function, its state is a few tuples, a declared `Result` is
 /// JSON checked against the shape (`ResultShape.decoded`) rather than a struct, and the next
 /// element is a number. With 200 flows of 30 elements this took the module's emission from
 /// 19 s to about 2 s (bench/RESULTS.md).
@@ -31,7 +31,8 @@ struct FlowEmitter {
         var properties = PropertyTypes(flow: flow)
         properties.infer(flow: flow, indexOf: indexOf, sink: DiagnosticSink(file: flow.file))
         self.propertyTypes = properties.types
-        self.values = ValueExpressions(flow: flow, indexOf: indexOf, propertyTypes: properties.types)
+        self.values = ValueExpressions(flow: flow, indexOf: indexOf, propertyTypes: properties.types,
+                                       layout: StateLayout(flow: flow, propertyTypes: properties.types))
     }
 
     func emit() -> String {
@@ -107,41 +108,8 @@ struct FlowEmitter {
 
     var hasRequests: Bool { flow.elements.contains { $0.type == .apiRequest } }
 
-    /// The members of `State`, in order: the result code, then each property, each request's
-    /// result, status and error, each input's digits.
-    private var stateMembers: [(label: String, type: String, initial: String)] {
-        var members = [(label: "resultCode", type: "String", initial: "\"INBOUND\"")]
-        for name in propertyTypes.keys.sorted() {
-            members.append((StateSlot.property.label(name), ValueExpressions.storage(of: propertyTypes[name]!).swiftType + "?", "nil"))
-        }
-        for element in flow.elements {
-            guard case .apiRequest(let request) = element.kind else { continue }
-            if request.result != nil { members.append((StateSlot.result.label(element.name), "JSONValue?", "nil")) }
-            members.append((StateSlot.status.label(element.name), "Int?", "nil"))
-            members.append((StateSlot.error.label(element.name), "String?", "nil"))
-        }
-        for element in flow.elements where element.type == .collectInput {
-            members.append((StateSlot.digits.label(element.name), "String?", "nil"))
-        }
-        return members
-    }
-
     private func emitState(_ writer: inout CodeWriter) {
-        var members = stateMembers
-        // Swift has no tuple of one labelled member.
-        if members.count == 1 { members.append((label: "", type: "Void", initial: "()")) }
-        writer.line()
-        writer.line("/// What a call has set so far; nil where a value is not (yet) set.")
-        writer.enclosed("typealias State = (", ")") { writer in
-            for (index, member) in members.enumerated() {
-                let separator = index == members.count - 1 ? "" : ","
-                writer.line((member.label.isEmpty ? "" : member.label + ": ") + member.type + separator)
-            }
-        }
-        writer.line()
-        writer.block("static func initialState() -> State") { writer in
-            writer.line("(" + members.map(\.initial).joined(separator: ", ") + ")")
-        }
+        values.layout.emit(into: &writer)
     }
 
     /// The run loop calls elements through a table indexed by step: one `await` in one small

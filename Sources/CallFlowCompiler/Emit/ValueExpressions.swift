@@ -18,6 +18,7 @@ struct ValueExpressions {
     let flow: Flow
     let indexOf: [String: Int]
     let propertyTypes: [String: ValueType]
+    let layout: StateLayout
 
     /// How a property is stored: numbers as Double, text, booleans, anything else as JSON.
     static func storage(of type: ValueType) -> (swiftType: String, type: ValueType) {
@@ -51,16 +52,16 @@ struct ValueExpressions {
         if let index = indexOf[root] {
             let element = flow.elements[index]
             switch rest.first!.key! {
-            case "Status": return Expression(code: StateSlot.status.path(element.name), type: .integer, isOptional: true)
-            case "Error": return Expression(code: StateSlot.error.path(element.name), type: .string, isOptional: true)
-            case "Value": return Expression(code: StateSlot.digits.path(element.name), type: .string, isOptional: true)
+            case "Status": return Expression(code: layout.path(.status, element.name), type: .integer, isOptional: true)
+            case "Error": return Expression(code: layout.path(.error, element.name), type: .string, isOptional: true)
+            case "Value": return Expression(code: layout.path(.digits, element.name), type: .string, isOptional: true)
             default:
                 guard case .apiRequest(let request) = element.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
-                return result(Expression(code: StateSlot.result.path(element.name), type: shape, isOptional: true), rest.dropFirst())
+                return result(Expression(code: layout.path(.result, element.name), type: shape, isOptional: true), rest.dropFirst())
             }
         }
         let storage = Self.storage(of: propertyTypes[root] ?? .string)
-        return walk(Expression(code: StateSlot.property.path(root), type: storage.type, isOptional: true,
+        return walk(Expression(code: layout.path(.property, root), type: storage.type, isOptional: true,
                                isJSON: storage.swiftType == "JSONValue"), rest)
     }
 
