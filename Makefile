@@ -68,7 +68,7 @@ prompts: setup
 
 # The HTTP benchmark needs nginx (run from a temporary folder, not as a service) and a C compiler.
 bench: setup
-	@$(MAKE) --no-print-directory install PACKAGES="nginx gcc sip-tester redis-server"
+	@$(MAKE) --no-print-directory install PACKAGES="nginx gcc sip-tester redis-server kamailio"
 	python3 bench/bench.py
 
 clean:

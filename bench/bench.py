@@ -10,6 +10,8 @@ whether its goal is met.
   http     calls per second vs a C libcurl loop, and 1,000 calls with faults (bench/http_speed.py)
   sip      flows serve: 200 concurrent calls by SIPp, RTP gaps on the wire, CPU and RSS per call,
            INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
+  proxy    short calls through Kamailio over two flows serve vs one flows serve called directly,
+           calls/s and CPU per call of each; calls held 5 s the same way (bench/proxy_speed.py)
   state    a RateLimit decision on Redis vs on SQLite; calls logging to Redis, Redis answering
            vs paused (bench/state_speed.py)
 
@@ -29,11 +31,12 @@ import build_speed  # noqa: E402
 import check_speed  # noqa: E402
 import compile_speed  # noqa: E402
 import http_speed  # noqa: E402
+import proxy_speed  # noqa: E402
 import sip_speed  # noqa: E402
 import state_speed  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http sip state").split())
+ONLY = set(os.environ.get("BENCH_ONLY", "check build compile http sip proxy state").split())
 rows = []
 
 
@@ -121,6 +124,24 @@ def sip():
         f"{base_sound['p99']:.1f} ms ({base_sound['p50']:.1f})", "", "≤ 50 ms", sound["p99"] <= 50)
 
 
+def proxy():
+    calls = 1000 if QUICK else 3000
+    results = proxy_speed.measure(calls)
+    sys.stderr.write(f"proxy: {json.dumps(results)}\n")
+    direct, through, held = results["direct"], results["kamailio"], results["held"]
+    row(f"short calls set up by SIPp, {calls:,} (20 at once): calls/s", f"Kamailio + 2 servers {through['rate']:,.0f}/s "
+        f"({through['failed']} failed)", f"1 server directly {direct['rate']:,.0f}/s ({direct['failed']} failed)",
+        f"{through['rate'] / direct['rate']:.2f}×", "", None)
+    row("CPU per short call: Kamailio vs the flows serve processes", f"{through['proxy_cpu_per_call'] * 1000:.2f} ms",
+        f"servers {through['server_cpu_per_call'] * 1000:.2f} ms (directly {direct['server_cpu_per_call'] * 1000:.2f})",
+        f"{through['proxy_cpu_per_call'] / through['server_cpu_per_call']:.2f}×", "≤ 0.2×",
+        through["proxy_cpu_per_call"] <= 0.2 * through["server_cpu_per_call"])
+    row(f"CPU per call held {held['hold_s']:.0f} s through Kamailio, {held['calls']} calls: Kamailio vs the servers",
+        f"{held['proxy_cpu_per_call'] * 1000:.2f} ms ({held['failed']} failed)", f"servers {held['server_cpu_per_call'] * 1000:.2f} ms",
+        f"{held['proxy_cpu_per_call'] / held['server_cpu_per_call']:.2f}×", "≤ 0.2×",
+        held["proxy_cpu_per_call"] <= 0.2 * held["server_cpu_per_call"])
+
+
 def state():
     decisions, calls, rounds = (5000, 1000, 3) if QUICK else (20000, 2000, 5)
     results = state_speed.measure(decisions, calls, rounds)
@@ -137,7 +158,7 @@ def state():
 
 def main():
     started = time.time()
-    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http), ("sip", sip), ("state", state)):
+    for name, stage in (("check", check), ("build", build), ("compile", compile), ("http", http), ("sip", sip), ("proxy", proxy), ("state", state)):
         if name in ONLY:
             sys.stderr.write(f"{name}…\n")
             stage()

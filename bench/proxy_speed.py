@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Call set-up through Kamailio: short calls (INVITE, answer, ACK, BYE) driven by SIPp as fast
+as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `flows serve`
+processes, and to one `flows serve` called directly, in the same run; then calls held a few
+seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second,
+and the CPU each side spends per call (Kamailio's processes summed; the servers' summed), read
+from /proc. SIPp, Kamailio and the servers share the machine's cores.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sip_speed  # noqa: E402
+import tools  # noqa: E402
+
+KAMAILIO_CFG = os.path.join(tools.ROOT, "deploy", "kamailio", "kamailio.cfg")
+
+# ACK and BYE follow the route a proxy recorded ([routes], [next_url]), as a phone's would.
+SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="short call">
+  <send retrans="500"><![CDATA[
+    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+    To: <sip:[service]@[remote_ip]:[remote_port]>
+    Call-ID: [call_id]
+    CSeq: 1 INVITE
+    Contact: <sip:bench@[local_ip]:[local_port]>
+    Max-Forwards: 70
+    Content-Type: application/sdp
+    Content-Length: [len]
+
+    v=0
+    o=bench 1 1 IN IP4 127.0.0.1
+    s=-
+    c=IN IP4 127.0.0.1
+    t=0 0
+    m=audio {sink} RTP/AVP 0
+    a=rtpmap:0 PCMU/8000
+  ]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send><![CDATA[
+    ACK [next_url] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+    Call-ID: [call_id]
+    [routes]
+    CSeq: 1 ACK
+    Max-Forwards: 70
+    Content-Length: 0
+  ]]></send>
+  <pause milliseconds="{hold}"/>
+  <send retrans="500"><![CDATA[
+    BYE [next_url] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+    Call-ID: [call_id]
+    [routes]
+    CSeq: 2 BYE
+    Max-Forwards: 70
+    Content-Length: 0
+  ]]></send>
+  <recv response="200"/>
+</scenario>
+"""
+
+
+def session_cpu_seconds(session):
+    """User and system CPU of every live process of a session (Kamailio forks its workers)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def options_answered(port):
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    probe.settimeout(0.2)
+    local = probe.getsockname()[1]
+    request = (f"OPTIONS sip:127.0.0.1:{port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{local};branch=z9hG4bKprobe{time.time_ns()}\r\n"
+               f"From: <sip:bench@127.0.0.1:{local}>;tag=probe\r\nTo: <sip:127.0.0.1:{port}>\r\nCall-ID: probe-{time.time_ns()}\r\n"
+               "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
+    try:
+        probe.sendto(request.encode(), ("127.0.0.1", port))
+        return probe.recv(4096).startswith(b"SIP/2.0 200")
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+def wait_until_answering(port, name, process):
+    deadline = time.monotonic() + 10
+    while not options_answered(port):
+        if time.monotonic() > deadline or process.poll() is not None:
+            sys.exit(f"{name} did not answer OPTIONS on port {port}")
+        time.sleep(0.1)
+
+
+def server(program, port, folder):
+    state = os.path.join(folder, f"state-{port}.sqlite")
+    process = subprocess.Popen([program, "serve", "--sip", f"127.0.0.1:{port}", "--prompts", os.path.join(tools.ROOT, "Prompts"),
+                                "--max-calls", "1000", "--rtp-timeout", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "FLOW_STATE_DB": state})
+    wait_until_answering(port, "flows serve", process)
+    return process
+
+
+def kamailio(port, servers, folder):
+    listing = os.path.join(folder, "dispatcher.list")
+    with open(listing, "w") as file:
+        file.writelines(f"1 sip:127.0.0.1:{server_port}\n" for server_port in servers)
+    process = subprocess.Popen(["/usr/sbin/kamailio", "-f", KAMAILIO_CFG, "-DD", "-E", "-w", folder, "-P", os.path.join(folder, "k.pid"),
+                                "-A", f"LISTEN=udp:127.0.0.1:{port}", "-A", f'DISPATCHER_LIST="{listing}"'],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_until_answering(port, "kamailio", process)
+    return process
+
+
+def short_calls(port, calls, folder, limit=20, hold_ms=0, rate=10000):
+    """`calls` calls to `port`, at most `limit` at once, `rate` new a second, each hung up
+    `hold_ms` after the answer: seconds taken, the calls SIPp counted as failed, and its exit
+    status."""
+    # Media goes to a socket that is open and never read, so no ICMP error comes back.
+    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sink.bind(("127.0.0.1", 0))
+    scenario = os.path.join(folder, f"short-{port}.xml")
+    with open(scenario, "w") as file:
+        file.write(SCENARIO.replace("{sink}", str(sink.getsockname()[1])).replace("{hold}", str(hold_ms)))
+    stats = os.path.join(folder, f"stats-{port}.csv")
+    started = time.monotonic()
+    result = subprocess.run(["sipp", f"127.0.0.1:{port}", "-sf", scenario, "-s", "DtmfMenu", "-i", "127.0.0.1",
+                             "-p", str(sip_speed.free_port()), "-r", str(rate), "-l", str(limit), "-m", str(calls), "-nostdin",
+                             "-trace_stat", "-stf", stats, "-timeout", "120s"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
+    elapsed = time.monotonic() - started
+    sink.close()
+    failed = 0
+    lines = open(stats).read().splitlines() if os.path.exists(stats) else []
+    if len(lines) >= 2:
+        header, last = lines[0].split(";"), lines[-1].split(";")
+        failed = int(last[header.index("FailedCall(C)")])
+    return elapsed, failed, result.returncode
+
+
+def measure(calls=2000, held=100, hold_ms=5000):
+    program = tools.swift_product("callflow-examples")
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        # One server called directly.
+        port = sip_speed.free_port()
+        direct = server(program, port, folder)
+        try:
+            short_calls(port, 50, folder)  # prompts made, caches warm
+            cpu = sip_speed.cpu_seconds(direct.pid)
+            elapsed, failed, status = short_calls(port, calls, folder)
+            results["direct"] = {"rate": calls / elapsed, "failed": failed, "sipp": status,
+                                 "server_cpu_per_call": (sip_speed.cpu_seconds(direct.pid) - cpu) / calls}
+        finally:
+            direct.terminate()
+            direct.wait()
+        # Kamailio over two servers.
+        ports = [sip_speed.free_port(), sip_speed.free_port()]
+        servers = [server(program, server_port, folder) for server_port in ports]
+        proxy_port = sip_speed.free_port()
+        proxy = kamailio(proxy_port, ports, folder)
+        try:
+            short_calls(proxy_port, 50, folder)
+            cpu = [sip_speed.cpu_seconds(process.pid) for process in servers]
+            proxy_cpu = session_cpu_seconds(proxy.pid)
+            elapsed, failed, status = short_calls(proxy_port, calls, folder)
+            server_cpu = sum(sip_speed.cpu_seconds(process.pid) - before for process, before in zip(servers, cpu))
+            results["kamailio"] = {"rate": calls / elapsed, "failed": failed, "sipp": status, "server_cpu_per_call": server_cpu / calls,
+                                   "proxy_cpu_per_call": (session_cpu_seconds(proxy.pid) - proxy_cpu) / calls}
+            cpu = [sip_speed.cpu_seconds(process.pid) for process in servers]
+            proxy_cpu = session_cpu_seconds(proxy.pid)
+            _, failed, status = short_calls(proxy_port, held, folder, limit=held, hold_ms=hold_ms, rate=50)
+            server_cpu = sum(sip_speed.cpu_seconds(process.pid) - before for process, before in zip(servers, cpu))
+            results["held"] = {"calls": held, "hold_s": hold_ms / 1000, "failed": failed, "sipp": status,
+                               "server_cpu_per_call": server_cpu / held,
+                               "proxy_cpu_per_call": (session_cpu_seconds(proxy.pid) - proxy_cpu) / held}
+        finally:
+            os.killpg(proxy.pid, 15)
+            proxy.wait()
+            for process in servers:
+                process.terminate()
+                process.wait()
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 2000), indent=2))
