@@ -14,7 +14,7 @@ public struct ResponseShapeError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// What generated `Result` types decode with: each check names the path it is at.
+/// The checks `ResultShape.decoded` makes of a response: each names the path it is at.
 public enum ResponseDecoding {
     public static func member(_ path: String, _ key: String) -> String {
         path.isEmpty ? key : path + "." + key
