@@ -20,60 +20,6 @@ import tools  # noqa: E402
 
 KAMAILIO_CFG = os.path.join(tools.ROOT, "deploy", "kamailio", "kamailio.cfg")
 
-# ACK and BYE follow the route a proxy recorded ([routes], [next_url]), as a phone's would.
-# Kamailio's workers relay a call's 180 and 200 in parallel, so over UDP a 180 now and then
-# comes after the 200: a phone ignores it, SIPp counts the call as failed.
-SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="short call">
-  <send retrans="500"><![CDATA[
-    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>
-    Call-ID: [call_id]
-    CSeq: 1 INVITE
-    Contact: <sip:bench@[local_ip]:[local_port]>
-    Max-Forwards: 70
-    Content-Type: application/sdp
-    Content-Length: [len]
-
-    v=0
-    o=bench 1 1 IN IP4 127.0.0.1
-    s=-
-    c=IN IP4 127.0.0.1
-    t=0 0
-    m=audio {sink} RTP/AVP 0
-    a=rtpmap:0 PCMU/8000
-  ]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send><![CDATA[
-    ACK [next_url] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    [routes]
-    CSeq: 1 ACK
-    Max-Forwards: 70
-    Content-Length: 0
-  ]]></send>
-  <pause milliseconds="{hold}"/>
-  <send retrans="500"><![CDATA[
-    BYE [next_url] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:bench@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    [routes]
-    CSeq: 2 BYE
-    Max-Forwards: 70
-    Content-Length: 0
-  ]]></send>
-  <recv response="200"/>
-</scenario>
-"""
 
 
 def session_cpu_seconds(session):
@@ -145,7 +91,7 @@ def short_calls(port, calls, folder, limit=20, hold_ms=0, rate=10000):
     sink.bind(("127.0.0.1", 0))
     scenario = os.path.join(folder, f"short-{port}.xml")
     with open(scenario, "w") as file:
-        file.write(SCENARIO.replace("{sink}", str(sink.getsockname()[1])).replace("{hold}", str(hold_ms)))
+        file.write(sip_speed.SCENARIO.replace("{sink}", str(sink.getsockname()[1])).replace("{hold}", str(hold_ms)))
     stats = os.path.join(folder, f"stats-{port}.csv")
     started = time.monotonic()
     result = subprocess.run(["sipp", f"127.0.0.1:{port}", "-sf", scenario, "-s", "DtmfMenu", "-i", "127.0.0.1",
