@@ -56,8 +56,8 @@ extension FlowEmitter {
         guard !requests.isEmpty else { return }
         let slots = Set(requests.flatMap { reads(of: $0.0) }.compactMap { slot(for: $0, requests: requests) })
         writer.line()
-        writer.block("public static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?") { writer in
-            writer.line("guard let index = elements.firstIndex(where: { $0.name == element && $0.type == \"APIRequest\" }) else { return nil }")
+        writer.block("static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?") { writer in
+            writer.line("guard let index = elementTable().firstIndex(where: { $0.name == element && $0.type == \"APIRequest\" }) else { return nil }")
             writer.line("var state = initialState()")
             for slot in slots.sorted(by: { $0.target < $1.target }) { writer.line("\(slot.target) = \(slot.source)") }
             writer.line("guard values.problems.isEmpty else { return values.problems }")

@@ -1,11 +1,12 @@
-/// Emits the Swift file for one checked flow: an enum named after the flow that conforms to
-/// `CallFlow`, the call's typed state, and one function per element that runs it and returns
+/// Emits the Swift file for one checked flow: an enum named after the flow with the flow as a
+/// `CompiledFlow` value, the call's typed state, and one function per element that runs it and returns
 /// where the call goes next.
 ///
 /// The shape is chosen for build time. Every build of the `flows` module type-checks the
 /// declarations of all its files to emit the module, whichever file changed, but a function's
-/// body only where that file is compiled. So a flow declares few types and members: its stored
-/// properties are set by calling a function, its state is a few tuples, a declared `Result` is
+/// body only where that file is compiled. So a flow declares few types and members: it conforms
+/// to no protocol, what `flows` reads of it is built in a function body, its tables are filled
+/// by calling a function, its state is a few tuples, a declared `Result` is
 /// JSON checked against the shape (`ResultShape.decoded`) rather than a struct, and the next
 /// element is a number. With 200 flows of 30 elements this took the module's emission from
 /// 19 s to about 2 s (bench/RESULTS.md).
@@ -43,19 +44,12 @@ struct FlowEmitter {
         writer.line("import CallFlowRuntime")
         writer.line()
         if let description = flow.description { writer.line("/// \(SwiftNames.comment(description))") }
-        writer.block("public enum \(SwiftNames.flowTypeName(flow.name.value)): CallFlow") { writer in
-            writer.line("public static let name = \(SwiftNames.literal(flow.name.value))")
-            writer.line("public static let summary: String? = \(flow.description.map(SwiftNames.literal) ?? "nil")")
-            writer.line("public static let secrets: [String] = [\(flow.secrets.map { SwiftNames.literal($0.value) }.joined(separator: ", "))]")
-            let (call, contact) = variablesRead()
-            if !call.isEmpty { writer.line("public static let callVariables: [String] = [\(call.map(SwiftNames.literal).joined(separator: ", "))]") }
-            if !contact.isEmpty { writer.line("public static let contactVariables: [String] = [\(contact.map(SwiftNames.literal).joined(separator: ", "))]") }
-            let speech = speechUsed()
-            for (name, values) in [("audioFiles", speech.files), ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
-                writer.line("public static let \(name): [String] = [\(values.map(SwiftNames.literal).joined(separator: ", "))]")
+        writer.block("public enum \(SwiftNames.flowTypeName(flow.name.value))") { writer in
+            emitCompiled(&writer)
+            if hasRequests {
+                writer.line()
+                writer.line("static let requests: [RequestElementInfo] = requestTable()")
             }
-            writer.line("public static let elements: [FlowElement] = elementTable()")
-            if hasRequests { writer.line("public static let requests: [RequestElementInfo] = requestTable()") }
             emitState(&writer)
             emitRun(&writer)
             emitTrial(&writer)
@@ -108,6 +102,30 @@ struct FlowEmitter {
 
     var hasRequests: Bool { flow.elements.contains { $0.type == .apiRequest } }
 
+    /// `compiled`: the flow as the value `GeneratedFlows.all` lists. What `flows` commands read
+    /// of a flow is built in its body, so it costs the build nothing when other files change.
+    private func emitCompiled(_ writer: inout CodeWriter) {
+        func strings(_ values: [String]) -> String { "[" + values.map(SwiftNames.literal).joined(separator: ", ") + "]" }
+        let (call, contact) = variablesRead()
+        let speech = speechUsed()
+        var arguments = ["name: \(SwiftNames.literal(flow.name.value))"]
+        if let description = flow.description { arguments.append("summary: \(SwiftNames.literal(description))") }
+        if !flow.secrets.isEmpty { arguments.append("secrets: \(strings(flow.secrets.map(\.value)))") }
+        arguments.append("elements: elementTable()")
+        for (label, values) in [("callVariables", call), ("contactVariables", contact), ("audioFiles", speech.files),
+                                ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
+            arguments.append("\(label): \(strings(values))")
+        }
+        if hasRequests { arguments += ["requests: requests", "tryRequest: tryRequest"] }
+        arguments.append("run: run(on:)")
+        writer.line("/// The flow, for `GeneratedFlows.all`.")
+        writer.block("public static var compiled: CompiledFlow") { writer in
+            writer.enclosed("CompiledFlow(", ")") { writer in
+                for (index, argument) in arguments.enumerated() { writer.line(argument + (index == arguments.count - 1 ? "" : ",")) }
+            }
+        }
+    }
+
     private func emitState(_ writer: inout CodeWriter) {
         values.layout.emit(into: &writer)
     }
@@ -119,7 +137,7 @@ struct FlowEmitter {
         writer.line()
         writer.line("static let steps: [@Sendable (Call, inout State) async -> Int?] = stepTable()")
         writer.line()
-        writer.block("public static func run(on call: Call) async -> String") { writer in
+        writer.block("static func run(on call: Call) async -> String") { writer in
             writer.line("var state = initialState()")
             let start = graph.start ?? 0
             writer.line("var step: Int? = \(start)  // \(flow.elements[start].name)")
@@ -131,7 +149,7 @@ struct FlowEmitter {
         }
     }
 
-    /// The functions that fill the tables `elements`, `steps` and `requests`.
+    /// The functions that fill the tables of elements, `steps` and `requests`.
     private func emitTables(_ writer: inout CodeWriter) {
         writer.line()
         // A literal of plain tuples: quick to type-check however long it grows.

@@ -11,7 +11,7 @@ enum RegistryEmitter {
         writer.line("/// Every flow of this target, in the order of their files.")
         writer.block("public enum GeneratedFlows") { writer in
             writer.list("public static let all: [CompiledFlow] =") { writer in
-                for flow in flows { writer.line("CompiledFlow(\(SwiftNames.flowTypeName(flow.name.value)).self),") }
+                for flow in flows { writer.line("\(SwiftNames.flowTypeName(flow.name.value)).compiled,") }
             }
         }
         return writer.text

@@ -38,7 +38,7 @@ import Testing
         "plan", "result", "json", "path", "String", "Int", "Bool", "Double", "Error", "Call", "CallFlow", "FlowElement",
         "RequestPlan", "JSONValue", "FlowText", "element_a", "a_Result", "Result", "Never", "Optional", "Sendable",
         "property_a", "result_a", "status_a", "error_a", "digits_a", "initialState", "elementTable", "stepTable", "requestTable",
-        "flowMember", "flowString", "decode",
+        "flowMember", "flowString", "decode", "compiled",
     ]
 
     /// Result keys: the same, and keys that are not identifiers at all.

@@ -1,42 +1,3 @@
-/// A compiled flow: what `flowc generate` emits for each flow file.
-public protocol CallFlow: Sendable {
-    /// The `Flow` name.
-    static var name: String { get }
-    static var summary: String? { get }
-    /// The secrets the flow reads, by name (`FLOW_SECRET_<NAME>`).
-    static var secrets: [String] { get }
-    /// The elements in the order of the file.
-    static var elements: [FlowElement] { get }
-    /// The call variables the flow reads (`leadid` for `<<call.leadid>>`).
-    static var callVariables: [String] { get }
-    /// The contact variables the flow reads (`custom_fields.NAME` for one custom field).
-    static var contactVariables: [String] { get }
-    /// The audio files the flow names by constants (`Phrase: [please_hold.wav]`), checked
-    /// before a server takes calls.
-    static var audioFiles: [String] { get }
-    /// The `Voice` and `Language` values of its TTS elements.
-    static var voices: [String] { get }
-    static var languages: [String] { get }
-    /// Runs one call from `Start`; returns the result code it ended with.
-    static func run(on call: Call) async -> String
-    /// The APIRequest elements, for `flows try`.
-    static var requests: [RequestElementInfo] { get }
-    /// Makes one APIRequest element's request (`flows try`), the values it reads of earlier
-    /// elements taken from `values`. nil when the flow has no such APIRequest element; the
-    /// problems with the given values, with nothing sent, when there are any; else empty.
-    static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?
-}
-
-extension CallFlow {
-    public static var callVariables: [String] { [] }
-    public static var contactVariables: [String] { [] }
-    public static var audioFiles: [String] { [] }
-    public static var voices: [String] { [] }
-    public static var languages: [String] { [] }
-    public static var requests: [RequestElementInfo] { [] }
-    public static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? { nil }
-}
-
 /// An element as `flows list` shows it.
 public struct FlowElement: Sendable, Equatable {
     public var name: String
@@ -108,37 +69,53 @@ extension JSONValue {
     }
 }
 
-/// A compiled flow as a value: what a `flows` command lists and runs.
+/// A compiled flow as a value: what `flowc generate` makes of each flow file (its type's
+/// `compiled`), and what a `flows` command lists and runs.
 public struct CompiledFlow: Sendable {
+    /// The `Flow` name.
     public let name: String
     public let summary: String?
+    /// The secrets the flow reads, by name (`FLOW_SECRET_<NAME>`).
     public let secrets: [String]
+    /// The elements in the order of the file.
     public let elements: [FlowElement]
+    /// The call variables the flow reads (`leadid` for `<<call.leadid>>`).
     public let callVariables: [String]
+    /// The contact variables the flow reads (`custom_fields.NAME` for one custom field).
     public let contactVariables: [String]
+    /// The audio files the flow names by constants (`Phrase: [please_hold.wav]`), checked
+    /// before a server takes calls.
     public let audioFiles: [String]
+    /// The `Voice` and `Language` values of its TTS elements.
     public let voices: [String]
     public let languages: [String]
+    /// The APIRequest elements, for `flows try`.
     public let requests: [RequestElementInfo]
     private let body: @Sendable (Call) async -> String
     private let trial: @Sendable (String, Call, GivenValues) async -> [String]?
 
-    public init<Flow: CallFlow>(_ flow: Flow.Type) {
-        name = Flow.name
-        summary = Flow.summary
-        secrets = Flow.secrets
-        elements = Flow.elements
-        callVariables = Flow.callVariables
-        contactVariables = Flow.contactVariables
-        audioFiles = Flow.audioFiles
-        voices = Flow.voices
-        languages = Flow.languages
-        requests = Flow.requests
-        body = { call in await Flow.run(on: call) }
-        trial = { element, call, values in await Flow.tryRequest(element, on: call, given: values) }
+    public init(name: String, summary: String? = nil, secrets: [String] = [], elements: [FlowElement],
+                callVariables: [String] = [], contactVariables: [String] = [], audioFiles: [String] = [],
+                voices: [String] = [], languages: [String] = [], requests: [RequestElementInfo] = [],
+                tryRequest: @escaping @Sendable (String, Call, GivenValues) async -> [String]? = { _, _, _ in nil },
+                run: @escaping @Sendable (Call) async -> String) {
+        self.name = name
+        self.summary = summary
+        self.secrets = secrets
+        self.elements = elements
+        self.callVariables = callVariables
+        self.contactVariables = contactVariables
+        self.audioFiles = audioFiles
+        self.voices = voices
+        self.languages = languages
+        self.requests = requests
+        body = run
+        trial = tryRequest
     }
 
-    /// Makes one APIRequest element's request: see `CallFlow.tryRequest`.
+    /// Makes one APIRequest element's request (`flows try`), the values it reads of earlier
+    /// elements taken from `values`. nil when the flow has no such APIRequest element; the
+    /// problems with the given values, with nothing sent, when there are any; else empty.
     public func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? {
         await trial(element, call, values)
     }
