@@ -9,7 +9,7 @@
 /// by calling a function, its state is a few tuples, a declared `Result` is
 /// JSON checked against the shape (`ResultShape.decoded`) rather than a struct, and the next
 /// element is a number. With 200 flows of 30 elements this took the module's emission from
-/// 19 s to about 2 s (bench/RESULTS.md).
+/// 19 s to about 2.5 s (bench/RESULTS.md).
 struct FlowEmitter {
     let flow: Flow
     /// The path shown in the header, as the user knows the file.
