@@ -58,7 +58,7 @@ extension FlowEmitter {
             return
         }
         if case .object = request.result {
-            writer.line("let outcome = await call.request(\(name), plan\(holding), decode: requests[\(requestPosition(element))].decode)")
+            writer.line("let outcome = await call.request(\(name), plan\(holding), decode: requests[\(requestPosition(element.index)!)].decode)")
         } else {
             writer.line("let outcome = await call.request(\(name), plan\(holding))")
         }

@@ -17,9 +17,9 @@ extension FlowEmitter {
         }
     }
 
-    /// The position of an APIRequest element in `requests`.
-    func requestPosition(_ element: Element) -> Int {
-        requestElements.firstIndex { $0.0.index == element.index }!
+    /// The position of the element at `index` in `requests`; nil for any other type.
+    func requestPosition(_ index: Int) -> Int? {
+        requestElements.firstIndex { $0.0.index == index }
     }
 
     /// The earlier values each request reads: fillpoint paths without a fallback, in order.
@@ -37,7 +37,7 @@ extension FlowEmitter {
             writer.enclosed("[", "]") { writer in
                 for (element, request) in requests {
                     var paths: [String] = []
-                    for fillpoint in reads(of: element) where slot(for: fillpoint, requests: requests) != nil && fillpoint.fallback == nil {
+                    for fillpoint in reads(of: element) where slot(for: fillpoint) != nil && fillpoint.fallback == nil {
                         let path = PathSegment.describe(fillpoint.path)
                         if !paths.contains(path) { paths.append(path) }
                     }
@@ -54,7 +54,7 @@ extension FlowEmitter {
     func emitTrial(_ writer: inout CodeWriter) {
         let requests = requestElements
         guard !requests.isEmpty else { return }
-        let slots = Set(requests.flatMap { reads(of: $0.0) }.compactMap { slot(for: $0, requests: requests) })
+        let slots = Set(requests.flatMap { reads(of: $0.0) }.compactMap { slot(for: $0) })
         writer.line()
         writer.block("static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?") { writer in
             writer.line("guard let index = elementTable().firstIndex(where: { $0.name == element && $0.type == \"APIRequest\" }) else { return nil }")
@@ -68,7 +68,7 @@ extension FlowEmitter {
 
     /// Where a fillpoint's value of an earlier element is kept, and how it is read from the
     /// given values; nil for call, contact and secrets.
-    private func slot(for fillpoint: Fillpoint, requests: [(Element, APIRequest)]) -> Slot? {
+    private func slot(for fillpoint: Fillpoint) -> Slot? {
         guard case .name(let root) = fillpoint.path[0], !["call", "contact", "secrets"].contains(root) else { return nil }
         if let index = indexOf[root] {
             let element = flow.elements[index]
@@ -78,7 +78,7 @@ extension FlowEmitter {
             case "Error": return Slot(target: values.layout.path(.error, element.name), source: "values.text(\(quoted("Error")))")
             case "Value": return Slot(target: values.layout.path(.digits, element.name), source: "values.text(\(quoted("Value")))")
             default:
-                guard let position = requests.firstIndex(where: { $0.0.index == index }) else { return nil }
+                guard let position = requestPosition(index) else { return nil }
                 return Slot(target: values.layout.path(.result, element.name),
                             source: "values.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
             }

@@ -17,10 +17,9 @@ extension RequestLogEntry {
 
     /// The entry of `json`; nil when it is not one.
     init?(json: String, flow: String, element: String) {
-        guard let object = try? JSONParser.parse(json), case .string(let startedText)? = object["started"],
-              let started = Double(startedText) else { return nil }
-        func text(_ key: String) -> String? { if case .string(let value)? = object[key] { value } else { nil } }
-        func integer(_ key: String) -> Int { if case .number(let value)? = object[key] { Int(value) } else { 0 } }
+        guard let object = try? JSONParser.parse(json), let started = object["started"]?.flowString.flatMap(Double.init) else { return nil }
+        func text(_ key: String) -> String? { object[key]?.flowString }
+        func integer(_ key: String) -> Int { object[key]?.flowNumber.map { Int($0) } ?? 0 }
         self.init(flow: flow, element: element, started: started, method: text("method") ?? "", url: text("url") ?? "",
                   requestHeaders: HTTPHeader.parseLines(text("requestHeaders") ?? ""), requestBody: text("requestBody"),
                   status: integer("status"), responseHeaders: HTTPHeader.parseLines(text("responseHeaders") ?? ""),
