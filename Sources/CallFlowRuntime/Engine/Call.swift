@@ -188,7 +188,7 @@ public actor Call {
     private func perform<Value>(_ element: String, _ plan: RequestPlan, decode: ((JSONValue) throws(ResponseShapeError) -> Value)?) async -> Outcome<Value> {
         let clock = ContinuousClock()
         let started = clock.now
-        var exchange = Exchange(element: element, method: plan.method.rawValue, started: WallClock.now())
+        var exchange = RequestExchange(element: element, method: plan.method.rawValue, started: WallClock.now())
         var outcome = RuntimeMetrics.Outcome.failed
 
         switch builder.prepare(plan) {
@@ -211,7 +211,7 @@ public actor Call {
                 }
             }
             if exchange.error == nil {
-                await send(request, plan, from: started, clock, &exchange)
+                await exchange.send(request, plan, through: http, from: started, clock)
             }
         }
 
@@ -233,81 +233,9 @@ public actor Call {
         return Outcome(status: exchange.status, error: exchange.error, value: exchange.error == nil ? value : nil)
     }
 
-    /// One request as it went: what was sent, what came back, how it ended.
-    private struct Exchange {
-        var element: String
-        var method: String
-        var started: Double
-        var url = ""
-        /// Where each redirect went, in order.
-        var redirects: [String] = []
-        var request: PreparedRequest?
-        var response: HTTPResponse?
-        /// The last status received, also of a response that could not be used; 0 when none came.
-        var status = 0
-        var attempts = 0
-        var milliseconds = 0
-        var error: String?
-    }
-
-    /// Sends `request`, retrying what may pass, all within the plan's `Timeout`. The error of
-    /// every failed attempt is kept, in order.
-    private func send(_ request: PreparedRequest, _ plan: RequestPlan, from started: ContinuousClock.Instant,
-                      _ clock: ContinuousClock, _ exchange: inout Exchange) async {
-        let deadline = started + .seconds(plan.timeout)
-        var errors: [String] = []
-        defer { exchange.error = errors.isEmpty || exchange.error == nil ? exchange.error : errors.joined(separator: "; then ") }
-        for attempt in 0...plan.retries {
-            guard deadline - clock.now > .zero else {
-                errors.append(errors.isEmpty ? "Timed out after \(plan.timeout) s" : "timed out")
-                exchange.error = errors.last
-                return
-            }
-            exchange.attempts = attempt + 1
-            var wait: Duration?
-            let (result, hops) = await Redirects.exchange(request, element: exchange.element, through: http, deadline: deadline)
-            exchange.redirects += hops
-            switch result {
-            case .success(let response):
-                exchange.response = response
-                exchange.status = response.status
-                exchange.error = plan.isSuccess(response.status) ? nil : "HTTP status \(response.status)"
-                if response.status == 429 {
-                    wait = Self.retryAfter(response.header("Retry-After")) ?? Self.backoff(attempt)
-                } else if (500...599).contains(response.status) {
-                    wait = Self.backoff(attempt)
-                }
-            case .failure(let failure):
-                exchange.response = nil
-                exchange.status = failure.status
-                exchange.error = failure.message
-                if failure.isTransient { wait = Self.backoff(attempt) }
-            }
-            guard let error = exchange.error else { return }
-            errors.append(error)
-            guard let wait, attempt < plan.retries else { return }
-            guard deadline - clock.now > wait else {
-                errors[errors.count - 1] += "; no time left for a retry within the \(plan.timeout) s timeout"
-                return
-            }
-            try? await Task.sleep(for: wait)
-        }
-    }
-
-    /// Exponential backoff from 100 ms, with jitter so that many calls do not retry in step.
-    private static func backoff(_ attempt: Int) -> Duration {
-        .milliseconds(Int(Double(100 << attempt) * Double.random(in: 0.5...1.5)))
-    }
-
-    /// `Retry-After` in seconds; nil for a date or anything else (the backoff applies then).
-    static func retryAfter(_ value: String?) -> Duration? {
-        guard let value, let seconds = Int(value.trimmingSpaces()), seconds >= 0 else { return nil }
-        return .seconds(seconds)
-    }
-
     /// Reports the request and logs it, all redacted. The alert of a failure goes out beside
     /// the call; its log entry says `being sent` until the outcome is known.
-    private func conclude(_ exchange: Exchange, alerting recipients: [String]) async {
+    private func conclude(_ exchange: RequestExchange, alerting recipients: [String]) async {
         emit(.request(CallEvent.RequestRecord(
             element: exchange.element, method: exchange.method, url: exchange.url, redirects: exchange.redirects, status: exchange.status,
             attempts: exchange.attempts, milliseconds: exchange.milliseconds, error: exchange.error)))
@@ -326,7 +254,7 @@ public actor Call {
         }
     }
 
-    private nonisolated func log(_ exchange: Exchange, alert: String?) {
+    private nonisolated func log(_ exchange: RequestExchange, alert: String?) {
         let entry = RequestLogEntry(
             flow: flow, element: exchange.element, started: exchange.started, method: exchange.method, url: redact(exchange.url),
             redirects: exchange.redirects.map { redact($0) },
@@ -345,7 +273,7 @@ public actor Call {
 
     /// Mails the failure unless this element already did within the hour; what happened, for
     /// the log. A mail that fails is reported and never changes the call.
-    private nonisolated func sendAlert(_ exchange: Exchange, error: String, to recipients: [String]) async -> String {
+    private nonisolated func sendAlert(_ exchange: RequestExchange, error: String, to recipients: [String]) async -> String {
         let reservation: AlertReservation
         do {
             reservation = try await store.reserveAlert(flow: flow, element: exchange.element)

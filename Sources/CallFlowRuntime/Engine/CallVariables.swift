@@ -1,6 +1,6 @@
 /// The call variables of FLOW-LANGUAGE.md §4. A value the call does not provide is empty text
 /// (0 for `waiting_time`).
-public struct CallVariables: Sendable {
+public struct CallVariables: Sendable, Equatable {
     public var referenceid = "", name = "", name2 = "", address = "", city = "", postalcode = ""
     public var phonenum = "", leadid = "", dnis = "", campaignid = "", listid = "", external_number = ""
     public var uuid = "", agent_id = "", agent_email = ""
@@ -36,10 +36,33 @@ public struct CallVariables: Sendable {
         }
         return true
     }
+
+    /// The variable `name` as text (`waiting_time` in its shortest form); empty for an unknown name.
+    public func text(_ name: String) -> String {
+        switch name {
+        case "referenceid": referenceid
+        case "name": self.name
+        case "name2": name2
+        case "address": address
+        case "city": city
+        case "postalcode": postalcode
+        case "phonenum": phonenum
+        case "leadid": leadid
+        case "dnis": dnis
+        case "campaignid": campaignid
+        case "listid": listid
+        case "external_number": external_number
+        case "uuid": uuid
+        case "agent_id": agent_id
+        case "agent_email": agent_email
+        case "waiting_time": FlowText.number(waiting_time)
+        default: ""
+        }
+    }
 }
 
 /// The contact variables of FLOW-LANGUAGE.md §4.
-public struct ContactVariables: Sendable {
+public struct ContactVariables: Sendable, Equatable {
     public var name = "", id = "", title = "", company = "", industry = "", address = "", city = ""
     public var zip = "", state = "", type = ""
     public var tags: [String] = [], emails: [String] = []

@@ -26,4 +26,20 @@ enum RuntimeMetrics {
     static func stateStoreError(_ operation: String) {
         Counter(label: "callflow_state_store_errors_total", dimensions: [("operation", operation)]).increment()
     }
+
+    /// A workflow run that ended: `succeeded`, `failed`, or `lost` (it could not be recorded).
+    static func workflowRun(workflow: String, state: String) {
+        Counter(label: "callflow_workflow_runs_total", dimensions: [("workflow", workflow), ("state", state)]).increment()
+    }
+
+    /// Runs this process is performing now: up when one starts, down when it stops.
+    static func workflowRunsPending(_ change: Int) {
+        let meter = Meter(label: "callflow_workflow_runs_pending")
+        if change > 0 { meter.increment(by: Double(change)) } else { meter.decrement(by: Double(-change)) }
+    }
+
+    static func workflowAction(workflow: String, action: String, succeeded: Bool) {
+        Counter(label: "callflow_workflow_actions_total",
+                dimensions: [("workflow", workflow), ("action", action), ("outcome", succeeded ? "ok" : "failed")]).increment()
+    }
 }

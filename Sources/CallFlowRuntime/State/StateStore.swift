@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// What must hold across calls and across `flows` processes: the request log, rate-limit
-/// windows and the alert throttle.
+/// windows, the alert throttle and workflow runs.
 ///
 /// Two backends keep it: `SQLiteStateStore`, a file that the processes of one machine share
 /// (the default), and `RedisStateStore`, one Redis server that a fleet of machines shares.
@@ -48,6 +48,35 @@ public protocol StateStore: AnyObject, Sendable {
 
     /// Waits until every entry queued by `log` has been written (or reported as failed).
     func flush() async
+
+    // MARK: Workflow runs
+
+    /// Records a new run, owned by `owner` until `leaseUntil` (seconds since 1970).
+    func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError)
+
+    /// Writes `run` as `owner`, keeping it until `leaseUntil`; a finished run is let go. False,
+    /// with nothing written, when `owner` no longer holds the run (its lease expired and another
+    /// process took it).
+    func saveRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool
+
+    /// Extends `owner`'s lease of a run; false when it no longer holds it.
+    func renewRun(id: String, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool
+
+    /// Takes one unfinished run whose lease ended before `now` for `owner`, until `leaseUntil`;
+    /// nil when there is none. One atomic step: two processes never take the same run.
+    func claimExpiredRun(owner: String, now: Double, leaseUntil: Double) async throws(StateStoreError) -> WorkflowRunRecord?
+
+    /// Takes the failed run `id` for `owner` (`flows workflows retry`); nil when there is no
+    /// failed run of that id.
+    func claimFailedRun(id: String, owner: String, leaseUntil: Double) async throws(StateStoreError) -> WorkflowRunRecord?
+
+    /// The newest runs first, at most `limit`; only failed ones with `failedOnly`.
+    func workflowRuns(limit: Int, failedOnly: Bool) async throws(StateStoreError) -> [WorkflowRunRecord]
+
+    func workflowRun(id: String) async throws(StateStoreError) -> WorkflowRunRecord?
+
+    /// Deletes the runs created before `time`, finished or not; returns how many.
+    func purgeRuns(createdBefore time: Double) async throws(StateStoreError) -> Int
 }
 
 extension StateStore {

@@ -21,11 +21,11 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
     // Each connection is used only on its queue.
     private let decisions: RedisConnection
     private let decisionQueue = DispatchQueue(label: "callflow.redis.decisions")
-    private let logConnection: RedisConnection
+    let logConnection: RedisConnection
     private let logQueue = DispatchQueue(label: "callflow.redis.log")
     private let pendingLog = PendingRequestLog()
     /// Every key starts with it.
-    private let namespace: String
+    let namespace: String
     /// While Redis is unavailable, the alert throttle of this process alone: one mail an
     /// element an hour per process rather than none, or one a failure.
     private let localAlerts = Mutex<[String: Double]>([:])
@@ -125,12 +125,12 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
     /// `Flow.Element`: flow names hold no dot, so the first one splits it back.
     private func alertField(_ flow: String, _ element: String) -> String { flow + "." + element }
 
-    private func decide(_ command: [String]) async throws(StateStoreError) -> RedisConnection.Reply {
+    func decide(_ command: [String]) async throws(StateStoreError) -> RedisConnection.Reply {
         try await decisionQueue.perform { () throws(StateStoreError) in try self.send([command], on: self.decisions)[0] }
     }
 
     /// Sends `commands` at once on `connection`, from its queue.
-    private func send(_ commands: [[String]], on connection: RedisConnection) throws(StateStoreError) -> [RedisConnection.Reply] {
+    func send(_ commands: [[String]], on connection: RedisConnection) throws(StateStoreError) -> [RedisConnection.Reply] {
         do throws(RedisConnection.Failure) {
             return try connection.pipeline(commands)
         } catch {
@@ -171,7 +171,7 @@ public final class RedisStateStore: StateStore, @unchecked Sendable {
     }
 
     /// Runs `body` on the log's queue after writing what is pending, so that it sees it.
-    private func onLogQueue<T: Sendable>(_ body: @escaping @Sendable (RedisStateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
+    func onLogQueue<T: Sendable>(_ body: @escaping @Sendable (RedisStateStore) throws(StateStoreError) -> T) async throws(StateStoreError) -> T {
         try await logQueue.perform { () throws(StateStoreError) in
             self.writePendingLog()
             return try body(self)

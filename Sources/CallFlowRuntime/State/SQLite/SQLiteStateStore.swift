@@ -56,6 +56,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             try execute("PRAGMA synchronous=NORMAL")
             try transaction { store throws(StateStoreError) in
                 try store.execute(Self.schema)
+                try store.execute(Self.workflowSchema)
                 try store.addMissingColumns()
             }
         } catch {
@@ -160,6 +161,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             }
         }
     }
+
+    /// The rows the last statement changed.
+    func changes() -> Int { Int(sqlite3_changes(database)) }
 
     private func prepared(_ sql: String) throws(StateStoreError) -> OpaquePointer {
         if let statement = statements[sql] { return statement }

@@ -1,0 +1,64 @@
+/// Performs one workflow action: makes its request through the same retrying exchange as a
+/// call's, reads the provider's answer, and reports the outcome with secrets as `***`.
+struct ActionPerformer: Sendable {
+    let http: any HTTPTransport
+    /// The workflow's secrets, by name.
+    let secrets: [String: String]
+
+    /// The longest response body kept with an outcome, in bytes.
+    static let keptBodyBytes = 4_096
+
+    func perform(_ action: WorkflowAction, _ info: WorkflowActionInfo) async -> ActionOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let request: ProviderRequest
+        var result: ResultShape?
+        switch action {
+        case .request(let plan, let shape):
+            request = ProviderRequest(plan: plan, secrets: [:]) { _ in nil }
+            result = shape
+        case .slack(let message):
+            request = message.request()
+        case .sms(let message):
+            switch message.request(secrets: secrets) {
+            case .success(let made): request = made
+            case .failure(let refusal):
+                return ActionOutcome(action: info.name, type: info.type, succeeded: false, status: 0, error: refusal.message,
+                                     method: "POST", url: "", attempts: 0, milliseconds: 0, finished: WallClock.now())
+            }
+        }
+        let allSecrets = secrets.merging(request.secrets) { $1 }
+        let redact = Redactor(secrets: allSecrets.values)
+        let builder = RequestBuilder(secrets: allSecrets)
+        var exchange = RequestExchange(element: info.name, method: request.plan.method.rawValue, started: WallClock.now())
+        var value: JSONValue?
+        switch builder.prepare(request.plan) {
+        case .failure(let problem):
+            exchange.url = builder.urlForReport(request.plan)
+            exchange.error = problem.message
+        case .success(let prepared):
+            exchange.request = prepared
+            exchange.url = prepared.url
+            await exchange.send(prepared, request.plan, through: http, from: started, clock)
+            if let response = exchange.response, let failure = request.failure(response) {
+                exchange.error = failure
+            }
+            if exchange.error == nil, let result {
+                do {
+                    value = try result.decoded(try JSONParser.parse(exchange.response?.body ?? []))
+                } catch let error as ResponseShapeError {
+                    exchange.error = error.description
+                } catch {
+                    exchange.error = "Response is not JSON"
+                }
+            }
+        }
+        return ActionOutcome(
+            action: info.name, type: info.type, succeeded: exchange.error == nil, status: exchange.status,
+            error: exchange.error.map { redact($0) }, result: exchange.error == nil ? value : nil,
+            method: exchange.method, url: redact(exchange.url),
+            requestBody: exchange.request?.body.map { redact(String(decoding: $0, as: UTF8.self)) },
+            responseBody: exchange.response.map { redact(String(decoding: $0.body.prefix(Self.keptBodyBytes), as: UTF8.self)) },
+            attempts: exchange.attempts, milliseconds: (clock.now - started).milliseconds, finished: WallClock.now())
+    }
+}
