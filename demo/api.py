@@ -8,6 +8,10 @@ It answers like the vendor APIs the examples are modelled on:
   GET  /zoom/v2/users/<email>/meetings              Zoom-style meetings; every other request
                                                     fails with 503, so one retry succeeds
   POST /pins/check                                  {"pin": …}: {"valid": true} for 1234
+  POST /cloudtalk-sms/sms/send.json                 CloudTalk SMS; Basic demo-id:demo-secret;
+                                                    `success: false` for a recipient of +15550000000
+  POST /slack/chat.postMessage                      Slack; Bearer xoxb-demo; `ok: false` with
+                                                    channel_not_found unless the channel starts with #
 
 Usage: api.py PORT. It logs each request on standard error and stops on SIGTERM or Ctrl-C.
 """
@@ -25,6 +29,7 @@ LEADS = {"42": "gold", "7": "silver"}
 # A slow CRM: this lead is answered after a while, so a caller hears the hold phrase.
 SLOW_LEADS = {"7": 1.5}
 BASIC = "Basic " + base64.b64encode(b"demo:demo").decode()
+SMS_BASIC = "Basic " + base64.b64encode(b"demo-id:demo-secret").decode()
 zoom_requests = 0
 zoom_lock = threading.Lock()
 
@@ -67,6 +72,23 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        if self.path == "/cloudtalk-sms/sms/send.json":
+            if self.headers.get("Authorization") != SMS_BASIC:
+                return self.send_json(401, {"responseData": {"status": 401, "message": "Unauthorized"}})
+            try:
+                sms = json.loads(body)
+            except ValueError:
+                return self.send_json(400, {"responseData": {"status": 400, "message": "Invalid JSON"}})
+            if sms.get("recipient") == "+15550000000":
+                return self.send_json(200, {"responseData": {"success": False, "data": "Recipient is blocked"}})
+            return self.send_json(200, {"responseData": {"status": 200, "data": {"id": 5001}}})
+        if self.path == "/slack/chat.postMessage":
+            if self.headers.get("Authorization") != "Bearer xoxb-demo":
+                return self.send_json(200, {"ok": False, "error": "invalid_auth"})
+            message = json.loads(body or b"{}")
+            if not str(message.get("channel", "")).startswith("#"):
+                return self.send_json(200, {"ok": False, "error": "channel_not_found"})
+            return self.send_json(200, {"ok": True, "channel": "C0DEMO", "ts": "1700000000.000100"})
         if self.path == "/pins/check":
             try:
                 pin = json.loads(body)["pin"]

@@ -21,6 +21,8 @@ public enum FlowCompiler {
     public struct Result: Sendable {
         /// The flows that could be read, in the order of their files.
         public var flows: [Flow]
+        /// The workflows (files whose top key is `Workflow`), in the order of their files.
+        public var workflows: [Workflow] = []
         /// Every diagnostic of every file, in file order and then by position.
         public var diagnostics: [Diagnostic]
 
@@ -67,42 +69,64 @@ public enum FlowCompiler {
             GeneratedFile(name: outputName(forFlowFile: flow.file),
                           contents: FlowEmitter(flow: flow, displayPath: flow.file, sourcePath: sourcePath(flow.file)).emit())
         }
-        files.append(GeneratedFile(name: RegistryEmitter.fileName, contents: RegistryEmitter.emit(result.flows)))
+        let flowsByName = Dictionary(result.flows.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
+        files += result.workflows.map { workflow in
+            GeneratedFile(name: outputName(forFlowFile: workflow.file),
+                          contents: WorkflowEmitter(workflow: workflow, flow: workflow.flow.flatMap { flowsByName[$0.value] },
+                                                    displayPath: workflow.file, sourcePath: sourcePath(workflow.file)).emit())
+        }
+        files.append(GeneratedFile(name: RegistryEmitter.fileName, contents: RegistryEmitter.emit(result.flows, workflows: result.workflows)))
         return (result, files)
     }
 
-    /// Reads one file's YAML and decodes its flow. The YAML tree is freed on return, so that
-    /// its memory is given back before the checks take more.
-    private static func decode(_ source: Source, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) -> Flow? {
+    /// Reads one file's YAML and decodes its flow or workflow. The YAML tree is freed on return,
+    /// so that its memory is given back before the checks take more.
+    private static func decode(_ source: Source, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) -> FlowDecoder.Decoded? {
         let yaml = YAMLLoader.load(source.contents, file: source.path)
         sink.append(contentsOf: yaml.diagnostics)
         guard yaml.diagnostics.isEmpty else { return nil }
         // The nodes read the tree that `yaml` holds: it must live until decoding is done.
-        return withExtendedLifetime(yaml) { FlowDecoder(file: source.path, sink: sink, readFile: readFile).decode(yaml.documents) }
+        return withExtendedLifetime(yaml) { FlowDecoder(file: source.path, sink: sink, readFile: readFile).decodeFile(yaml.documents) }
     }
 
-    /// Parses, decodes and checks `sources` as one set: flow names are unique across files.
+    /// Parses, decodes and checks `sources` as one set: flow and workflow names are unique
+    /// across files, and a workflow's `Flow` names a flow of the set.
     public static func check(_ sources: [Source], readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> Result {
         var flows: [Flow] = []
+        var workflows: [Workflow] = []
         var byFile: [String: [Diagnostic]] = [:]
         for source in sources {
             let sink = DiagnosticSink(file: source.path)
-            if let flow = decode(source, sink: sink, readFile: readFile) {
+            switch decode(source, sink: sink, readFile: readFile) {
+            case .flow(let flow)?:
                 FlowChecker(flow: flow, sink: sink).run()
                 flows.append(flow)
+            case .workflow(let workflow)?:
+                workflows.append(workflow)
+            case nil:
+                break
             }
             byFile[source.path, default: []].append(contentsOf: sink.diagnostics)
         }
 
-        var firstByName: [String: Flow] = [:]
-        for flow in flows where !flow.name.value.isEmpty {
-            if let first = firstByName[flow.name.value] {
-                byFile[flow.file, default: []].append(Diagnostic(.duplicateName, in: flow.file, at: flow.name.location,
-                    "another flow is already named `\(flow.name.value)`; flow names become Swift type names and must be unique",
-                    notes: ["`\(flow.name.value)` is first defined at \(first.name.location.reference(in: first.file))"]))
+        // Flows and workflows both become Swift types of one module.
+        var firstByName: [String: (file: String, location: SourceLocation, kind: String)] = [:]
+        var flowsByName: [String: Flow] = [:]
+        let named = flows.map { (name: $0.name, file: $0.file, kind: "flow") } + workflows.map { (name: $0.name, file: $0.file, kind: "workflow") }
+        for item in named where !item.name.value.isEmpty {
+            if let first = firstByName[item.name.value] {
+                byFile[item.file, default: []].append(Diagnostic(.duplicateName, in: item.file, at: item.name.location,
+                    "another \(first.kind) is already named `\(item.name.value)`; \(first.kind == item.kind ? item.kind : "flow and workflow") names become Swift type names and must be unique",
+                    notes: ["`\(item.name.value)` is first defined at \(first.location.reference(in: first.file))"]))
             } else {
-                firstByName[flow.name.value] = flow
+                firstByName[item.name.value] = (item.file, item.name.location, item.kind)
             }
+        }
+        for flow in flows where flowsByName[flow.name.value] == nil { flowsByName[flow.name.value] = flow }
+        for workflow in workflows {
+            let sink = DiagnosticSink(file: workflow.file)
+            WorkflowChecker(workflow: workflow, flows: flowsByName, sink: sink).run()
+            byFile[workflow.file, default: []].append(contentsOf: sink.diagnostics)
         }
 
         var diagnostics: [Diagnostic] = []
@@ -114,6 +138,6 @@ public enum FlowCompiler {
             }
             diagnostics += sorted.map(\.element)
         }
-        return Result(flows: flows, diagnostics: diagnostics)
+        return Result(flows: flows, workflows: workflows, diagnostics: diagnostics)
     }
 }

@@ -4,12 +4,18 @@ import Synchronization
 /// Where `flows run` writes a call's events as they happen.
 protocol CallOutput: Sendable {
     func write(_ event: CallEvent)
+    /// What the workflows the call started are doing.
+    func write(_ report: WorkflowReport)
 }
 
 /// `--trace json`: one JSON object a line, flushed at once so a reader sees each as it happens.
 struct JSONTraceOutput: CallOutput {
     func write(_ event: CallEvent) {
         Terminal.out(event.json)
+    }
+
+    func write(_ report: WorkflowReport) {
+        Terminal.out(report.json)
     }
 }
 
@@ -53,6 +59,25 @@ final class TranscriptOutput: CallOutput {
         case .end(let resultCode):
             spinner?.stop()
             print("Call ended: \(Terminal.printable(resultCode))")
+        }
+    }
+
+    func write(_ report: WorkflowReport) {
+        switch report {
+        case .recorded(let run, let workflow, let trigger):
+            print(Terminal.printable("Workflow \(workflow) runs on \(trigger.rawValue) (run \(run))"))
+        case .resumed(let run, let workflow, let from):
+            print(Terminal.printable("Workflow \(workflow) resumed at action \(from + 1) (run \(run))"))
+        case .action(_, _, let outcome):
+            let summary = outcome.url.isEmpty && outcome.attempts == 0
+                ? "failed: \(outcome.error ?? "")"
+                : Self.summary(method: outcome.method, url: outcome.url, status: outcome.status, error: outcome.error,
+                               milliseconds: outcome.milliseconds, attempts: outcome.attempts)
+            line("  " + outcome.action, "\(outcome.type) \(summary)")
+        case .finished(_, let workflow, let state, let error):
+            print(Terminal.printable("Workflow \(workflow) \(state.rawValue)" + (error.map { ": \($0)" } ?? "")))
+        case .warning(let message):
+            print(Terminal.printable("warning: \(message)"))
         }
     }
 

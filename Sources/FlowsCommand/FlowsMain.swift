@@ -6,9 +6,13 @@ import Glibc
 #endif
 
 /// The entry point of a `flows` executable: parses the command line and runs it against the
-/// flows compiled into that executable.
+/// flows and workflows compiled into that executable.
 public enum FlowsMain {
-    public static func main(flows: [CompiledFlow], arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+    /// - Parameters:
+    ///   - flows: `GeneratedFlows.all`.
+    ///   - workflows: `GeneratedFlows.workflows`; the workflows the calls of this process fire.
+    public static func main(flows: [CompiledFlow], workflows: [CompiledWorkflow] = [],
+                            arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         do {
             var command = try FlowsRootCommand.parseAsRoot(arguments)
             switch command {
@@ -16,7 +20,17 @@ public enum FlowsMain {
                 list.run(flows)
                 exit(0)
             case let run as RunCommand:
-                exit(await run.run(flows))
+                exit(await run.run(flows, workflows: workflows))
+            case let list as WorkflowsListCommand:
+                exit(await list.run(workflows))
+            case let runs as WorkflowRunsCommand:
+                exit(await runs.run())
+            case let show as WorkflowShowCommand:
+                exit(await show.run())
+            case let retry as WorkflowRetryCommand:
+                exit(await retry.run(workflows))
+            case let purge as WorkflowPurgeCommand:
+                exit(await purge.run())
             case let logs as LogsCommand:
                 exit(await logs.run(flows))
             case let test as TestCommand:
@@ -44,7 +58,8 @@ struct FlowsRootCommand: ParsableCommand {
         CommandConfiguration(
             commandName: executableName,
             abstract: "List, run and test the compiled call flows.",
-            subcommands: [ListCommand.self, RunCommand.self, ServeCommand.self, TryCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self]
+            subcommands: [ListCommand.self, RunCommand.self, ServeCommand.self, TryCommand.self, LogsCommand.self, TestCommand.self, AlertsCommand.self,
+                          WorkflowsCommand.self]
         )
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallFlowCompiler
 import CallFlowRuntime
+import Synchronization
 
 /// `flows run FLOW`: runs one call and prints what happened.
 struct RunCommand: ParsableCommand {
@@ -9,7 +10,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run one call of a flow.",
         discussion: """
             Secrets come from the environment as FLOW_SECRET_<NAME>. AlertEmail mails go to the \
-            SMTP server of FLOW_SMTP_URL. Exits 0 when the call ended normally.
+            SMTP server of FLOW_SMTP_URL. The workflows the call starts run after it, and the \
+            command waits for them. Exits 0 when the call ended normally.
             """
     )
 
@@ -30,7 +32,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var state: StateOption
 
-    func run(_ flows: [CompiledFlow]) async -> Int32 {
+    func run(_ flows: [CompiledFlow], workflows: [CompiledWorkflow] = []) async -> Int32 {
         guard let flowType = Self.flow(named: flow, in: flows) else { return 64 }
         guard let (variables, contact, given) = variableOptions.parse() else { return 64 }
         if let bad = inputs.first(where: { !$0.allSatisfy { "0123456789*#".contains($0) } }) {
@@ -49,11 +51,26 @@ struct RunCommand: ParsableCommand {
         let caller = ConsoleCaller(inputs, asksTerminal: interactive && trace == nil)
         let mailer = AlertMailer.fromEnvironment
         let alerts = AlertOutbox()
+        let http = HTTPClient()
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http) { output.write($0) }
+        let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables, contact: contact) }
+        // In a JSON trace `end` stays the last event, after the workflows' events.
+        let heldEnd = Mutex<CallEvent?>(nil)
+        let holdsEnd = trace == .json && runner != nil
         let call = Call(flow: flowType.name, variables: variables, contact: contact, secrets: secrets,
-                        caller: caller, http: HTTPClient(), store: store, mailer: mailer, alerts: alerts,
-                        observer: { output.write($0) })
+                        caller: caller, http: http, store: store, mailer: mailer, alerts: alerts,
+                        observer: { event in
+                            triggers?.observe(event)
+                            if holdsEnd, case .end = event { heldEnd.withLock { $0 = event } } else { output.write(event) }
+                        })
+        triggers?.callStarted()
         let resultCode = await flowType.run(on: call)
+        // Every run the call started is in the store before its end is reported.
+        await triggers?.callEnded(resultCode)
         await call.end(resultCode)
+        await triggers?.recorded()
+        await runner?.waitForRuns()
+        if let end = heldEnd.withLock({ $0 }) { output.write(end) }
         // The call has ended; its alert mails, and the log entries that say what became of
         // them, may still be on their way.
         let bound = mailer.timeoutMilliseconds + 2_000

@@ -2,4 +2,4 @@
 // user's package builds, with every flow of Flows/ compiled by the CallFlow build plugin.
 import FlowsCommand
 
-await FlowsMain.main(flows: GeneratedFlows.all)
+await FlowsMain.main(flows: GeneratedFlows.all, workflows: GeneratedFlows.workflows)

@@ -74,7 +74,7 @@ struct ReferenceResolver {
                 return nil
             }
             guard place.allowsSecrets else {
-                sink?.report(.secretLeak, at: at, "the secret `\(name)` would be \(place == .contentType ? "sent as the Content-Type" : "spoken, stored or logged") here; secrets may only be used in an APIRequest's URL, Query, Header or Body")
+                sink?.report(.secretLeak, at: at, "the secret `\(name)` would be \(place == .contentType ? "sent as the Content-Type" : "spoken, stored or logged") here; secrets may only be used in an APIRequest's URL, Query, Header or Body, and in a workflow action's credential keys (\(ActionType.credentialKeys.sorted().joined(separator: ", ")))")
                 return nil
             }
             return Resolution(type: .string, requires: nil)
@@ -96,7 +96,7 @@ struct ReferenceResolver {
         return nil
     }
 
-    private func variable(_ fillpoint: Fillpoint, namespace: String, table: [(name: String, type: ValueType)], rest: ArraySlice<PathSegment>, sink: DiagnosticSink?) -> Resolution? {
+    func variable(_ fillpoint: Fillpoint, namespace: String, table: [(name: String, type: ValueType)], rest: ArraySlice<PathSegment>, sink: DiagnosticSink?) -> Resolution? {
         guard let first = rest.first else {
             sink?.report(.unknownField, at: fillpoint.location, "`\(namespace)` needs a field, as in `<<\(namespace).\(table[0].name)>>`")
             return nil
@@ -111,7 +111,7 @@ struct ReferenceResolver {
         return walk(entry.type, remaining, from: "\(namespace).\(key)", fillpoint: fillpoint, sink: sink).map { Resolution(type: $0, requires: nil) }
     }
 
-    private func elementValue(_ fillpoint: Fillpoint, element: Element, rest: ArraySlice<PathSegment>, sink: DiagnosticSink?) -> Resolution? {
+    func elementValue(_ fillpoint: Fillpoint, element: Element, rest: ArraySlice<PathSegment>, sink: DiagnosticSink?) -> Resolution? {
         let at = fillpoint.location
         let name = element.name
         guard let kind = element.kind else { return nil }  // its Type is already reported

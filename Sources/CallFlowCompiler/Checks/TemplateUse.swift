@@ -3,6 +3,8 @@
 struct TemplateUse {
     enum Place: Equatable {
         case url, query, header, body, contentType
+        /// A workflow action's credential key (`Token`, `KeySecret`, …).
+        case credential
         /// A Branch's `Source`, whose type the conditions are checked against.
         case branchSource
         case other(String)
@@ -10,7 +12,7 @@ struct TemplateUse {
         /// Secrets may go to the API, never anywhere they could be spoken or logged.
         var allowsSecrets: Bool {
             switch self {
-            case .url, .query, .header, .body: true
+            case .url, .query, .header, .body, .credential: true
             case .contentType, .branchSource, .other: false
             }
         }

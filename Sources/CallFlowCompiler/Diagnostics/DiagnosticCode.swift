@@ -22,11 +22,13 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
     case unreachable = "unreachable"
     case loopWithoutInput = "loop-without-input"
     case foreignFillpoint = "foreign-fillpoint"
+    case triggerMismatch = "trigger-mismatch"
+    case unknownResultCode = "unknown-result-code"
 
     /// The severity every diagnostic with this code has.
     public var severity: Diagnostic.Severity {
         switch self {
-        case .unreachable, .loopWithoutInput, .foreignFillpoint: .warning
+        case .unreachable, .loopWithoutInput, .foreignFillpoint, .unknownResultCode: .warning
         default: .error
         }
     }
@@ -55,6 +57,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
         case .unreachable: "An element that no path from Start reaches."
         case .loopWithoutInput: "A cycle that neither plays, speaks nor reads input."
         case .foreignFillpoint: "Another product's {{fillpoint}} syntax, which would be spoken or sent literally."
+        case .triggerMismatch: "A workflow reads a value its trigger does not provide."
+        case .unknownResultCode: "A workflow compares call.result_code with a code its flow never ends with."
         }
     }
 }

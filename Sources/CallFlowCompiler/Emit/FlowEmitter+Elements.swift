@@ -90,8 +90,7 @@ extension FlowEmitter {
     }
 
     static func operandCase(_ operand: Branch.Operand) -> String {
-        let raw = operand.rawValue
-        return raw.prefix(1).lowercased() + raw.dropFirst()
+        SwiftNames.enumCase(operand.rawValue)
     }
 
     /// Writes the statements that build a template's text; returns the expression holding it.

@@ -176,7 +176,9 @@ struct FlowEmitter {
         target.map { "return \($0)  // \(flow.elements[$0].name)" } ?? "return nil"
     }
 
+    var plans: RequestPlanEmitter { RequestPlanEmitter(values: values, sourcePath: sourcePath) }
+
     func sourceLine(_ line: Int, _ writer: inout CodeWriter) {
-        writer.directive("#sourceLocation(file: \(SwiftNames.literal(sourcePath)), line: \(line))")
+        plans.sourceLine(line, &writer)
     }
 }

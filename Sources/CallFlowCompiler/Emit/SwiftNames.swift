@@ -47,4 +47,10 @@ enum SwiftNames {
         }
         return out + "\""
     }
+
+    /// The case of a runtime enum whose raw value is `rawValue`: `Equals` is `.equals`,
+    /// `CallEnded` is `.callEnded`.
+    static func enumCase(_ rawValue: String) -> String {
+        rawValue.prefix(1).lowercased() + rawValue.dropFirst()
+    }
 }

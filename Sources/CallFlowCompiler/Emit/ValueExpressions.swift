@@ -15,10 +15,24 @@ struct ValueExpressions {
         var isJSON = false
     }
 
+    /// Where values are read from: a call's state, or a workflow run's `WorkflowContext`.
+    enum Scope {
+        case call
+        /// A workflow's: its actions by name (`flow` is the flow it names, whose properties
+        /// and digits the run carries), read through `run`.
+        case workflow(actions: [String: Workflow.Action])
+    }
+
     let flow: Flow
     let indexOf: [String: Int]
     let propertyTypes: [String: ValueType]
     let layout: StateLayout
+    var scope = Scope.call
+
+    /// The expression holding the call's variables and contact: the call's, or the run's.
+    private var context: String {
+        if case .workflow = scope { "run" } else { "call" }
+    }
 
     /// How a property is stored: numbers as Double, text, booleans, anything else as JSON.
     static func storage(of type: ValueType) -> (swiftType: String, type: ValueType) {
@@ -34,21 +48,26 @@ struct ValueExpressions {
         let path = fillpoint.path
         guard case .name(let root) = path[0] else { preconditionFailure("checked: a path starts with a name") }
         let rest = path.dropFirst()
+        if case .workflow(let actions) = scope, root == "call" || root == "recording" || root == "request",
+           let key = rest.first?.key, root != "call" || ["flow", "result_code", "duration"].contains(key) {
+            return workflowExpression(root, rest, actions: actions)
+        }
         switch root {
         case "call":
             let key = rest.first!.key!
             let type: ValueType = key == "waiting_time" ? .number : .string
-            return Expression(code: "call.variables.\(SwiftNames.escaped(key))", type: type, isOptional: false)
+            return Expression(code: "\(context).variables.\(SwiftNames.escaped(key))", type: type, isOptional: false)
         case "contact":
             let key = rest.first!.key!
             if key == "custom_fields" {
-                return Expression(code: "call.contact.customField(\(SwiftNames.literal(rest.last!.key!)))", type: .string, isOptional: false)
+                return Expression(code: "\(context).contact.customField(\(SwiftNames.literal(rest.last!.key!)))", type: .string, isOptional: false)
             }
             let type: ValueType = key == "tags" || key == "emails" ? .array(.string) : .string
-            return walk(Expression(code: "call.contact.\(SwiftNames.escaped(key))", type: type, isOptional: false), rest.dropFirst())
+            return walk(Expression(code: "\(context).contact.\(SwiftNames.escaped(key))", type: type, isOptional: false), rest.dropFirst())
         default:
             break
         }
+        if case .workflow(let actions) = scope { return workflowExpression(root, rest, actions: actions) }
         if let index = indexOf[root] {
             let element = flow.elements[index]
             switch rest.first!.key! {
@@ -62,6 +81,40 @@ struct ValueExpressions {
         }
         let storage = Self.storage(of: propertyTypes[root] ?? .string)
         return walk(Expression(code: layout.path(.property, root), type: storage.type, isOptional: true,
+                               isJSON: storage.swiftType == "JSONValue"), rest)
+    }
+
+    /// A value only a workflow reads: `call.flow`, `call.result_code`, `call.duration`, what
+    /// the trigger adds, an earlier action's result or status, the flow's properties and digits.
+    private func workflowExpression(_ root: String, _ rest: ArraySlice<PathSegment>, actions: [String: Workflow.Action]) -> Expression {
+        let field = rest.first?.key ?? ""
+        switch (root, field) {
+        case ("call", "flow"): return Expression(code: "run.flow", type: .string, isOptional: false)
+        case ("call", "result_code"): return Expression(code: "run.resultCode", type: .string, isOptional: true)
+        case ("call", "duration"): return Expression(code: "run.duration", type: .number, isOptional: true)
+        case ("recording", "file"): return Expression(code: "run.recordingFile", type: .string, isOptional: true)
+        case ("recording", "duration"): return Expression(code: "run.recordingDuration", type: .number, isOptional: true)
+        case ("request", "element"): return Expression(code: "run.requestElement", type: .string, isOptional: true)
+        case ("request", "status"): return Expression(code: "run.requestStatus", type: .integer, isOptional: true)
+        case ("request", "error"): return Expression(code: "run.requestError", type: .string, isOptional: true)
+        default: break
+        }
+        if let action = actions[root] {
+            if field == "Status" { return Expression(code: "run.status(\(action.index))", type: .integer, isOptional: true) }
+            guard case .apiRequest(let request)? = action.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
+            return result(Expression(code: "run.result(\(action.index))", type: shape, isOptional: true), rest.dropFirst())
+        }
+        if indexOf[root] != nil {
+            return Expression(code: "run.digits(\(SwiftNames.literal(root)))", type: .string, isOptional: true)
+        }
+        let storage = Self.storage(of: propertyTypes[root] ?? .string)
+        let reader = switch storage.swiftType {
+        case "String": "property"
+        case "Double": "numberProperty"
+        case "Bool": "booleanProperty"
+        default: "jsonProperty"
+        }
+        return walk(Expression(code: "run.\(reader)(\(SwiftNames.literal(root)))", type: storage.type, isOptional: true,
                                isJSON: storage.swiftType == "JSONValue"), rest)
     }
 

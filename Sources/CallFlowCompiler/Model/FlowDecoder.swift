@@ -70,7 +70,13 @@ final class FlowDecoder {
 
     // MARK: - The flow
 
-    func decode(_ documents: [YAMLNode]) -> Flow? {
+    /// What a file held: a flow, or (top key `Workflow`) a workflow.
+    enum Decoded {
+        case flow(Flow)
+        case workflow(Workflow)
+    }
+
+    func decodeFile(_ documents: [YAMLNode]) -> Decoded? {
         guard let root = documents.first else {
             sink.report(.missingKey, at: SourceLocation(line: 1, column: 1),
                         "the file is empty; a flow file is a mapping with `Flow` and `Elements`")
@@ -83,6 +89,11 @@ final class FlowDecoder {
             sink.report(.invalidValue, at: root.location, "a flow file is a mapping with `Flow` and `Elements`; found \(root.kindDescription)")
             return nil
         }
+        if Self.isWorkflow(documents) { return decodeWorkflow(root).map { .workflow($0) } }
+        return decode(root).map { .flow($0) }
+    }
+
+    private func decode(_ root: YAMLNode) -> Flow? {
         let entries = mapping(root, keys: ElementType.flowKeys, owner: "a flow file")
 
         var name = Located("", at: root.location)
@@ -110,7 +121,7 @@ final class FlowDecoder {
         return Flow(name: name, file: file, description: description, start: start, secrets: secrets, elements: elements)
     }
 
-    private func secretNames(_ entry: Entry) -> [Located<String>] {
+    func secretNames(_ entry: Entry) -> [Located<String>] {
         let nodes = entry.value.isNull ? [] : entry.value.itemsOrSelf
         var names: [Located<String>] = []
         for node in nodes {

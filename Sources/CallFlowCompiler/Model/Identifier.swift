@@ -3,6 +3,8 @@ enum Identifier {
     /// Fillpoint roots that no element or property may shadow.
     /// Three names: a list compares quicker than a set hashes.
     static let reservedRoots = ["call", "contact", "secrets"]
+    /// The namespaces only a workflow reads (`<<recording.file>>`, `<<request.error>>`).
+    static let workflowRoots = ["recording", "request"]
 
     /// `[A-Z][A-Za-z0-9]*`: a flow name, which becomes a Swift type name.
     static func isTypeName(_ text: String) -> Bool {

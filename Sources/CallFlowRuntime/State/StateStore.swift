@@ -98,10 +98,10 @@ public enum StateLocation {
     /// `~/.local/state/callflow/state.sqlite`.
     public static func resolve(_ option: String?) -> String {
         if let option { return option }
-        if let url = environment("FLOW_STATE_URL") { return url }
-        if let path = environment("FLOW_STATE_DB") { return path }
-        if let state = environment("XDG_STATE_HOME") { return state + "/callflow/state.sqlite" }
-        return (environment("HOME") ?? ".") + "/.local/state/callflow/state.sqlite"
+        if let url = ProcessEnvironment.value("FLOW_STATE_URL") { return url }
+        if let path = ProcessEnvironment.value("FLOW_STATE_DB") { return path }
+        if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow/state.sqlite" }
+        return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow/state.sqlite"
     }
 
     /// Opens the store at `location`: Redis for a `redis://` URL (connected on first use;
@@ -111,11 +111,6 @@ public enum StateLocation {
             return RedisStateStore(try RedisAddress(url: location), report: report)
         }
         return try SQLiteStateStore(path: location)
-    }
-
-    private static func environment(_ name: String) -> String? {
-        guard let value = getenv(name), value.pointee != 0 else { return nil }
-        return String(cString: value)
     }
 }
 

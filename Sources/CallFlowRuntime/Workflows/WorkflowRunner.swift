@@ -30,18 +30,18 @@ public actor WorkflowRunner {
         self.leaseSeconds = leaseSeconds
         self.secrets = secrets
         self.report = report
-        owner = "\(Environment.value("HOSTNAME") ?? "host"):\(Environment.processID):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        owner = "\(ProcessEnvironment.value("HOSTNAME") ?? "host"):\(ProcessEnvironment.processID):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
     /// `FLOW_WORKFLOW_LEASE` seconds, else 30.
     public static var configuredLeaseSeconds: Double {
-        Environment.value("FLOW_WORKFLOW_LEASE").flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultLeaseSeconds
+        ProcessEnvironment.value("FLOW_WORKFLOW_LEASE").flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultLeaseSeconds
     }
 
     /// A workflow's secrets from `FLOW_SECRET_<NAME>`.
     public static func environmentSecrets(_ workflow: CompiledWorkflow) -> [String: String] {
         var found: [String: String] = [:]
-        for name in workflow.secrets { found[name] = Environment.value("FLOW_SECRET_" + name) }
+        for name in workflow.secrets { found[name] = ProcessEnvironment.value("FLOW_SECRET_" + name) }
         return found
     }
 
@@ -185,14 +185,4 @@ public actor WorkflowRunner {
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         return String(millis, radix: 16) + "-" + String(repeating: "0", count: 8 - random.count) + random
     }
-}
-
-/// What a `WorkflowRunner` tells its process.
-public enum WorkflowReport: Sendable {
-    case recorded(run: String, workflow: String, trigger: WorkflowTrigger)
-    /// A run left by another process, taken up at the action `from` (counted from 0).
-    case resumed(run: String, workflow: String, from: Int)
-    case action(run: String, workflow: String, ActionOutcome)
-    case finished(run: String, workflow: String, state: WorkflowRunRecord.State, error: String?)
-    case warning(String)
 }

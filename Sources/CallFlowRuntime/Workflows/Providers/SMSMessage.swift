@@ -17,8 +17,8 @@ public struct SMSMessage: Sendable {
         /// The API's base URL; `FLOW_SMS_CLOUDTALK_URL` or `FLOW_SMS_TWILIO_URL` overrides it.
         var baseURL: String {
             switch self {
-            case .cloudTalk: Environment.value("FLOW_SMS_CLOUDTALK_URL") ?? "https://my.cloudtalk.io/api"
-            case .twilio: Environment.value("FLOW_SMS_TWILIO_URL") ?? "https://api.twilio.com"
+            case .cloudTalk: ProcessEnvironment.value("FLOW_SMS_CLOUDTALK_URL") ?? "https://my.cloudtalk.io/api"
+            case .twilio: ProcessEnvironment.value("FLOW_SMS_TWILIO_URL") ?? "https://api.twilio.com"
             }
         }
     }

@@ -20,7 +20,7 @@ public struct SlackMessage: Sendable {
     }
 
     /// The API's base URL; `FLOW_SLACK_URL` overrides it.
-    static var baseURL: String { Environment.value("FLOW_SLACK_URL") ?? "https://slack.com/api" }
+    static var baseURL: String { ProcessEnvironment.value("FLOW_SLACK_URL") ?? "https://slack.com/api" }
 
     /// Slack's own escaping of text: `&`, `<` and `>` as entities.
     public static func escaped(_ text: String) -> String {
