@@ -34,7 +34,7 @@ public enum FlowsMain {
             case let logs as LogsCommand:
                 exit(await logs.run(flows))
             case let test as TestCommand:
-                exit(await test.run(flows))
+                exit(await test.run(flows, workflows: workflows))
             case let serve as ServeCommand:
                 exit(await serve.run(flows))
             case let trial as TryCommand:

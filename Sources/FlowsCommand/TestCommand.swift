@@ -17,7 +17,7 @@ struct TestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Scenario files, or folders searched for *.yaml and *.yml.", valueName: "path"))
     var paths: [String] = ["Flows/Tests"]
 
-    func run(_ flows: [CompiledFlow]) async -> Int32 {
+    func run(_ flows: [CompiledFlow], workflows: [CompiledWorkflow] = []) async -> Int32 {
         let discovery = FlowFileDiscovery(skipsTestFolders: false)
         let files = discovery.flowFiles(in: paths)
         for problem in discovery.problems { printError("flows: error: \(problem)") }
@@ -37,7 +37,7 @@ struct TestCommand: ParsableCommand {
             // A scenario with a mistake in its file cannot pass.
             failed += decoded.rejected
             for scenario in decoded.scenarios {
-                let outcome = await ScenarioRun(scenario: scenario, flows: flows).run()
+                let outcome = await ScenarioRun(scenario: scenario, flows: flows, workflows: workflows).run()
                 if outcome.passed {
                     passed += 1
                     Terminal.out("PASS  \(scenario.name)")

@@ -35,6 +35,8 @@ public struct Scenario: Sendable {
         /// The value each property must hold when the call ends.
         public var properties: [Variable] = []
         public var resultCode: Located<String>?
+        /// How each workflow the call ran must end (`succeeded`, `failed`); nil when not expected.
+        public var workflows: [Variable]?
     }
 
     /// What an element's last request must have sent, after encoding.

@@ -104,13 +104,20 @@ public enum ScenarioDecoder {
     private static func expectations(_ entry: FlowDecoder.Entry, _ reader: FlowDecoder) -> Scenario.Expectations {
         var expect = Scenario.Expectations()
         guard entry.value.pairs != nil else {
-            reader.sink.report(.invalidValue, at: entry.value.location, "`Expect` is a mapping of Path, Said, Requests, Properties and ResultCode; found \(entry.value.kindDescription)")
+            reader.sink.report(.invalidValue, at: entry.value.location, "`Expect` is a mapping of Path, Said, Requests, Properties, ResultCode and Workflows; found \(entry.value.kindDescription)")
             return expect
         }
         let entries = reader.mapping(entry.value, keys: ScenarioKeys.expect, owner: "`Expect`")
         expect.path = entries["Path"].map { texts($0, reader) }
         expect.said = entries["Said"].map { texts($0, reader) }
         expect.properties = entries["Properties"].map { variables($0, reader) } ?? []
+        if let workflows = entries["Workflows"] {
+            expect.workflows = variables(workflows, reader)
+            for state in expect.workflows! where state.value != "succeeded" && state.value != "failed" {
+                reader.sink.report(.invalidValue, at: state.name.location, "how `\(state.name.value)` ends is `succeeded` or `failed`; found `\(state.value)`",
+                                   notes: Suggestion.note(for: state.value, in: ["succeeded", "failed"]))
+            }
+        }
         if let code = entries["ResultCode"], let text = reader.text(code) {
             expect.resultCode = Located(text, at: code.value.location)
         }

@@ -9,7 +9,7 @@ public enum ScenarioKeys {
         Key("Contact", "contact variables; tags and emails take lists"),
         Key("Inputs", "digits answering each CollectInput in turn; none left means no input"),
         Key("Secrets", "values for the flow's secrets, by name"),
-        Key("Responses", "mocked HTTP answers by element; a list answers attempts in order"),
+        Key("Responses", "mocked HTTP answers by element, or by Workflow.Action; a list answers attempts in order"),
         Key("Expect", required: true, "what must come of the call"),
     ]
 
@@ -24,9 +24,10 @@ public enum ScenarioKeys {
     public static let expect: [Key] = [
         Key("Path", "the elements entered, in order, exactly"),
         Key("Said", "texts said, in this order; others may come between"),
-        Key("Requests", "by element: what its last request sent (URL, Method, Headers, Body)"),
+        Key("Requests", "by element, or by Workflow.Action: what its last request sent (URL, Method, Headers, Body)"),
         Key("Properties", "the value each named property holds when the call ends"),
         Key("ResultCode", "the result code the call ends with"),
+        Key("Workflows", "by workflow: succeeded or failed; exactly the workflows the call ran ({} for none)"),
     ]
 
     public static let request: [Key] = [

@@ -1,6 +1,8 @@
 /// Performs one workflow action: makes its request through the same retrying exchange as a
 /// call's, reads the provider's answer, and reports the outcome with secrets as `***`.
 struct ActionPerformer: Sendable {
+    /// The workflow's name: a transport sees an action's request as `Workflow.Action`.
+    let workflow: String
     let http: any HTTPTransport
     /// The workflow's secrets, by name.
     let secrets: [String: String]
@@ -30,7 +32,7 @@ struct ActionPerformer: Sendable {
         let allSecrets = secrets.merging(request.secrets) { $1 }
         let redact = Redactor(secrets: allSecrets.values)
         let builder = RequestBuilder(secrets: allSecrets)
-        var exchange = RequestExchange(element: info.name, method: request.plan.method.rawValue, started: WallClock.now())
+        var exchange = RequestExchange(element: workflow + "." + info.name, method: request.plan.method.rawValue, started: WallClock.now())
         var value: JSONValue?
         switch builder.prepare(request.plan) {
         case .failure(let problem):

@@ -131,7 +131,7 @@ public actor WorkflowRunner {
         run.starts += 1
         run.outcomes = run.done
         run.error = nil
-        let performer = ActionPerformer(http: http, secrets: secrets(workflow))
+        let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow))
         let renewal = Task { [store, owner, leaseSeconds, id = run.id] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))

@@ -36,7 +36,9 @@ final class MockTransport: HTTPTransport {
             return list[min(attempt, list.count - 1)]
         }
         guard let answer else {
-            return .failure(HTTPFailure(message: "Could not connect (the scenario mocks no response for \(element))", isTransient: false))
+            // A workflow's action (`Workflow.Action`) never reaches the network from a scenario.
+            let message = element.contains(".") ? "not mocked: the scenario has no response for \(element)" : "Could not connect (the scenario mocks no response for \(element))"
+            return .failure(HTTPFailure(message: message, isTransient: false))
         }
         // A timeout takes the attempt's whole budget, as it would on the network.
         if answer.failure == .timeout || answer.delay * 1000 >= Double(timeoutMilliseconds) {

@@ -7,6 +7,9 @@ import Synchronization
 struct ScenarioRun {
     let scenario: Scenario
     let flows: [CompiledFlow]
+    /// The workflows the call may fire, their actions answered from `Responses` as
+    /// `Workflow.Action`.
+    var workflows: [CompiledWorkflow] = []
 
     /// Why the scenario cannot run (`file:line:col: error: …`), or why it failed (readable
     /// differences); both empty when it passed.
@@ -34,18 +37,28 @@ struct ScenarioRun {
                                         notes: Suggestion.note(for: variable.name.value, in: ContactVariables.names)))
         }
         let requests = flow.elements.filter { $0.type == "APIRequest" }.map(\.name)
-        for name in scenario.responses.map(\.element) + scenario.expect.requests.map(\.element) where !requests.contains(name.value) {
-            outcome.errors.append(elementError(name, in: flow, expected: requests, kind: "APIRequest element"))
+        let actions = workflows.flatMap { workflow in workflow.actions.map { workflow.name + "." + $0.name } }
+        for name in scenario.responses.map(\.element) + scenario.expect.requests.map(\.element)
+        where !requests.contains(name.value) && !actions.contains(name.value) {
+            outcome.errors.append(name.value.contains(".")
+                ? error(at: name.location, "no workflow has an action `\(name.value)`; the actions are: \(actions.isEmpty ? "none" : actions.joined(separator: ", "))",
+                        notes: Suggestion.note(for: name.value, in: actions))
+                : elementError(name, in: flow, expected: requests, kind: "APIRequest element"))
+        }
+        for state in scenario.expect.workflows ?? [] where !workflows.contains(where: { $0.name == state.name.value }) {
+            outcome.errors.append(error(at: state.name.location, "no workflow is named `\(state.name.value)`",
+                                        notes: Suggestion.note(for: state.name.value, in: workflows.map(\.name))))
         }
         let names = flow.elements.map(\.name)
         for name in scenario.expect.path ?? [] where !names.contains(name.value) {
             outcome.errors.append(elementError(name, in: flow, expected: names, kind: "element"))
         }
         var secrets: [String: String] = [:]
+        let declared = flow.secrets + workflows.flatMap(\.secrets)
         for secret in scenario.secrets {
-            guard flow.secrets.contains(secret.name.value) else {
-                outcome.errors.append(error(at: secret.name.location, "the flow \(flow.name) declares no secret `\(secret.name.value)`",
-                                            notes: Suggestion.note(for: secret.name.value, in: flow.secrets)))
+            guard declared.contains(secret.name.value) else {
+                outcome.errors.append(error(at: secret.name.location, "neither the flow \(flow.name) nor a workflow declares a secret `\(secret.name.value)`",
+                                            notes: Suggestion.note(for: secret.name.value, in: declared)))
                 continue
             }
             secrets[secret.name.value] = secret.value
@@ -63,20 +76,36 @@ struct ScenarioRun {
         let transport = MockTransport(scenario.responses)
         let events = Mutex<[CallEvent]>([])
         let alerts = AlertOutbox()
-        let call = Call(flow: flow.name, variables: variables, contact: contact, secrets: secrets,
+        let reports = Mutex<[WorkflowReport]>([])
+        let given = secrets
+        let runner = WorkflowRunner(workflows: workflows, store: store, http: transport,
+                                    secrets: { workflow in given.filter { workflow.secrets.contains($0.key) } }) { report in
+            reports.withLock { $0.append(report) }
+        }
+        let triggers = CallTriggers(runner: runner, flow: flow.name, variables: variables, contact: contact)
+        let flowSecrets = secrets.filter { flow.secrets.contains($0.key) }
+        let call = Call(flow: flow.name, variables: variables, contact: contact, secrets: flowSecrets,
                         caller: ScriptedDigits(scenario.inputs), http: transport, store: store,
-                        mailer: AlertMailer(serverURL: nil), alerts: alerts, observer: { event in events.withLock { $0.append(event) } })
+                        mailer: AlertMailer(serverURL: nil), alerts: alerts, observer: { event in
+                            triggers.observe(event)
+                            events.withLock { $0.append(event) }
+                        })
+        triggers.callStarted()
         let resultCode = await flow.run(on: call)
+        await triggers.callEnded(resultCode)
         await call.end(resultCode)
+        await triggers.recorded()
+        await runner.waitForRuns()
         // No mail goes out from a scenario (no server): each alert is settled at once.
         _ = await alerts.drain(within: .seconds(5))
-        outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent).map { call.hidingSensitiveInput($0) }
+        outcome.differences = compare(events.withLock { $0 }, resultCode: resultCode, sent: transport.sent, reports: reports.withLock { $0 })
+            .map { call.hidingSensitiveInput($0) }
         return outcome
     }
 
     // MARK: - Expectations
 
-    private func compare(_ events: [CallEvent], resultCode: String, sent: MockTransport.Record) -> [String] {
+    private func compare(_ events: [CallEvent], resultCode: String, sent: MockTransport.Record, reports: [WorkflowReport]) -> [String] {
         var differences: [String] = []
         for element in Set(sent.unanswered).sorted() {
             differences.append("\(element) sent a request, but the scenario mocks no response for it; add one under Responses")
@@ -108,9 +137,12 @@ struct ScenarioRun {
                 rest = rest[(index + 1)...]
             }
         }
-        let failures = events.compactMap { event -> (element: String, error: String)? in
+        var failures = events.compactMap { event -> (element: String, error: String)? in
             guard case .request(let record) = event, let error = record.error else { return nil }
             return (record.element, error)
+        }
+        for case .action(_, let workflow, let outcome) in reports {
+            if let error = outcome.error { failures.append((workflow + "." + outcome.action, error)) }
         }
         for request in expect.requests {
             differences += compare(request, sent: sent.sent[request.element.value]?.last,
@@ -132,9 +164,33 @@ struct ScenarioRun {
         if let code = expect.resultCode, code.value != resultCode {
             differences.append("ResultCode is \(resultCode), expected \(code.value) (\(place(code.location)))")
         }
+        if let expected = expect.workflows {
+            differences += compare(expected, reports)
+        }
         // What failed is often why the rest differs: every failed request, with its error.
         if !differences.isEmpty, !failures.isEmpty {
             differences.append("Requests that failed:\n" + failures.map { "  \($0.element): \($0.error)" }.joined(separator: "\n"))
+        }
+        return differences
+    }
+
+    /// The workflows that ran, each with how it ended, against `Expect.Workflows`.
+    private func compare(_ expected: [Scenario.Variable], _ reports: [WorkflowReport]) -> [String] {
+        var ran: [(workflow: String, state: String)] = []
+        for case .finished(_, let workflow, let state, _) in reports { ran.append((workflow, state.rawValue)) }
+        var differences: [String] = []
+        for state in expected {
+            let name = state.name.value
+            guard let actual = ran.first(where: { $0.workflow == name }) else {
+                differences.append("Workflows: \(name) did not run, expected it to end \(state.value) (\(place(state.name.location)))")
+                continue
+            }
+            if actual.state != state.value {
+                differences.append("Workflows: \(name) \(actual.state), expected \(state.value) (\(place(state.name.location)))")
+            }
+        }
+        for actual in ran where !expected.contains(where: { $0.name.value == actual.workflow }) {
+            differences.append("Workflows: \(actual.workflow) ran (\(actual.state)), but `Expect.Workflows` does not list it")
         }
         return differences
     }
