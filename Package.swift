@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "CallFlowRuntimeTests",
             dependencies: ["CallFlowRuntime", "CallFlowCompiler", "CallFlowSIP", "FlowsCommand", "FaultFlows", "callflow-examples"],
-            exclude: ["Support/echo_server.py", "Support/smtp_server.py"]
+            exclude: ["Support/echo_server.py", "Support/smtp_server.py", "Support/provider_server.py"]
         ),
         // `make bench`: N calls of a one-request flow, for bench/http_speed.py.
         .executableTarget(

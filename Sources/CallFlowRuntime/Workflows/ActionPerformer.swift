@@ -6,6 +6,7 @@ struct ActionPerformer: Sendable {
     let http: any HTTPTransport
     /// The workflow's secrets, by name.
     let secrets: [String: String]
+    let endpoints: ProviderEndpoints
 
     /// The longest response body kept with an outcome, in bytes.
     static let keptBodyBytes = 4_096
@@ -20,9 +21,9 @@ struct ActionPerformer: Sendable {
             request = ProviderRequest(plan: plan, secrets: [:]) { _ in nil }
             result = shape
         case .slack(let message):
-            request = message.request()
+            request = message.request(endpoints: endpoints)
         case .sms(let message):
-            switch message.request(secrets: secrets) {
+            switch message.request(secrets: secrets, endpoints: endpoints) {
             case .success(let made): request = made
             case .failure(let refusal):
                 return ActionOutcome(action: info.name, type: info.type, succeeded: false, status: 0, error: refusal.message,

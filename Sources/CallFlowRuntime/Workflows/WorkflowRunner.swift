@@ -11,6 +11,7 @@ public actor WorkflowRunner {
     private let store: any StateStore
     private let http: any HTTPTransport
     private let secrets: @Sendable (CompiledWorkflow) -> [String: String]
+    private let endpoints: ProviderEndpoints
     private let report: @Sendable (WorkflowReport) -> Void
     private var running: [String: Task<Void, Never>] = [:]
 
@@ -21,7 +22,7 @@ public actor WorkflowRunner {
     ///   - secrets: the values of a workflow's secrets; by default `FLOW_SECRET_<NAME>`.
     ///   - report: hears of every run recorded, action done and run finished, and of problems.
     public init(workflows: [CompiledWorkflow], store: any StateStore, http: any HTTPTransport,
-                leaseSeconds: Double = WorkflowRunner.configuredLeaseSeconds,
+                leaseSeconds: Double = WorkflowRunner.configuredLeaseSeconds, endpoints: ProviderEndpoints = .fromEnvironment,
                 secrets: @escaping @Sendable (CompiledWorkflow) -> [String: String] = WorkflowRunner.environmentSecrets,
                 report: @escaping @Sendable (WorkflowReport) -> Void) {
         self.workflows = workflows
@@ -29,6 +30,7 @@ public actor WorkflowRunner {
         self.http = http
         self.leaseSeconds = leaseSeconds
         self.secrets = secrets
+        self.endpoints = endpoints
         self.report = report
         owner = "\(ProcessEnvironment.value("HOSTNAME") ?? "host"):\(ProcessEnvironment.processID):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
@@ -131,7 +133,7 @@ public actor WorkflowRunner {
         run.starts += 1
         run.outcomes = run.done
         run.error = nil
-        let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow))
+        let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow), endpoints: endpoints)
         let renewal = Task { [store, owner, leaseSeconds, id = run.id] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))

@@ -55,6 +55,7 @@ final class TestServer: @unchecked Sendable {
     }
 
     static let smtpScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
+    static let providerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("provider_server.py").path
     static let echoScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("echo_server.py").path
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }

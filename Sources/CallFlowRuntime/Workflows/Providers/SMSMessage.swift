@@ -13,14 +13,6 @@ public struct SMSMessage: Sendable {
         /// Twilio's `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded;
         /// success is `201`.
         case twilio = "Twilio"
-
-        /// The API's base URL; `FLOW_SMS_CLOUDTALK_URL` or `FLOW_SMS_TWILIO_URL` overrides it.
-        var baseURL: String {
-            switch self {
-            case .cloudTalk: ProcessEnvironment.value("FLOW_SMS_CLOUDTALK_URL") ?? "https://my.cloudtalk.io/api"
-            case .twilio: ProcessEnvironment.value("FLOW_SMS_TWILIO_URL") ?? "https://api.twilio.com"
-            }
-        }
     }
 
     public var provider: Provider
@@ -57,7 +49,7 @@ public struct SMSMessage: Sendable {
     }
 
     /// The request to send, or why none may be sent.
-    func request(secrets: [String: String]) -> Result<ProviderRequest, ProviderRequest.Refusal> {
+    func request(secrets: [String: String], endpoints: ProviderEndpoints) -> Result<ProviderRequest, ProviderRequest.Refusal> {
         let recipient = TemplatePiece.plainText(self.recipient)
         let sender = TemplatePiece.plainText(self.sender)
         guard Self.isE164(recipient) else {
@@ -76,12 +68,12 @@ public struct SMSMessage: Sendable {
         var plan: RequestPlan
         switch provider {
         case .cloudTalk:
-            plan = RequestPlan(method: .post, url: [.text(provider.baseURL + "/sms/send.json")])
+            plan = RequestPlan(method: .post, url: [.text(ProviderEndpoints.trimmed(endpoints.cloudTalk) + "/sms/send.json")])
             plan.body = .json([(path: ["recipient"], value: [.text(recipient)], format: .string),
                                (path: ["sender"], value: [.text(sender)], format: .string),
                                (path: ["message"], value: [.text(message)], format: .string)])
         case .twilio:
-            plan = RequestPlan(method: .post, url: [.text(provider.baseURL + "/2010-04-01/Accounts/")] + accountSid + [.text("/Messages.json")])
+            plan = RequestPlan(method: .post, url: [.text(ProviderEndpoints.trimmed(endpoints.twilio) + "/2010-04-01/Accounts/")] + accountSid + [.text("/Messages.json")])
             plan.body = .form([(name: "To", value: [.text(recipient)]), (name: "From", value: [.text(sender)]), (name: "Body", value: [.text(message)])])
             plan.successStatus = [200, 201]
         }

@@ -19,9 +19,6 @@ public struct SlackMessage: Sendable {
         self.useMarkdown = useMarkdown
     }
 
-    /// The API's base URL; `FLOW_SLACK_URL` overrides it.
-    static var baseURL: String { ProcessEnvironment.value("FLOW_SLACK_URL") ?? "https://slack.com/api" }
-
     /// Slack's own escaping of text: `&`, `<` and `>` as entities.
     public static func escaped(_ text: String) -> String {
         var out = ""
@@ -36,7 +33,7 @@ public struct SlackMessage: Sendable {
         return out
     }
 
-    func request() -> ProviderRequest {
+    func request(endpoints: ProviderEndpoints) -> ProviderRequest {
         // The flow's own text is sent as written (it may hold Slack's <URL|label> links);
         // only values that came from the call or an API are escaped.
         let text = self.text.map { piece -> TemplatePiece in
@@ -53,7 +50,7 @@ public struct SlackMessage: Sendable {
         if let iconEmoji { fields.append((path: ["icon_emoji"], value: iconEmoji, format: .string)) }
         if let iconURL { fields.append((path: ["icon_url"], value: iconURL, format: .string)) }
         fields.append((path: ["mrkdwn"], value: [.text(useMarkdown ? "true" : "false")], format: .boolean))
-        var plan = RequestPlan(method: .post, url: [.text(Self.baseURL + "/chat.postMessage")])
+        var plan = RequestPlan(method: .post, url: [.text(ProviderEndpoints.trimmed(endpoints.slack) + "/chat.postMessage")])
         plan.headers = [(name: "Authorization", value: [.text("Bearer ")] + token)]
         plan.body = .json(fields)
         plan.contentType = [.text("application/json; charset=utf-8")]

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Answers as CloudTalk's SMS API, Twilio's Messages API and Slack's chat.postMessage answer,
+with the shapes their public references document, for the workflow tests. Prints its port.
+
+  POST /cloudtalk/sms/send.json        Basic ct-key-id:ct-key-secret. Recipient +15550000000: 200 with
+                                       responseData.success false; +15550000001: 200 with a bare
+                                       success false; else 200 with responseData.status 200.
+                                       A wrong key: 401 {"responseData": {"status", "message"}}.
+  POST /twilio/2010-04-01/Accounts/AC123/Messages.json
+                                       form To, From, Body; Basic SK1:tw-secret. To +15005550001: 400
+                                       with Twilio's error 21211; else 201 with sid and status.
+  POST /slack/chat.postMessage         Bearer xoxb-test. Channel #nowhere: ok false,
+                                       channel_not_found; #busy: the first request 429 with
+                                       Retry-After 1, then ok; else ok with ts.
+  POST /hang                           never answers.
+  GET  /seen                           every request so far: method, path, headers, body.
+"""
+import base64
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+seen = []
+lock = threading.Lock()
+busy = {"count": 0}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, value, extra=None):
+        body = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, text in (extra or {}).items():
+            self.send_header(name, text)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/seen":
+            with lock:
+                return self.answer(200, seen)
+        self.answer(404, {"error": "not found"})
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        with lock:
+            seen.append({"method": "POST", "path": self.path, "authorization": self.headers.get("Authorization"),
+                         "contentType": self.headers.get("Content-Type"), "body": body})
+        auth = self.headers.get("Authorization")
+        if self.path == "/hang":
+            time.sleep(3600)
+        if self.path == "/cloudtalk/sms/send.json":
+            if auth != "Basic " + base64.b64encode(b"ct-key-id:ct-key-secret").decode():
+                return self.answer(401, {"responseData": {"status": 401, "message": "Unauthorized"}})
+            sms = json.loads(body)
+            if sms["recipient"] == "+15550000000":
+                return self.answer(200, {"responseData": {"success": False, "data": "Recipient is on the blocklist"}})
+            if sms["recipient"] == "+15550000001":
+                return self.answer(200, {"success": False, "data": "Invalid sender"})
+            return self.answer(200, {"responseData": {"status": 200, "data": {"id": 5001}}})
+        if self.path == "/twilio/2010-04-01/Accounts/AC123/Messages.json":
+            if auth != "Basic " + base64.b64encode(b"SK1:tw-secret").decode():
+                return self.answer(401, {"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401})
+            form = parse_qs(body)
+            if form["To"][0] == "+15005550001":
+                return self.answer(400, {"code": 21211, "message": "The 'To' number +15005550001 is not a valid phone number.",
+                                         "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400})
+            return self.answer(201, {"sid": "SM0123", "status": "queued", "to": form["To"][0], "from": form["From"][0], "body": form["Body"][0]})
+        if self.path == "/slack/chat.postMessage":
+            if auth != "Bearer xoxb-test":
+                return self.answer(200, {"ok": False, "error": "invalid_auth"})
+            message = json.loads(body)
+            if message["channel"] == "#nowhere":
+                return self.answer(200, {"ok": False, "error": "channel_not_found"})
+            if message["channel"] == "#busy":
+                with lock:
+                    busy["count"] += 1
+                    first = busy["count"] == 1
+                if first:
+                    return self.answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+            return self.answer(200, {"ok": True, "channel": "C1", "ts": "1700000000.000100"})
+        self.answer(404, {"error": "not found"})
+
+
+def exit_with_parent():
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
