@@ -40,7 +40,9 @@ void recording_open(struct call *call) {
         media->heard = NULL;
         media->recording = NULL;
         atomic_fetch_add(&server->recording_errors, 1);
+        return;
     }
+    str_ncpy(media->recording_path, path, sizeof(media->recording_path));
 }
 
 void recording_heard(struct call *call, const uint8_t *payload, size_t count) {
@@ -77,7 +79,9 @@ void recording_write(struct call *call, const int16_t *sent, size_t count) {
     if (aufile_write(media->recording, (const uint8_t *)frames, count * 2 * sizeof(int16_t))) {
         media->recording = mem_deref(media->recording);
         atomic_fetch_add(&call->server->recording_errors, 1);
+        return;
     }
+    media->recorded_frames += count;
 }
 
 void recording_close(struct call *call) {

@@ -81,6 +81,9 @@ struct call_media {
     int16_t *heard;
     size_t heard_start, heard_count;
     bool recording_muted;
+    /// The recording's file, and the frames (8000 a second) written to it.
+    char recording_path[1300];
+    uint64_t recorded_frames;
 };
 
 struct call {

@@ -59,8 +59,15 @@ void end_call(struct call *call, const char *by, const char *reason) {
     uint64_t id = call->id;
     char callid[sizeof(call->callid)];
     memcpy(callid, call->callid, sizeof(callid));
+    // A recording still open has had no error; the call's destructor completes its file.
+    char recording[sizeof(call->media.recording_path)] = "";
+    uint64_t frames = 0;
+    if (call->media.recording) {
+        memcpy(recording, call->media.recording_path, sizeof(recording));
+        frames = call->media.recorded_frames;
+    }
     mem_deref(call);
-    report(server, CF_SIP_CALL_CLOSED, id, 0, by, reason, callid, NULL);
+    report(server, CF_SIP_CALL_CLOSED, id, frames, by, reason, callid, recording);
 }
 
 enum {

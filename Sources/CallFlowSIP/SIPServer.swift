@@ -13,8 +13,15 @@ public final class SIPServer: Sendable {
         /// A call was answered and acknowledged.
         case answered(CallLine)
         /// Every call let in by `admission` ends so once, answered or not; `by` is `caller` or
-        /// `server`.
-        case closed(call: UInt64, by: String, reason: String, callID: String)
+        /// `server`. `recording` is the call's recording (`recordDirectory`), complete, if one
+        /// was written.
+        case closed(call: UInt64, by: String, reason: String, callID: String, recording: Recording?)
+    }
+
+    /// A call's recording: a stereo WAV file (left: the caller, right: the flow).
+    public struct Recording: Sendable, Equatable {
+        public var file: String
+        public var seconds: Double
     }
 
     /// A request to decide on before anything is answered.
@@ -227,7 +234,8 @@ private final class EventSink: Sendable {
         default:
             lines.withLock { $0.removeValue(forKey: call) }?.closed()
             ended()
-            continuation.yield(.closed(call: call, by: first, reason: second, callID: third))
+            let recording = fourth.isEmpty ? nil : SIPServer.Recording(file: fourth, seconds: Double(number) / 8000)
+            continuation.yield(.closed(call: call, by: first, reason: second, callID: third, recording: recording))
         }
     }
 }

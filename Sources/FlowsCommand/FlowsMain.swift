@@ -36,7 +36,7 @@ public enum FlowsMain {
             case let test as TestCommand:
                 exit(await test.run(flows, workflows: workflows))
             case let serve as ServeCommand:
-                exit(await serve.run(flows))
+                exit(await serve.run(flows, workflows: workflows))
             case let trial as TryCommand:
                 exit(await trial.run(flows))
             case let alerts as AlertsListCommand:

@@ -17,7 +17,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             The flow is the one named by the called number (the INVITE's Request-URI user, as in \
             sip:DtmfMenu@host), else --flow. Speech is flite's; Phrase files are WAV files under \
-            --prompts. The call ends with BYE when the flow ends.
+            --prompts. The call ends with BYE when the flow ends. Workflows run on the calls' \
+            triggers, and runs left by a process that died are taken up here.
             """
     )
 
@@ -68,7 +69,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var state: StateOption
 
-    func run(_ flows: [CompiledFlow]) async -> Int32 {
+    func run(_ flows: [CompiledFlow], workflows: [CompiledWorkflow] = []) async -> Int32 {
         guard let (address, port) = Self.hostAndPort(sip) else {
             printError("flows: error: --sip \(sip): expected ADDRESS:PORT, such as 127.0.0.1:5080")
             return 64
@@ -173,6 +174,12 @@ struct ServeCommand: ParsableCommand {
         // come from the SIP server's thread, which must never wait for the output, and events
         // from the calls' tasks.
         let printer = DispatchQueue(label: "CallFlow.serve.output")
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http) { report in
+            let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[workflows] " + $0) })
+            printer.async { if trace == .json { Terminal.out(report.json) } else { transcript.write(report) } }
+        }
+        let maintenance = runner.map { Self.maintain($0, store: store) }
+        let triggersOfCall = Mutex<[UInt64: CallTriggers]>([:])
         // Every call's flow runs in the group; the command ends once the server has stopped
         // and every flow has ended.
         await withDiscardingTaskGroup { group in
@@ -195,9 +202,12 @@ struct ServeCommand: ParsableCommand {
                 }
                 calls.started(id)
                 serveMetrics?.callAnswered()
+                let variables = InviteVariables(to: to, from: from, headers: line.headers)
+                let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables.call, contact: variables.contact) }
+                if let triggers { triggersOfCall.withLock { $0[id] = triggers } }
+                triggers?.callStarted()
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })
                 group.addTask {
-                    let variables = InviteVariables(to: to, from: from, headers: line.headers)
                     // What goes wrong beside the flow is told as a warning of the element running.
                     let element = Mutex("")
                     let write: @Sendable (CallEvent) -> Void = { event in
@@ -210,12 +220,15 @@ struct ServeCommand: ParsableCommand {
                     let call = Call(flow: flowType.name, variables: variables.call, contact: variables.contact, secrets: VariableOptions.secrets(of: flowType),
                                     caller: caller, http: http, store: store, mailer: mailer, observer: { event in
                                         if case .enter(let name, _) = event { element.withLock { $0 = name } }
+                                        triggers?.observe(event)
                                         write(event)
                                     })
                     // The flow runs in a task of its own, cancelled when the caller hangs up: a
                     // request it awaits is abandoned (one it does not await goes on).
                     let flowTask = Task {
                         let resultCode = await flowType.run(on: call)
+                        // The call's workflow runs are recorded before its end is told.
+                        await triggers?.callEnded(resultCode)
                         await call.end(resultCode)
                         return resultCode
                     }
@@ -224,7 +237,11 @@ struct ServeCommand: ParsableCommand {
                     serveMetrics?.callEnded(flow: flowType.name, resultCode: resultCode)
                     server.hangUp(id)
                 }
-            case .closed(let id, let by, let reason, let callID):
+            case .closed(let id, let by, let reason, let callID, let recording):
+                let triggers = triggersOfCall.withLock { $0.removeValue(forKey: id) }
+                if let triggers, let recording {
+                    Task { await triggers.recordingUploaded(file: recording.file, seconds: recording.seconds) }
+                }
                 // Only an answered call has a story to end.
                 guard calls.ended(id) else { continue }
                 Self.output(trace: trace, callID: callID, on: printer)(
@@ -232,6 +249,8 @@ struct ServeCommand: ParsableCommand {
             }
         }
         }
+        // Runs still going are left to their leases: the next process takes them up.
+        maintenance?.cancel()
         await store.flush()
         printer.sync {}
         printError("flows: stopped")
@@ -245,6 +264,28 @@ struct ServeCommand: ParsableCommand {
         }
         let host = text[..<colon]
         return (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : String(host), port)
+    }
+
+    /// Takes up runs that other processes left (their lease ended) every half lease, and deletes
+    /// runs past the retention period (`FLOW_WORKFLOW_RETENTION_DAYS`) at start and hourly.
+    static func maintain(_ runner: WorkflowRunner, store: any StateStore) -> Task<Void, Never> {
+        Task {
+            let clock = ContinuousClock()
+            var nextPurge = clock.now
+            while !Task.isCancelled {
+                if clock.now >= nextPurge {
+                    nextPurge = clock.now + .seconds(3600)
+                    do {
+                        let deleted = try await store.purgeRuns(createdBefore: WallClock.now() - WorkflowsCommand.retentionDays * 86_400)
+                        if deleted > 0 { printError("flows: deleted \(deleted) workflow run\(deleted == 1 ? "" : "s") older than \(FlowText.number(WorkflowsCommand.retentionDays)) days") }
+                    } catch {
+                        printError("flows: warning: old workflow runs could not be deleted: \(error)")
+                    }
+                }
+                await runner.resumeExpired()
+                try? await Task.sleep(for: .milliseconds(Int(max(0.5, runner.leaseSeconds / 2) * 1000)))
+            }
+        }
     }
 
     /// How long a stopping server lets its calls in progress go on before it hangs them up.

@@ -18,7 +18,9 @@ enum cf_sip_event_kind {
     /// the INVITE's `X-Call-*` and `X-Contact-*` headers, one `Name: value` a line.
     CF_SIP_CALL_ANSWERED = 1,
     /// A call ended, answered or not (every call let in ends so once): `first` is who ended it
-    /// (`caller` or `server`), `second` the reason, `third` the Call-ID.
+    /// (`caller` or `server`), `second` the reason, `third` the Call-ID; with `--record`,
+    /// `fourth` is the recording's file, complete, and `number` its frames (8000 a second),
+    /// or `fourth` is empty when none was written.
     CF_SIP_CALL_CLOSED = 2,
     /// The caller pressed a key (RFC 4733): `first` is the key (`0`-`9`, `*`, `#`, `A`-`D`).
     CF_SIP_CALL_DIGIT = 3,

@@ -15,6 +15,11 @@ public final class CallTriggers: Sendable {
     private struct Seen {
         var properties: [String: String] = [:]
         var digits: [String: String] = [:]
+        /// Known once the flow has ended, and once the recording is complete: `RecordingUploaded`
+        /// fires when both are.
+        var resultCode: String?
+        var duration: Double?
+        var recording: (file: String, seconds: Double)?
         /// Triggers fired while the call goes on, still being recorded.
         var firing: [Task<Void, Never>] = []
     }
@@ -63,26 +68,41 @@ public final class CallTriggers: Sendable {
     /// The call ended with `resultCode`: fires `CallEnded` and returns once every run of this
     /// call is recorded, so that the call's end may then be reported.
     public func callEnded(_ resultCode: String) async {
+        let duration = Double((ContinuousClock.now - started).milliseconds / 1000)
+        let recording = state.withLock { seen in
+            seen.resultCode = resultCode
+            seen.duration = duration
+            return seen.recording
+        }
         if runner.listens(to: .callEnded) {
             var ended = event(.callEnded)
             ended.resultCode = resultCode
-            ended.duration = Double((ContinuousClock.now - started).milliseconds / 1000)
+            ended.duration = duration
             fire(ended)
         }
+        if let recording { fireRecording(recording, resultCode: resultCode, duration: duration) }
         await recorded()
     }
 
-    /// A recording of the call was written: fires `RecordingUploaded` and returns once its
-    /// runs are recorded.
-    public func recordingUploaded(file: String, seconds: Double, resultCode: String) async {
+    /// The call's recording is complete: fires `RecordingUploaded` once the flow has ended too
+    /// (its result code is then known), and returns once its runs are recorded.
+    public func recordingUploaded(file: String, seconds: Double) async {
+        let ended = state.withLock { seen in
+            seen.recording = (file, seconds)
+            return seen.resultCode.map { ($0, seen.duration ?? 0) }
+        }
+        if let ended { fireRecording((file, seconds), resultCode: ended.0, duration: ended.1) }
+        await recorded()
+    }
+
+    private func fireRecording(_ recording: (file: String, seconds: Double), resultCode: String, duration: Double) {
         guard runner.listens(to: .recordingUploaded) else { return }
         var uploaded = event(.recordingUploaded)
         uploaded.resultCode = resultCode
-        uploaded.duration = Double((ContinuousClock.now - started).milliseconds / 1000)
-        uploaded.recordingFile = file
-        uploaded.recordingDuration = seconds
+        uploaded.duration = duration
+        uploaded.recordingFile = recording.file
+        uploaded.recordingDuration = recording.seconds
         fire(uploaded)
-        await recorded()
     }
 
     /// Waits until every trigger fired so far has its runs recorded.

@@ -58,7 +58,7 @@ public actor WorkflowRunner {
     /// has every run in the store.
     public func fire(_ event: WorkflowEvent) async {
         for workflow in workflows where workflow.matches(event) {
-            let run = WorkflowRunRecord(id: Self.newID(), workflow: workflow.name, created: WallClock.now(), event: event)
+            let run = WorkflowRunRecord(id: Self.newID(), workflow: workflow.name, created: WallClock.now(), event: event, starts: 1)
             do {
                 try await store.createRun(run, owner: owner, leaseUntil: WallClock.now() + leaseSeconds)
             } catch {
@@ -108,7 +108,9 @@ public actor WorkflowRunner {
         return try await store.workflowRun(id: id)
     }
 
-    private func take(_ run: WorkflowRunRecord) async {
+    private func take(_ claimed: WorkflowRunRecord) async {
+        var run = claimed
+        run.starts += 1
         guard let workflow = workflows.first(where: { $0.name == run.workflow }) else {
             var failed = run
             failed.state = .failed
@@ -130,7 +132,6 @@ public actor WorkflowRunner {
         RuntimeMetrics.workflowRunsPending(1)
         defer { RuntimeMetrics.workflowRunsPending(-1) }
         var run = started
-        run.starts += 1
         run.outcomes = run.done
         run.error = nil
         let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow), endpoints: endpoints)

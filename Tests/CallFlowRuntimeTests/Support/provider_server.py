@@ -12,6 +12,9 @@ with the shapes their public references document, for the workflow tests. Prints
   POST /slack/chat.postMessage         Bearer xoxb-test. Channel #nowhere: ok false,
                                        channel_not_found; #busy: the first request 429 with
                                        Retry-After 1, then ok; else ok with ts.
+                                       Recipient +15550000009: the first request is held, never
+                                       answered; the next are answered.
+  Slack text containing HOLD           the first such request is held, never answered.
   POST /hang                           never answers.
   GET  /seen                           every request so far: method, path, headers, body.
 """
@@ -27,6 +30,16 @@ from urllib.parse import parse_qs
 seen = []
 lock = threading.Lock()
 busy = {"count": 0}
+held = set()
+
+
+def hold_first(key):
+    """Holds the first request of `key` for an hour: a process killed mid-request."""
+    with lock:
+        first = key not in held
+        held.add(key)
+    if first:
+        time.sleep(3600)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -63,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
             if auth != "Basic " + base64.b64encode(b"ct-key-id:ct-key-secret").decode():
                 return self.answer(401, {"responseData": {"status": 401, "message": "Unauthorized"}})
             sms = json.loads(body)
+            if sms["recipient"] == "+15550000009":
+                hold_first("sms")
             if sms["recipient"] == "+15550000000":
                 return self.answer(200, {"responseData": {"success": False, "data": "Recipient is on the blocklist"}})
             if sms["recipient"] == "+15550000001":
@@ -80,6 +95,8 @@ class Handler(BaseHTTPRequestHandler):
             if auth != "Bearer xoxb-test":
                 return self.answer(200, {"ok": False, "error": "invalid_auth"})
             message = json.loads(body)
+            if "HOLD" in message.get("text", ""):
+                hold_first("slack")
             if message["channel"] == "#nowhere":
                 return self.answer(200, {"ok": False, "error": "channel_not_found"})
             if message["channel"] == "#busy":
