@@ -58,6 +58,7 @@ golden: setup
 # The JSON Schemas editors use, written from the compiler's key tables (a test compares).
 schema: build
 	$(SWIFT) run --skip-build flowc schema flow > schema/flow.schema.json
+	$(SWIFT) run --skip-build flowc schema workflow > schema/workflow.schema.json
 	$(SWIFT) run --skip-build flowc schema scenario > schema/scenario.schema.json
 
 # The example flows' audio files, spoken by flite's kal voice (the same as `flows serve`'s).

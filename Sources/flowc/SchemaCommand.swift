@@ -1,18 +1,18 @@
 import ArgumentParser
 import CallFlowCompiler
 
-/// `flowc schema flow|scenario`: the JSON Schema of flow files or of scenario files.
+/// `flowc schema flow|workflow|scenario`: the JSON Schema of flow, workflow or scenario files.
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the JSON Schema of flow files or of scenario files.",
+        abstract: "Print the JSON Schema of flow, workflow or scenario files.",
         discussion: """
             Written from the compiler's own key tables; `make schema` refreshes the copies in \
             schema/ that editors point at.
             """
     )
 
-    @Argument(help: "flow or scenario.")
+    @Argument(help: "flow, workflow or scenario.")
     var kind: JSONSchemaWriter.Kind
 
     func run() {

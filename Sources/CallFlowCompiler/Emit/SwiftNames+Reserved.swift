@@ -8,6 +8,10 @@
 extension SwiftNames {
     static let reservedTypeNames: Set<String> = [
         "MainActor", "TaskLocal", "GivenValues", "RequestElementInfo", "ResultShape", "Difference", "Member",
+        // The workflow runtime's types.
+        "ActionOutcome", "CallTriggers", "CompiledWorkflow", "ProcessEnvironment", "Provider", "ProviderEndpoints", "SMSMessage",
+        "SlackMessage", "WorkflowAction", "WorkflowActionInfo", "WorkflowContext", "WorkflowEvent", "WorkflowReport",
+        "WorkflowRunRecord", "WorkflowRunner", "WorkflowTrigger",
         "Actor", "AdditiveArithmetic", "AlertMailer", "AlertOutbox", "AlertReservation", "Any", "AnyActor",
         "AnyBidirectionalCollection", "AnyClass", "AnyCollection", "AnyHashable", "AnyIndex", "AnyIterator",
         "AnyKeyPath", "AnyObject", "AnyRandomAccessCollection", "AnyRegexOutput", "AnySequence", "Array",

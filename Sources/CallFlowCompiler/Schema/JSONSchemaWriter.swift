@@ -1,10 +1,10 @@
-/// JSON Schemas (draft 2020-12) for flow files and scenario files, written from the same key
+/// JSON Schemas (draft 2020-12) for flow, workflow and scenario files, written from the same key
 /// tables the decoders check against, so that an editor's YAML support completes and flags
 /// exactly the keys the compiler knows. Values are left to the compiler's own checks, except
 /// where a kind is certain (a list, a mapping, an element type).
 public enum JSONSchemaWriter {
     public enum Kind: String, Sendable, CaseIterable {
-        case flow, scenario
+        case flow, workflow, scenario
 
         /// The file name under `schema/`.
         public var fileName: String { "\(rawValue).schema.json" }
@@ -13,6 +13,7 @@ public enum JSONSchemaWriter {
     public static func schema(_ kind: Kind) -> String {
         let root: Node = switch kind {
         case .flow: flowSchema
+        case .workflow: workflowSchema
         case .scenario: scenarioSchema
         }
         var out = ""
@@ -73,6 +74,56 @@ public enum JSONSchemaWriter {
         ])
     }
 
+    // MARK: - Workflow files
+
+    private static var workflowSchema: Node {
+        var actionProperties: [(String, Node)] = ActionType.commonKeys.map { ($0.name, described($0)) }
+        for type in ActionType.allCases {
+            for key in type.keys where !actionProperties.contains(where: { $0.0 == key.name }) {
+                actionProperties.append((key.name, described(key)))
+            }
+        }
+        let typeSchemas: [Node] = ActionType.allCases.map { type in
+            .object([
+                ("if", .object([("properties", .object([("Type", .object([("const", .string(type.rawValue))]))])), ("required", .strings(["Type"]))])),
+                ("then", .object([
+                    ("properties", .object(type.allKeys.map { ($0.name, .bool(true)) })),
+                    ("required", .strings(type.allKeys.filter(\.isRequired).map(\.name))),
+                    ("additionalProperties", .bool(false)),
+                ])),
+            ])
+        }
+        return .object([
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("$id", .string("https://callflow.dev/schema/workflow.schema.json")),
+            ("title", .string("CallFlow workflow file")),
+            ("description", .string("A workflow automation run around calls: written from the CallFlow compiler's key tables. `flowc check` checks far more than this schema.")),
+            ("type", .string("object")),
+            ("properties", .object(ActionType.workflowKeys.map { key in
+                switch key.name {
+                case "Trigger": (key.name, described(key, [("enum", .strings(Workflow.Trigger.allCases.map(\.rawValue)))]))
+                case "Actions": (key.name, described(key, [("type", .string("array")), ("minItems", .int(1)), ("items", .object([("$ref", .string("#/$defs/action"))]))]))
+                case "Conditions": (key.name, described(key, [("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/condition"))]))]))
+                case "Secrets": (key.name, described(key, [("type", .string("array")), ("items", .object([("type", .string("string"))]))]))
+                default: (key.name, described(key))
+                }
+            })),
+            ("required", .strings(ActionType.workflowKeys.filter(\.isRequired).map(\.name))),
+            ("additionalProperties", .bool(false)),
+            ("$defs", .object([
+                ("action", .object([
+                    ("type", .string("object")),
+                    ("properties", .object(actionProperties.map { name, node in
+                        name == "Type" ? (name, .object([("description", .string("the action type")), ("enum", .strings(ActionType.allCases.map(\.rawValue)))])) : (name, node)
+                    })),
+                    ("required", .strings(ActionType.commonKeys.filter(\.isRequired).map(\.name))),
+                    ("allOf", .array(typeSchemas)),
+                ])),
+                ("condition", closedObject(ActionType.conditionKeys)),
+            ])),
+        ])
+    }
+
     // MARK: - Scenario files
 
     private static var scenarioSchema: Node {
@@ -94,6 +145,7 @@ public enum JSONSchemaWriter {
             "Said": texts,
             "Requests": [("type", .string("object")), ("additionalProperties", .object([("$ref", .string("#/$defs/request"))]))],
             "Properties": [("type", .string("object"))],
+            "Workflows": [("type", .string("object")), ("additionalProperties", .object([("enum", .strings(["succeeded", "failed"]))]))],
         ])
         let scenario = closedMembers(ScenarioKeys.scenario, overriding: [
             "Call": [("type", .string("object"))],

@@ -282,7 +282,7 @@ import Testing
                 Text: "Your token is <<secrets.TOKEN>>"
             """
         #expect(diagnosticLines(yaml) == [
-            "Flows/Test.yaml:6:26: error: the secret `TOKEN` would be spoken, stored or logged here; secrets may only be used in an APIRequest's URL, Query, Header or Body [secret-leak]",
+            "Flows/Test.yaml:6:26: error: the secret `TOKEN` would be spoken, stored or logged here; secrets may only be used in an APIRequest's URL, Query, Header or Body, and in a workflow action's credential keys (AccountSid, Key, KeyId, KeySecret, Token) [secret-leak]",
         ])
     }
 
@@ -445,8 +445,41 @@ import Testing
         ])
     }
 
+    @Test func triggerMismatch() {
+        let yaml = """
+            Workflow: Early
+            Trigger: CallStarted
+            Actions:
+              - {Name: Post, Type: APIRequest, Action: POST, URL: "https://api.example.com/x", Body: {took: <<call.duration>>}}
+            """
+        #expect(diagnosticLines(yaml) == [
+            "Flows/Test.yaml:4:97: error: `call.duration` is known once the call has ended, but `Trigger: CallStarted` fires while it goes on [trigger-mismatch]",
+        ])
+    }
+
+    @Test func unknownResultCode() {
+        let flow = """
+            Flow: Menu
+            Elements:
+              - {Name: Bye, Type: Hangup, ResultCode: DONE}
+            """
+        let workflow = """
+            Workflow: After
+            Trigger: CallEnded
+            Flow: Menu
+            Conditions:
+              - {Source: <<call.result_code>>, Operand: NotEquals, Value: DNOE}
+            Actions:
+              - {Name: Post, Type: APIRequest, URL: "https://api.example.com/x"}
+            """
+        let result = FlowCompiler.check([.init(path: "Flows/Menu.yaml", text: flow), .init(path: "Flows/Test.yaml", text: workflow)], readFile: { _ in nil })
+        #expect(result.diagnostics.map(\.description) == [
+            "Flows/Test.yaml:5:56: warning: `Menu` never ends with the result code `DNOE`, so this condition always holds [unknown-result-code]",
+        ])
+    }
+
     /// Every code of the contract has a test above; this keeps the list complete.
     @Test func everyCodeIsCovered() {
-        #expect(DiagnosticCode.allCases.count == 21)
+        #expect(DiagnosticCode.allCases.count == 23)
     }
 }

@@ -302,8 +302,8 @@ import Testing
                 Text: <<secrets.NOPE>>
             """
         #expect(diagnosticLines(yaml) == [
-            "Flows/Test.yaml:11:18: error: the secret `KEY` would be sent as the Content-Type here; secrets may only be used in an APIRequest's URL, Query, Header or Body [secret-leak]",
-            "Flows/Test.yaml:16:12: error: the secret `KEY` would be spoken, stored or logged here; secrets may only be used in an APIRequest's URL, Query, Header or Body [secret-leak]",
+            "Flows/Test.yaml:11:18: error: the secret `KEY` would be sent as the Content-Type here; secrets may only be used in an APIRequest's URL, Query, Header or Body, and in a workflow action's credential keys (AccountSid, Key, KeyId, KeySecret, Token) [secret-leak]",
+            "Flows/Test.yaml:16:12: error: the secret `KEY` would be spoken, stored or logged here; secrets may only be used in an APIRequest's URL, Query, Header or Body, and in a workflow action's credential keys (AccountSid, Key, KeyId, KeySecret, Token) [secret-leak]",
             "Flows/Test.yaml:19:11: error: `NOPE` is not listed under `Secrets`; add it there to read it from FLOW_SECRET_NOPE at run time [unknown-field]",
         ])
     }

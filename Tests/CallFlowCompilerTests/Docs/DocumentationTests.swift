@@ -46,12 +46,24 @@ import Testing
         #expect(try Self.sections().map(\.code) == DiagnosticCode.allCases.map(\.rawValue))
     }
 
+    /// The example flows of `Flows/`, which a workflow example may name.
+    static func exampleFlows() throws -> [FlowCompiler.Source] {
+        let folder = packageRoot.appendingPathComponent("Flows")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted().compactMap { name in
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            return text.contains("\nWorkflow: ") || text.hasPrefix("Workflow: ") ? nil : FlowCompiler.Source(path: "Flows/" + name, text: text)
+        }
+    }
+
     @Test func eachMistakeGivesExactlyTheDocumentedOutputAndEachFixIsClean() throws {
+        let flows = try Self.exampleFlows()
         for section in try Self.sections() {
-            let mistake = FlowCompiler.check([.init(path: section.file, text: section.mistake)], readFile: { _ in nil })
+            // A workflow is checked beside the example flows, as the build checks it.
+            let beside = section.mistake.hasPrefix("Workflow: ") ? flows : []
+            let mistake = FlowCompiler.check(beside + [.init(path: section.file, text: section.mistake)], readFile: { _ in nil })
             #expect(DiagnosticFormat.text.render(mistake.diagnostics) == section.output, "\(section.code)")
             #expect(mistake.diagnostics.first?.code.rawValue == section.code)
-            let fix = FlowCompiler.check([.init(path: section.file, text: section.fix)], readFile: { _ in nil })
+            let fix = FlowCompiler.check(beside + [.init(path: section.file, text: section.fix)], readFile: { _ in nil })
             #expect(fix.diagnostics.map(\.description) == [], "\(section.code)")
         }
     }

@@ -69,10 +69,14 @@ import Testing
     }
 
     @Test func everyExampleFlowAndScenarioIsValid() throws {
-        let flows = try yamlFiles(in: "Flows")
-        #expect(flows.count >= 4)
+        let files = try yamlFiles(in: "Flows")
+        let workflows = try files.filter { try String(contentsOf: $0, encoding: .utf8).wholeMatch(of: /(?s)(.*\n)?Workflow: .*/) != nil }
+        let flows = files.filter { !workflows.contains($0) }
+        #expect(flows.count >= 4 && workflows.count >= 1)
         let flowRun = try validate(flows.map(\.path), against: .flow)
         #expect(flowRun.status == 0, "\(flowRun.output)")
+        let workflowRun = try validate(workflows.map(\.path), against: .workflow)
+        #expect(workflowRun.status == 0, "\(workflowRun.output)")
 
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -111,6 +111,17 @@ import Testing
 
             """))
 
+        // A workflow of HostileElements whose actions have hostile names, each reading the one
+        // before it and a property of the flow. (Type names are the flows' above: a workflow's is
+        // made the same way.)
+        let actionNames = memberNames.filter { !["call", "contact", "secrets", "recording", "request"].contains($0) }
+        var actions = "Workflow: HostileActions\nTrigger: CallEnded\nFlow: HostileElements\nActions:\n"
+        for (index, name) in actionNames.enumerated() {
+            let earlier = index > 0 ? " <<\(actionNames[index - 1]).Status>>" : ""
+            actions += "  - {Name: \(name), Type: APIRequest, Action: POST, URL: \"https://api.example.com/x\", Body: {v: '<<P2 ?? \"\">>\(earlier)'}}\n"
+        }
+        sources.append(FlowCompiler.Source(path: "Flows/Actions.yaml", text: actions))
+
         // Text that lands in comments of the generated Swift, with every kind of line break:
         // were a comment ended early, `#error` would fail the compile.
         sources.append(FlowCompiler.Source(path: "Flows/Comments.yaml", text: #"""
