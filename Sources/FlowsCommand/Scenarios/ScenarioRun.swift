@@ -57,7 +57,8 @@ struct ScenarioRun {
         let declared = flow.secrets + workflows.flatMap(\.secrets)
         for secret in scenario.secrets {
             guard declared.contains(secret.name.value) else {
-                outcome.errors.append(error(at: secret.name.location, "neither the flow \(flow.name) nor a workflow declares a secret `\(secret.name.value)`",
+                let owner = workflows.isEmpty ? "the flow \(flow.name) declares" : "neither the flow \(flow.name) nor a workflow declares"
+                outcome.errors.append(error(at: secret.name.location, "\(owner) no secret `\(secret.name.value)`",
                                             notes: Suggestion.note(for: secret.name.value, in: declared)))
                 continue
             }

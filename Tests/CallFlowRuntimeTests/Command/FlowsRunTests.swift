@@ -85,7 +85,7 @@ import Testing
     func trace(_ arguments: [String], secrets: [String: String] = [:]) async throws -> [String] {
         let run = try await flows(["run"] + arguments + ["--trace", "json"], secrets: secrets)
         #expect(run.status == 0)
-        return run.output.split(separator: "\n").map { String($0).replacing(/"ms":\d+/, with: "\"ms\":0") }
+        return run.output.split(separator: "\n").map { String($0).replacing(/"ms":\d+/, with: "\"ms\":0").replacing(/"run":"[0-9a-f-]+"/, with: "\"run\":\"ID\"") }
     }
 
     @Test func leadFieldReadback() async throws {
@@ -152,7 +152,8 @@ import Testing
             #"{"event":"transfer","element":"Sales","to":"sales_queue"}"#,
             #"{"event":"end","resultCode":"SALES"}"#,
         ])
-        // No input: the prompt is said again (Retries: 1), then the no-input exit.
+        // No input: the prompt is said again (Retries: 1), then the no-input exit. The call
+        // ends NO_CHOICE, so MissedChoiceFollowUp runs after it; the call gives no number to text.
         #expect(try await trace(["DtmfMenu"]) == [
             #"{"event":"enter","element":"Menu","type":"CollectInput"}"#,
             #"{"event":"say","element":"Menu","text":"Press 1 for sales or 2 for support."}"#,
@@ -160,6 +161,9 @@ import Testing
             #"{"event":"collect","element":"Menu","digits":""}"#,
             #"{"event":"enter","element":"NoChoice","type":"Hangup"}"#,
             #"{"event":"say","element":"NoChoice","text":"Sorry, we did not get a choice. Goodbye."}"#,
+            #"{"event":"workflow","workflow":"MissedChoiceFollowUp","run":"ID","trigger":"CallEnded"}"#,
+            #"{"event":"action","workflow":"MissedChoiceFollowUp","run":"ID","action":"Text","type":"SMS","method":"POST","url":"","status":0,"attempts":0,"ms":0,"error":"Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent"}"#,
+            #"{"event":"workflowEnd","workflow":"MissedChoiceFollowUp","run":"ID","state":"failed","error":"Text: Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent"}"#,
             #"{"event":"end","resultCode":"NO_CHOICE"}"#,
         ])
     }
@@ -167,12 +171,15 @@ import Testing
     @Test func transcriptAndList() async throws {
         let run = try await flows(["run", "DtmfMenu", "--input", "9"])
         #expect(run.status == 0)
-        #expect(run.output == """
+        #expect(run.output.replacing(/\(run [0-9a-f-]+\)/, with: "(run ID)") == """
             Menu           says "Press 1 for sales or 2 for support."
             Menu           reads 9
             Route          goes to NoChoice
             NoChoice       says "Sorry, we did not get a choice. Goodbye."
+            Workflow MissedChoiceFollowUp runs on CallEnded (run ID)
             Call ended: NO_CHOICE
+              Text         SMS failed: Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent
+            Workflow MissedChoiceFollowUp failed: Text: Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent
 
             """)
         let list = try await flows(["list"])
