@@ -11,7 +11,7 @@ import Darwin
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
-        abstract: "Print a flow as a graph: elements as nodes, exits as labelled edges.",
+        abstract: "Print a flow or a workflow as a graph: elements (or actions) as nodes, exits as labelled edges.",
         discussion: """
             mermaid renders in Markdown (GitHub, GitLab, many wikis); dot is Graphviz's language; \
             svg runs Graphviz's `dot` command, which must be installed (apt install graphviz). \
@@ -24,7 +24,7 @@ struct GraphCommand: ParsableCommand {
         case mermaid, dot, svg
     }
 
-    @Argument(help: "The flow file.")
+    @Argument(help: "The flow or workflow file.")
     var path: String
 
     @Option(name: .long, help: "mermaid, dot or svg.")
@@ -35,13 +35,24 @@ struct GraphCommand: ParsableCommand {
             printError("flowc: error: cannot read \(path)")
             throw ExitCode(1)
         }
-        let result = FlowCompiler.check([FlowCompiler.Source(path: path, contents: bytes)])
-        guard !result.hasErrors, let flow = result.flows.first else {
-            printError(DiagnosticFormat.text.render(result.diagnostics), terminator: "")
+        // A workflow is checked with the flows beside it, one of which it may name.
+        var sources = [FlowCompiler.Source(path: path, contents: bytes)]
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        for file in FlowFileDiscovery().flowFiles(in: [folder]) where file != path {
+            if let contents = FileSystem.read(file) { sources.append(FlowCompiler.Source(path: file, contents: contents)) }
+        }
+        let result = FlowCompiler.check(sources)
+        let own = result.diagnostics.filter { $0.file == path }
+        let writer: FlowGraphWriter
+        if let workflow = result.workflows.first(where: { $0.file == path }), !own.contains(where: { $0.severity == .error }) {
+            writer = FlowGraphWriter(workflow: workflow)
+        } else if let flow = result.flows.first(where: { $0.file == path }), !own.contains(where: { $0.severity == .error }) {
+            writer = FlowGraphWriter(flow: flow)
+        } else {
+            printError(DiagnosticFormat.text.render(own), terminator: "")
             printError("flowc: error: \(path) has errors; fix them to draw its graph")
             throw ExitCode(1)
         }
-        let writer = FlowGraphWriter(flow: flow)
         switch format {
         case .mermaid: print(writer.render(.mermaid), terminator: "")
         case .dot: print(writer.render(.dot), terminator: "")

@@ -1,6 +1,7 @@
 /// A checked flow as a graph for people: elements as nodes (name and type), exits as labelled
 /// edges, the start and the places where the call ends marked. Mermaid for Markdown pages,
-/// Graphviz dot for everything else.
+/// Graphviz dot for everything else. A workflow is drawn the same way: its trigger, its
+/// conditions, its actions in order, and where a run stops.
 public struct FlowGraphWriter {
     public enum Format: String, Sendable, CaseIterable {
         case mermaid, dot
@@ -20,13 +21,15 @@ public struct FlowGraphWriter {
         var label: String
     }
 
-    private let flow: Flow
+    private let name: String
     private let nodes: [Node]
     private let edges: [Edge]
     private let start: Int?
+    /// The start's label: `start` for a flow, the trigger for a workflow.
+    private var startLabel = "start"
 
     public init(flow: Flow) {
-        self.flow = flow
+        name = flow.name.value
         var indexOf: [String: Int] = [:]
         for element in flow.elements where indexOf[element.name] == nil { indexOf[element.name] = element.index }
         let graph = ElementGraph(flow: flow, indexOf: indexOf)
@@ -42,6 +45,30 @@ public struct FlowGraphWriter {
         }
         self.edges = edges
         start = graph.start
+    }
+
+    public init(workflow: Workflow) {
+        name = workflow.name.value
+        startLabel = (workflow.trigger?.value.rawValue ?? "start") + (workflow.flow.map { " of \($0.value)" } ?? "")
+        var nodes: [Node] = []
+        var edges: [Edge] = []
+        if !workflow.conditions.isEmpty {
+            let tests = workflow.conditions.map { condition in
+                "\(PathSegment.describe(condition.source.path)) \(condition.operand.rawValue)" + (condition.value.map { " " + Self.text($0) } ?? "")
+            }
+            nodes.append(Node(name: "Conditions", type: tests.joined(separator: " and "), ends: false))
+            edges.append(Edge(from: 0, to: workflow.actions.isEmpty ? nil : 1, label: "all hold"))
+            edges.append(Edge(from: 0, to: nil, label: "not run"))
+        }
+        for action in workflow.actions {
+            let index = nodes.count
+            nodes.append(Node(name: action.name, type: action.type?.rawValue ?? "?", ends: false))
+            edges.append(Edge(from: index, to: action.index == workflow.actions.count - 1 ? nil : index + 1, label: "done"))
+            edges.append(Edge(from: index, to: nil, label: "failed: the run stops"))
+        }
+        self.nodes = nodes
+        self.edges = edges
+        start = nodes.isEmpty ? nil : 0
     }
 
     /// What taking the exit means, as the edge's label.
@@ -95,7 +122,8 @@ public struct FlowGraphWriter {
             return out
         }
         var lines = ["flowchart TD"]
-        if let start { lines.append("    start((start)) --> n\(start)") }
+        if let start { let label = startLabel == "start" ? "start" : "\"\(escaped(startLabel))\""
+            lines.append("    start((\(label))) --> n\(start)") }
         for (index, node) in nodes.enumerated() {
             let label = "\"\(escaped(node.name))<br/><i>\(escaped(node.type))</i>\""
             // A rounded "stadium" marks where the call ends.
@@ -113,12 +141,12 @@ public struct FlowGraphWriter {
             "\"" + PrintableText.escaped(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         }
         var lines = [
-            "digraph \(quoted(flow.name.value)) {",
+            "digraph \(quoted(name)) {",
             "    node [shape=box, style=rounded, fontname=\"Helvetica\"];",
             "    edge [fontname=\"Helvetica\", fontsize=10];",
         ]
         if let start {
-            lines.append("    start [shape=circle, label=\"start\"];")
+            lines.append("    start [shape=circle, label=\(quoted(startLabel))];")
             lines.append("    start -> n\(start);")
         }
         for (index, node) in nodes.enumerated() {

@@ -175,3 +175,47 @@ import Testing
         return status.st_mtim
     }
 }
+
+extension FlowcCheckTests {
+    /// `flowc graph` of a workflow draws its trigger, conditions and actions; the flow it
+    /// names is found beside it. `flowc check` checks workflows with the flows.
+    @Test func workflowsAreCheckedAndDrawn() throws {
+        let workflow = """
+            Workflow: After
+            Trigger: CallEnded
+            Flow: Good
+            Conditions:
+              - {Source: <<call.result_code>>, Operand: Equals, Value: INBOUND}
+            Actions:
+              - {Name: Post, Type: APIRequest, Action: POST, URL: "https://api.example.com/x", Body: {to: <<call.phonenum>>}}
+              - {Name: Tell, Type: Slack, Token: "<<secrets.T>>", Channel: "#ops", Text: "posted <<Post.Status>>"}
+            Secrets: [T]
+
+            """
+        let root = try project(["Flows/Good.yaml": Self.good, "Flows/After.yaml": workflow, "Flows/Broken.yaml": workflow.replacingOccurrences(of: "After", with: "Broken").replacingOccurrences(of: "Good", with: "Gone")])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let check = try flowc(["check"], in: root)
+        #expect(check.status == 1)
+        #expect(check.stderr.hasPrefix("Flows/Broken.yaml:3:1: error: no flow is named `Gone` [unknown-reference]\nnote: did you mean `Good`?\n"))
+        let graph = try flowc(["graph", "Flows/After.yaml"], in: root)
+        #expect(graph.status == 0, "\(graph.stderr)")
+        #expect(graph.stdout == """
+            flowchart TD
+                start(("CallEnded of Good")) --> n0
+                n0["Conditions<br/><i>call.result_code Equals INBOUND</i>"]
+                n1["Post<br/><i>APIRequest</i>"]
+                n2["Tell<br/><i>Slack</i>"]
+                end_((end))
+                n0 -->|"all hold"| n1
+                n0 -->|"not run"| end_
+                n1 -->|"done"| n2
+                n1 -->|"failed: the run stops"| end_
+                n2 -->|"done"| end_
+                n2 -->|"failed: the run stops"| end_
+
+            """)
+        let broken = try flowc(["graph", "Flows/Broken.yaml"], in: root)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.hasPrefix("Flows/Broken.yaml:3:1: error: no flow is named `Gone` [unknown-reference]"))
+    }
+}

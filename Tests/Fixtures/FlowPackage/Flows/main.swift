@@ -1,3 +1,3 @@
 import FlowsCommand
 
-await FlowsMain.main(flows: GeneratedFlows.all)
+await FlowsMain.main(flows: GeneratedFlows.all, workflows: GeneratedFlows.workflows)
