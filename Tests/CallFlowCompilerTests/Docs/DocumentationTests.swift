@@ -83,4 +83,18 @@ import Testing
         }
         #expect(checked >= 3)
     }
+
+    /// Every workflow in docs/workflows.md (a YAML block with a `Workflow:` line) checks clean
+    /// beside the example flows, and the example there is the one in `Flows/`.
+    @Test func workflowsInTheReferenceCheckClean() throws {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("docs/workflows.md"), encoding: .utf8)
+        let blocks = Self.fencedBlocks(text).filter { $0.language == "yaml" && ($0.body.contains("\nWorkflow: ") || $0.body.hasPrefix("Workflow: ")) }
+        #expect(blocks.count >= 1)
+        for block in blocks {
+            let result = FlowCompiler.check(try Self.exampleFlows() + [.init(path: "Flows/Example.yaml", text: block.body)], readFile: { _ in nil })
+            #expect(result.diagnostics.map(\.description) == [], "\(block.body.prefix(60))")
+        }
+        let example = try String(contentsOf: packageRoot.appendingPathComponent("Flows/MissedChoiceFollowUp.yaml"), encoding: .utf8)
+        #expect(blocks.first?.body.hasSuffix(example.drop { $0 != "\n" }.dropFirst()) == true, "docs/workflows.md shows Flows/MissedChoiceFollowUp.yaml")
+    }
 }
