@@ -13,6 +13,9 @@ public struct Scenario: Sendable {
     public var secrets: [Variable]
     public var responses: [MockedElement]
     public var expect: Expectations
+    /// `Recording`: the call's recording as the path was written (relative to the scenario
+    /// file), which fires `RecordingUploaded` when the call ends.
+    public var recording: Located<String>?
 
     /// A `Call` or `Contact` variable.
     public struct Variable: Sendable {

@@ -59,6 +59,9 @@ public enum ScenarioDecoder {
         if let expect = entries["Expect"] {
             scenario.expect = expectations(expect, reader)
         }
+        if let recording = entries["Recording"], let path = reader.text(recording) {
+            scenario.recording = Located(path, at: recording.value.location)
+        }
         return scenario
     }
 

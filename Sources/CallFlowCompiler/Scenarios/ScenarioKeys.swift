@@ -10,6 +10,7 @@ public enum ScenarioKeys {
         Key("Inputs", "digits answering each CollectInput in turn; none left means no input"),
         Key("Secrets", "values for the flow's secrets, by name"),
         Key("Responses", "mocked HTTP answers by element, or by Workflow.Action; a list answers attempts in order"),
+        Key("Recording", "a WAV file, relative to the scenario file: the call's recording, which fires RecordingUploaded"),
         Key("Expect", required: true, "what must come of the call"),
     ]
 

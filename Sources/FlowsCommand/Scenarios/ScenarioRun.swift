@@ -64,6 +64,15 @@ struct ScenarioRun {
             }
             secrets[secret.name.value] = secret.value
         }
+        var recording: (file: String, seconds: Double)?
+        if let given = scenario.recording {
+            let file = given.value.hasPrefix("/") ? given.value : (scenario.file.contains("/") ? String(scenario.file[...scenario.file.lastIndex(of: "/")!]) : "") + given.value
+            if let seconds = WAVLength.seconds(ofFile: file) {
+                recording = (file, seconds)
+            } else {
+                outcome.errors.append(error(at: given.location, "`\(given.value)` is not a WAV file that can be read (\(file)); `Recording` names the call's recording, relative to the scenario file"))
+            }
+        }
         guard outcome.errors.isEmpty else { return outcome }
 
         let store: any StateStore
@@ -94,6 +103,7 @@ struct ScenarioRun {
         triggers.callStarted()
         let resultCode = await flow.run(on: call)
         await triggers.callEnded(resultCode)
+        if let recording { await triggers.recordingUploaded(file: recording.file, seconds: recording.seconds) }
         await call.end(resultCode)
         await triggers.recorded()
         await runner.waitForRuns()
