@@ -1,7 +1,7 @@
 # CallFlow: the commands a user and CI run. `make help` lists them.
 
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libre-dev librem-dev flite1-dev pkg-config python3 python3-venv openssl baresip-core
+APT_PACKAGES := libyaml-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libre-dev librem-dev flite1-dev libpocketsphinx-dev pocketsphinx-en-us pkg-config python3 python3-venv openssl baresip-core
 # SIPp, the second SIP peer the tests call `flows serve` with (baresip, the first, is in
 # APT_PACKAGES: `make run` makes a call with it), Kamailio, the proxy in front of several, and
 # Redis, the state they share; Prometheus scrapes them.

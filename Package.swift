@@ -67,6 +67,14 @@ let package = Package(
             providers: [.apt(["flite1-dev"])]
         ),
 
+        // pocketsphinx: the offline speech recognizer of workflows' `Transcription` with
+        // `Engine: local` (its US English model is the package pocketsphinx-en-us).
+        .systemLibrary(
+            name: "CPocketSphinx",
+            pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]
+        ),
+
         // glibc's `mallopt`, for flowc's heap (see `HugePageHeap`); no library to link.
         .systemLibrary(name: "CMalloc"),
 
@@ -104,7 +112,7 @@ let package = Package(
         ),
         .target(
             name: "CallFlowSIP",
-            dependencies: ["CSIPShim", "CFlite", "CallFlowRuntime"]
+            dependencies: ["CSIPShim", "CFlite", "CPocketSphinx", "CallFlowRuntime"]
         ),
 
         // Runs flowc over the flow files of the target it is applied to.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallFlowCompiler
 import CallFlowRuntime
+import CallFlowSIP
 import Synchronization
 
 /// `flows run FLOW`: runs one call and prints what happened.
@@ -52,7 +53,7 @@ struct RunCommand: ParsableCommand {
         let mailer = AlertMailer.fromEnvironment
         let alerts = AlertOutbox()
         let http = HTTPClient()
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http) { output.write($0) }
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer()) { output.write($0) }
         let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables, contact: contact) }
         // In a JSON trace `end` stays the last event, after the workflows' events.
         let heldEnd = Mutex<CallEvent?>(nil)

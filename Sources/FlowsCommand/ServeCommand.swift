@@ -174,7 +174,7 @@ struct ServeCommand: ParsableCommand {
         // come from the SIP server's thread, which must never wait for the output, and events
         // from the calls' tasks.
         let printer = DispatchQueue(label: "CallFlow.serve.output")
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http) { report in
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer()) { report in
             let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[workflows] " + $0) })
             printer.async { if trace == .json { Terminal.out(report.json) } else { transcript.write(report) } }
         }

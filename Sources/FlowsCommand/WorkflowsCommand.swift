@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallFlowRuntime
+import CallFlowSIP
 
 /// `flows workflows …`: the workflows of this build and their runs, kept in the state store.
 struct WorkflowsCommand: ParsableCommand {
@@ -134,7 +135,7 @@ struct WorkflowRetryCommand: ParsableCommand {
 
     func run(_ workflows: [CompiledWorkflow]) async -> Int32 {
         guard let store = state.open() else { return 1 }
-        let runner = WorkflowRunner(workflows: workflows, store: store, http: HTTPClient()) { report in
+        let runner = WorkflowRunner(workflows: workflows, store: store, http: HTTPClient(), recognizer: PocketSphinxRecognizer()) { report in
             if case .warning(let message) = report { printError("flows: warning: \(message)") }
             if case .action(_, _, let outcome) = report {
                 Terminal.out(Terminal.printable("\(outcome.action): " + (outcome.error.map { "failed: \($0)" } ?? "done, status \(outcome.status)")))

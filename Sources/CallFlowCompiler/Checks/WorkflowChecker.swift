@@ -62,9 +62,18 @@ struct WorkflowChecker {
                     _ = resolver.resolve(fillpoint, place: use.place, reader: action.index, sink: sink)
                 }
             }
-            if case .apiRequest(let request)? = action.kind {
+            switch action.kind {
+            case .apiRequest(let request)?:
                 requestChecks.check(request)
                 hostTrust.check(request, sink: sink)
+            case .transcription(let transcription)?:
+                if let trigger = workflow.trigger?.value, trigger != .recordingUploaded {
+                    sink.report(.triggerMismatch, at: transcription.typeLocation,
+                                "a Transcription transcribes the call's recording, which only `Trigger: RecordingUploaded` gives; this workflow's trigger is `\(trigger.rawValue)`",
+                                notes: ["`flows serve --record DIR` records calls; RecordingUploaded fires when a recording is complete"])
+                }
+            default:
+                break
             }
         }
     }
@@ -134,6 +143,8 @@ struct WorkflowChecker {
             add(slack.text, .other("Text"))
             add(slack.iconEmoji, .other("IconEmoji"))
             add(slack.iconURL, .other("IconURL"))
+        case .transcription(let transcription)?:
+            add(transcription.key?.value, .credential)
         case nil:
             break
         }

@@ -112,6 +112,15 @@ struct WorkflowReferenceResolver {
             let element = Element(name: action.name, nameLocation: action.nameLocation, index: action.index, description: nil, next: nil,
                                   resultCode: nil, agentsCanSee: false, supervisorCanSee: false, kind: .apiRequest(request))
             return base.elementValue(fillpoint, element: element, rest: rest, sink: sink).map { ReferenceResolver.Resolution(type: $0.type, requires: nil) }
+        case .transcription:
+            let offered = ["Text", "Confidence", "Status"]
+            guard let field = rest.first?.key, offered.contains(field) else {
+                sink.report(.unknownField, at: fillpoint.location, "`\(action.name)` is a Transcription; read its `\(action.name).Text`, `\(action.name).Confidence` or `\(action.name).Status`",
+                            notes: Suggestion.note(for: rest.first?.key ?? "", in: offered))
+                return nil
+            }
+            let type: ValueType = field == "Text" ? .string : field == "Confidence" ? .number : .integer
+            return finish(type, rest.dropFirst(), from: "\(action.name).\(field)", fillpoint, sink)
         case .sms, .slack:
             guard let field = rest.first?.key, field == "Status" else {
                 sink.report(.unknownField, at: fillpoint.location, "`\(action.name)` is \(kind.type == .sms ? "an SMS" : "a Slack") action; read its `\(action.name).Status`",

@@ -101,6 +101,10 @@ struct ValueExpressions {
         }
         if let action = actions[root] {
             if field == "Status" { return Expression(code: "run.status(\(action.index))", type: .integer, isOptional: true) }
+            if case .transcription? = action.kind {
+                // `Transcribe.Text` is the member `Text` of the action's result.
+                return result(Expression(code: "run.result(\(action.index))", type: Workflow.Transcription.result, isOptional: true), rest)
+            }
             guard case .apiRequest(let request)? = action.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
             return result(Expression(code: "run.result(\(action.index))", type: shape, isOptional: true), rest.dropFirst())
         }

@@ -137,6 +137,16 @@ struct WorkflowEmitter {
                 if let url = slack.iconURL { arguments.append("iconURL: \(plans.pieces(url))") }
                 if !slack.useMarkdown { arguments.append("useMarkdown: false") }
                 emitReturn("WorkflowAction.slack(SlackMessage", arguments, &writer)
+            case .transcription(let transcription):
+                var arguments = ["recording: run.recordingFile ?? \"\"", "language: \(SwiftNames.literal(transcription.language))"]
+                if transcription.engine == .local {
+                    arguments.insert("engine: .local", at: 0)
+                } else {
+                    if transcription.model != .default { arguments.append("model: \(SwiftNames.literal(transcription.model.rawValue))") }
+                    if transcription.enhanced { arguments.append("enhanced: true") }
+                    if let key = transcription.key { arguments.append("key: \(plans.pieces(key.value))") }
+                }
+                emitReturn("WorkflowAction.transcription(SpeechTranscription", arguments, &writer)
             }
         }
     }

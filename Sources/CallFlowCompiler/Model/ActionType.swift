@@ -4,6 +4,7 @@ public enum ActionType: String, Sendable, CaseIterable {
     case apiRequest = "APIRequest"
     case sms = "SMS"
     case slack = "Slack"
+    case transcription = "Transcription"
 
     public typealias Key = ElementType.Key
 
@@ -13,7 +14,7 @@ public enum ActionType: String, Sendable, CaseIterable {
     /// Keys every action has.
     public static let commonKeys: [Key] = [
         Key("Name", required: true, "identifier later actions read its results by"),
-        Key("Type", required: true, "the action type: APIRequest, SMS or Slack"),
+        Key("Type", required: true, "the action type: APIRequest, SMS, Slack or Transcription"),
         Key("Description", "free text"),
     ]
 
@@ -23,6 +24,7 @@ public enum ActionType: String, Sendable, CaseIterable {
         case .apiRequest: Self.allAPIRequestKeys
         case .sms: Self.allSMSKeys
         case .slack: Self.allSlackKeys
+        case .transcription: Self.allTranscriptionKeys
         }
     }
 
@@ -32,12 +34,14 @@ public enum ActionType: String, Sendable, CaseIterable {
         case .apiRequest: Self.apiRequestKeys
         case .sms: Self.smsKeys
         case .slack: Self.slackKeys
+        case .transcription: Self.transcriptionKeys
         }
     }
 
     private static let allAPIRequestKeys = commonKeys + apiRequestKeys
     private static let allSMSKeys = commonKeys + smsKeys
     private static let allSlackKeys = commonKeys + slackKeys
+    private static let allTranscriptionKeys = commonKeys + transcriptionKeys
 
     /// An APIRequest element's keys that mean something off a call: no Phrase, exits, alerts
     /// or rate limits.
@@ -64,6 +68,14 @@ public enum ActionType: String, Sendable, CaseIterable {
         Key("IconEmoji", "an emoji as the message's icon (needs chat:write.customize)"),
         Key("IconURL", "an image URL as the message's icon (needs chat:write.customize)"),
         Key("UseMarkdown", "whether Slack formats the text as markdown (default true)"),
+    ]
+
+    private static let transcriptionKeys: [Key] = [
+        Key("Engine", "google (Google Cloud Speech-to-Text, the default) or local (pocketsphinx, on this machine)"),
+        Key("Language", "the language spoken, a BCP-47 tag (default en-US; the local engine knows en-US only)"),
+        Key("Model", "default (the default), command_and_search, phone_call or video: Google's models"),
+        Key("Enhanced", "Google's enhanced model, for phone_call and video only (default false)"),
+        Key("Key", "<<secrets.NAME>>: a Google Cloud API key with Speech-to-Text enabled (google only, required there)"),
     ]
 
     /// The keys of a workflow file's top-level mapping.

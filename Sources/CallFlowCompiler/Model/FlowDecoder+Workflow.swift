@@ -93,7 +93,9 @@ extension FlowDecoder {
             return nil
         }
         var type: ActionType?
+        var typeLocation = node.location
         if let typePair = node.pairs!.first(where: { $0.key.hasText("Type") }) {
+            typeLocation = typePair.key.location
             let types = ActionType.allCases.map(\.rawValue)
             if let text = typePair.value.text, typePair.value.scalar != nil, !typePair.value.isNull {
                 type = ActionType(rawValue: text)
@@ -126,6 +128,7 @@ extension FlowDecoder {
         case .apiRequest?: apiRequest(entries, at: node.location).map { .apiRequest($0) }
         case .sms?: sms(entries).map { .sms($0) }
         case .slack?: slack(entries).map { .slack($0) }
+        case .transcription?: transcription(entries, typeLocation: typeLocation).map { .transcription($0) }
         case nil: nil
         }
         return Workflow.Action(name: name, nameLocation: nameLocation, index: index, description: description, kind: kind)
@@ -180,6 +183,39 @@ extension FlowDecoder {
         }
         guard let token, let channel, let text else { return nil }
         return Workflow.Slack(token: token, channel: channel, text: text, iconEmoji: iconEmoji, iconURL: iconURL, useMarkdown: useMarkdown)
+    }
+
+    private func transcription(_ entries: Entries, typeLocation: SourceLocation) -> Workflow.Transcription? {
+        let engine = entries["Engine"].flatMap { choice($0, of: Workflow.Transcription.Engine.self) } ?? .google
+        let language = entries["Language"].flatMap { text($0) } ?? "en-US"
+        let model = entries["Model"].flatMap { choice($0, of: Workflow.Transcription.Model.self) } ?? .default
+        let enhanced = entries["Enhanced"].flatMap { bool($0) } ?? false
+        let key = located(entries["Key"])
+        if let entry = entries["Language"], language.isEmpty || !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            sink.report(.invalidValue, at: entry.location, "`\(language)` is not a language tag; write one such as `en-US` or `de-DE`")
+        }
+        if let entry = entries["Enhanced"], enhanced, model != .phoneCall, model != .video {
+            sink.report(.invalidValue, at: entry.location, "`Enhanced: true` is for the `phone_call` and `video` models; this action's `Model` is `\(model.rawValue)`")
+        }
+        switch engine {
+        case .google:
+            if entries["Key"] == nil {
+                sink.report(.missingKey, at: typeLocation, "a Transcription with the google engine is missing the required key `Key` (<<secrets.NAME>>: a Google Cloud API key)")
+            }
+        case .local:
+            if let entry = entries["Key"] {
+                sink.report(.invalidValue, at: entry.location, "the local engine needs no `Key`; remove it, or use `Engine: google`")
+            }
+            for name in ["Model", "Enhanced"] {
+                if let entry = name == "Model" ? entries["Model"] : entries["Enhanced"] {
+                    sink.report(.invalidValue, at: entry.location, "`\(name)` chooses among Google's models; the local engine has one, so remove it or use `Engine: google`")
+                }
+            }
+            if let entry = entries["Language"], language.lowercased() != "en-us" {
+                sink.report(.invalidValue, at: entry.location, "the local engine knows US English (`en-US`) only; use `Engine: google` for `\(language)`")
+            }
+        }
+        return Workflow.Transcription(engine: engine, language: language, model: model, enhanced: enhanced, key: key, typeLocation: typeLocation)
     }
 
     /// A Twilio alphanumeric sender ID: 1 to 11 letters, digits and spaces, at least one letter.

@@ -44,12 +44,14 @@ public struct Workflow: Sendable {
         case apiRequest(APIRequest)
         case sms(SMS)
         case slack(Slack)
+        case transcription(Transcription)
 
         public var type: ActionType {
             switch self {
             case .apiRequest: .apiRequest
             case .sms: .sms
             case .slack: .slack
+            case .transcription: .transcription
             }
         }
     }
@@ -67,6 +69,28 @@ public struct Workflow: Sendable {
         public var keyId: Located<Template>
         public var keySecret: Located<Template>
         public var accountSid: Located<Template>?
+    }
+
+    /// A `Transcription` action: the call's recording as text.
+    public struct Transcription: Sendable {
+        public enum Engine: String, Sendable, CaseIterable {
+            case google, local
+        }
+
+        public enum Model: String, Sendable, CaseIterable {
+            case `default`, commandAndSearch = "command_and_search", phoneCall = "phone_call", video
+        }
+
+        public var engine: Engine
+        public var language: String
+        public var model: Model
+        public var enhanced: Bool
+        public var key: Located<Template>?
+        /// The `Type` key, where a trigger without a recording is reported.
+        public var typeLocation: SourceLocation
+
+        /// What a later action reads of it: `Text` and `Confidence` (the mean over segments).
+        public static let result = ValueType.object([ValueType.Field(name: "Text", type: .string), ValueType.Field(name: "Confidence", type: .number)])
     }
 
     /// A `Slack` action.

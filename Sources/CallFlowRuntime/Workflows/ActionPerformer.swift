@@ -7,6 +7,8 @@ struct ActionPerformer: Sendable {
     /// The workflow's secrets, by name.
     let secrets: [String: String]
     let endpoints: ProviderEndpoints
+    /// What `Engine: local` transcribes with; nil in a build without one.
+    let recognizer: (any SpeechRecognizer)?
 
     /// The longest response body kept with an outcome, in bytes.
     static let keptBodyBytes = 4_096
@@ -22,6 +24,8 @@ struct ActionPerformer: Sendable {
             result = shape
         case .slack(let message):
             request = message.request(endpoints: endpoints)
+        case .transcription(let transcription):
+            return await transcribe(transcription, info)
         case .sms(let message):
             switch message.request(secrets: secrets, endpoints: endpoints) {
             case .success(let made): request = made

@@ -41,7 +41,7 @@ public struct CompiledWorkflow: Sendable {
 /// An action as `flows workflows` lists it.
 public struct WorkflowActionInfo: Sendable, Equatable {
     public var name: String
-    /// `APIRequest`, `SMS`, `Slack`.
+    /// `APIRequest`, `SMS`, `Slack`, `Transcription`.
     public var type: String
 
     public init(_ name: String, _ type: String) {
@@ -56,6 +56,8 @@ public enum WorkflowAction: Sendable {
     case request(RequestPlan, result: ResultShape?)
     case sms(SMSMessage)
     case slack(SlackMessage)
+    /// A `Transcription`: its result is `{Text, Confidence}`.
+    case transcription(SpeechTranscription)
 }
 
 /// What a run's conditions and actions read: the event that fired it and the outcomes of the

@@ -12,6 +12,7 @@ public actor WorkflowRunner {
     private let http: any HTTPTransport
     private let secrets: @Sendable (CompiledWorkflow) -> [String: String]
     private let endpoints: ProviderEndpoints
+    private let recognizer: (any SpeechRecognizer)?
     private let report: @Sendable (WorkflowReport) -> Void
     private var running: [String: Task<Void, Never>] = [:]
 
@@ -23,6 +24,7 @@ public actor WorkflowRunner {
     ///   - report: hears of every run recorded, action done and run finished, and of problems.
     public init(workflows: [CompiledWorkflow], store: any StateStore, http: any HTTPTransport,
                 leaseSeconds: Double = WorkflowRunner.configuredLeaseSeconds, endpoints: ProviderEndpoints = .fromEnvironment,
+                recognizer: (any SpeechRecognizer)? = nil,
                 secrets: @escaping @Sendable (CompiledWorkflow) -> [String: String] = WorkflowRunner.environmentSecrets,
                 report: @escaping @Sendable (WorkflowReport) -> Void) {
         self.workflows = workflows
@@ -31,6 +33,7 @@ public actor WorkflowRunner {
         self.leaseSeconds = leaseSeconds
         self.secrets = secrets
         self.endpoints = endpoints
+        self.recognizer = recognizer
         self.report = report
         owner = "\(ProcessEnvironment.value("HOSTNAME") ?? "host"):\(ProcessEnvironment.processID):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
@@ -134,7 +137,7 @@ public actor WorkflowRunner {
         var run = started
         run.outcomes = run.done
         run.error = nil
-        let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow), endpoints: endpoints)
+        let performer = ActionPerformer(workflow: workflow.name, http: http, secrets: secrets(workflow), endpoints: endpoints, recognizer: recognizer)
         let renewal = Task { [store, owner, leaseSeconds, id = run.id] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(leaseSeconds * 1000 / 3)))

@@ -1,5 +1,6 @@
 import CallFlowCompiler
 import CallFlowRuntime
+import CallFlowSIP
 import Synchronization
 
 /// One scenario run against its compiled flow: the call made with mocked responses, then each
@@ -88,7 +89,7 @@ struct ScenarioRun {
         let alerts = AlertOutbox()
         let reports = Mutex<[WorkflowReport]>([])
         let given = secrets
-        let runner = WorkflowRunner(workflows: workflows, store: store, http: transport,
+        let runner = WorkflowRunner(workflows: workflows, store: store, http: transport, recognizer: PocketSphinxRecognizer(),
                                     secrets: { workflow in given.filter { workflow.secrets.contains($0.key) } }) { report in
             reports.withLock { $0.append(report) }
         }

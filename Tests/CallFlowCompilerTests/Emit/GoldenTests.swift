@@ -22,7 +22,7 @@ import Testing
     @Test func generatedSwiftMatchesTheGoldenFiles() throws {
         let files = try Self.generated()
         #expect(files.map(\.name) == ["Flows_AccountPin.yaml.swift", "Flows_CloudTalkContact.yaml.swift", "Flows_DtmfMenu.yaml.swift", "Flows_LeadFieldReadback.yaml.swift",
-                                       "Flows_ZoomMeeting.yaml.swift", "Flows_MissedChoiceFollowUp.yaml.swift", "Flows_RecordingNotice.yaml.swift", "AllFlows.swift"])
+                                       "Flows_ZoomMeeting.yaml.swift", "Flows_MissedChoiceFollowUp.yaml.swift", "Flows_RecordingTranscript.yaml.swift", "AllFlows.swift"])
         for file in files {
             let golden = Self.goldenDirectory.appendingPathComponent(file.name + ".golden")
             if Self.updating {
