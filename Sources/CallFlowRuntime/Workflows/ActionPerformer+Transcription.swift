@@ -94,6 +94,7 @@ extension ActionPerformer {
                 poll.headers = [(name: "X-Goog-Api-Key", value: transcription.key)]
                 poll.retries = ProviderRequest.retries
                 var polled = outcome
+                polled.attempts = 0
                 answer = await exchange(poll, info, into: &polled, redact: redact)
                 outcome.attempts += polled.attempts
                 outcome.status = polled.status

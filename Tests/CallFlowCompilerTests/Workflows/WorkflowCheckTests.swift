@@ -187,7 +187,7 @@ import Testing
             "Flows/Follow.yaml:3:1: error: no flow is named `Menus` [unknown-reference]",
             "Flows/Follow.yaml:5:70: error: unknown key `OnFailure` for `Post` (APIRequest) [unknown-key]",
             "Flows/Follow.yaml:6:6: error: another action is already named `Post` [duplicate-name]",
-            "Flows/Follow.yaml:6:18: error: `Email` is not an action type; the types are APIRequest, SMS, Slack [invalid-value]",
+            "Flows/Follow.yaml:6:18: error: `Email` is not an action type; the types are APIRequest, SMS, Slack, Transcription [invalid-value]",
             "Flows/Follow.yaml:7:6: error: `request` is reserved for the `<<request.…>>` fillpoints; choose another name [invalid-name]",
             "Flows/Follow.yaml:7:42: error: `X` is not listed under `Secrets`; add it there to read it from FLOW_SECRET_X at run time [unknown-field]",
         ])
@@ -219,5 +219,41 @@ import Testing
         #expect(lines(workflow) == [
             "Flows/Follow.yaml:8:141: error: `request` has no field `code` [unknown-field]",
         ])
+    }
+
+    @Test func transcriptionOnlyAfterARecordingAndItsKeys() {
+        let workflow = """
+            Workflow: Transcripts
+            Trigger: CallEnded
+            Secrets: [STT]
+            Actions:
+              - {Name: A, Type: Transcription}
+              - {Name: B, Type: Transcription, Engine: local, Key: "<<secrets.STT>>", Model: video, Language: de-DE}
+              - {Name: C, Type: Transcription, Key: "<<secrets.STT>>", Model: command_and_search, Enhanced: true}
+              - {Name: D, Type: Slack, Token: "<<secrets.STT>>", Channel: "#a", Text: "<<C.Text>> <<C.Confidence>> <<C.Words>>"}
+            """
+        #expect(lines(workflow) == [
+            "Flows/Follow.yaml:5:15: error: a Transcription with the google engine is missing the required key `Key` (<<secrets.NAME>>: a Google Cloud API key) [missing-key]",
+            "Flows/Follow.yaml:5:15: error: a Transcription transcribes the call's recording, which only `Trigger: RecordingUploaded` gives; this workflow's trigger is `CallEnded` [trigger-mismatch]",
+            "Flows/Follow.yaml:6:15: error: a Transcription transcribes the call's recording, which only `Trigger: RecordingUploaded` gives; this workflow's trigger is `CallEnded` [trigger-mismatch]",
+            "Flows/Follow.yaml:6:51: error: the local engine needs no `Key`; remove it, or use `Engine: google` [invalid-value]",
+            "Flows/Follow.yaml:6:75: error: `Model` chooses among Google's models; the local engine has one, so remove it or use `Engine: google` [invalid-value]",
+            "Flows/Follow.yaml:6:89: error: the local engine knows US English (`en-US`) only; use `Engine: google` for `de-DE` [invalid-value]",
+            "Flows/Follow.yaml:7:15: error: a Transcription transcribes the call's recording, which only `Trigger: RecordingUploaded` gives; this workflow's trigger is `CallEnded` [trigger-mismatch]",
+            "Flows/Follow.yaml:7:87: error: `Enhanced: true` is for the `phone_call` and `video` models; this action's `Model` is `command_and_search` [invalid-value]",
+            "Flows/Follow.yaml:8:104: error: `C` is a Transcription; read its `C.Text`, `C.Confidence` or `C.Status` [unknown-field]",
+        ])
+    }
+
+    @Test func aTranscriptIsReadAfterARecording() {
+        let workflow = """
+            Workflow: Transcripts
+            Trigger: RecordingUploaded
+            Secrets: [STT, SLACK]
+            Actions:
+              - {Name: Transcribe, Type: Transcription, Key: "<<secrets.STT>>", Model: phone_call, Enhanced: true, Language: en-GB}
+              - {Name: Post, Type: Slack, Token: "<<secrets.SLACK>>", Channel: "#a", Text: "<<Transcribe.Text>> (<<Transcribe.Confidence>>) from <<recording.file>>"}
+            """
+        #expect(lines(workflow) == [])
     }
 }

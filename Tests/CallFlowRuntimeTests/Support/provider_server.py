@@ -15,6 +15,12 @@ with the shapes their public references document, for the workflow tests. Prints
                                        Recipient +15550000009: the first request is held, never
                                        answered; the next are answered.
   Slack text containing HOLD           the first such request is held, never answered.
+  POST /speech/v1/speech:recognize     Google Speech-to-Text: X-Goog-Api-Key stt-key; answers
+                                       a result for each channel of the config (channelTag 1, 2).
+                                       A wrong key: 403 with Google's error body.
+  POST /speech/v1/speech:longrunningrecognize
+                                       an operation, done on its second poll at
+  GET  /speech/v1/operations/<name>    (the first says done: false).
   POST /hang                           never answers.
   GET  /seen                           every request so far: method, path, headers, body.
 """
@@ -30,6 +36,16 @@ from urllib.parse import parse_qs
 seen = []
 lock = threading.Lock()
 busy = {"count": 0}
+polls = {}
+
+
+def speech_results(channels):
+    """Two results for the caller's channel and one for the flow's, as Speech-to-Text gives them."""
+    results = [{"alternatives": [{"transcript": "I want to cancel", "confidence": 0.9}], "channelTag": 1, "languageCode": "en-us"},
+               {"alternatives": [{"transcript": " my order", "confidence": 0.7}], "channelTag": 1, "languageCode": "en-us"}]
+    if channels > 1:
+        results.append({"alternatives": [{"transcript": "press one for sales", "confidence": 0.8}], "channelTag": 2, "languageCode": "en-us"})
+    return results
 held = set()
 
 
@@ -62,6 +78,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/seen":
             with lock:
                 return self.answer(200, seen)
+        if self.path.startswith("/speech/v1/operations/"):
+            with lock:
+                seen.append({"method": "GET", "path": self.path, "authorization": self.headers.get("X-Goog-Api-Key")})
+                polls[self.path] = polls.get(self.path, 0) + 1
+                done = polls[self.path] >= 2
+            if not done:
+                return self.answer(200, {"name": self.path.rsplit("/", 1)[1], "done": False})
+            return self.answer(200, {"name": self.path.rsplit("/", 1)[1], "done": True,
+                                     "response": {"@type": "type.googleapis.com/google.cloud.speech.v1.LongRunningRecognizeResponse",
+                                                  "results": speech_results(2)}})
         self.answer(404, {"error": "not found"})
 
     def do_POST(self):
@@ -70,6 +96,15 @@ class Handler(BaseHTTPRequestHandler):
             seen.append({"method": "POST", "path": self.path, "authorization": self.headers.get("Authorization"),
                          "contentType": self.headers.get("Content-Type"), "body": body})
         auth = self.headers.get("Authorization")
+        if self.path.startswith("/speech/v1/speech:"):
+            seen[-1]["authorization"] = self.headers.get("X-Goog-Api-Key")
+            request = json.loads(body)
+            seen[-1]["body"] = json.dumps({"config": request["config"], "audioBytes": len(base64.b64decode(request["audio"]["content"]))})
+            if self.headers.get("X-Goog-Api-Key") != "stt-key":
+                return self.answer(403, {"error": {"code": 403, "message": "The request is missing a valid API key.", "status": "PERMISSION_DENIED"}})
+            if self.path.endswith(":longrunningrecognize"):
+                return self.answer(200, {"name": "4242"})
+            return self.answer(200, {"results": speech_results(request["config"].get("audioChannelCount", 1)), "totalBilledTime": "3s"})
         if self.path == "/hang":
             time.sleep(3600)
         if self.path == "/cloudtalk/sms/send.json":

@@ -139,3 +139,92 @@ import Testing
         #expect(runs[0].outcomes[0].status == 0)
     }
 }
+
+/// Transcription actions: Google's Speech-to-Text v1 as a server on 127.0.0.1 answers it, and
+/// the recording's audio as sent.
+@Suite struct TranscriptionActionTests {
+    /// A stereo 8 kHz WAV of `seconds` (a tone on the left, silence on the right), as
+    /// `flows serve --record` writes.
+    static func recording(seconds: Double, in folder: TemporaryFolder) throws -> String {
+        let frames = Int(seconds * 8000)
+        var bytes = Array("RIFF".utf8) + le32(36 + frames * 4) + Array("WAVEfmt ".utf8) + le32(16) + le16(1) + le16(2) + le32(8000) + le32(32000) + le16(4) + le16(16)
+        bytes += Array("data".utf8) + le32(frames * 4)
+        for index in 0..<frames {
+            let sample = Int16(sin(Double(index) / 8000 * 2 * .pi * 440) * 8000)
+            bytes += le16(Int(UInt16(bitPattern: sample))) + le16(0)
+        }
+        let path = folder.path + "/call.wav"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)] }
+    static func le32(_ value: Int) -> [UInt8] { le16(value & 0xFFFF) + le16(value >> 16) }
+
+    static func workflow(_ transcription: @escaping @Sendable (String) -> SpeechTranscription) -> CompiledWorkflow {
+        CompiledWorkflow(name: "Transcripts", trigger: .recordingUploaded, secrets: ["STT"], actions: [WorkflowActionInfo("Transcribe", "Transcription")]) { _, run in
+            .transcription(transcription(run.recordingFile ?? ""))
+        }
+    }
+
+    func run(_ seconds: Double, key: String = "stt-key", server: TestServer) async throws -> WorkflowRunRecord {
+        let folder = TemporaryFolder()
+        let file = try Self.recording(seconds: seconds, in: folder)
+        let workflow = Self.workflow { SpeechTranscription(recording: $0, model: "phone_call", enhanced: true, key: [.secret("STT")]) }
+        let store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
+        let runner = WorkflowRunner(workflows: [workflow], store: store, http: HTTPClient(), endpoints: ProviderEndpoints(speech: server.base + "/speech"),
+                                    secrets: { _ in ["STT": key] }) { _ in }
+        var event = WorkflowEvent(trigger: .recordingUploaded, variables: CallVariables(), contact: ContactVariables(), flow: "Menu")
+        event.recordingFile = file
+        event.recordingDuration = seconds
+        await runner.fire(event)
+        await runner.waitForRuns()
+        return try #require(try await store.workflowRuns(limit: 1, failedOnly: false).first)
+    }
+
+    @Test func aShortRecordingIsRecognizedAtOnceWithItsTwoChannelsApart() async throws {
+        let server = try await TestServer.start(script: TestServer.providerScript)
+        let run = try await run(3, server: server)
+        #expect(run.state == .succeeded, "\(run.error ?? "")")
+        let result = try #require(run.done.first?.result)
+        #expect(result["Text"]?.flowString == "Caller: I want to cancel my order Flow: press one for sales")
+        #expect(abs((result["Confidence"]?.flowNumber ?? 0) - 0.8) < 1e-9)
+        let request = try #require(try await WorkflowActionTests.seen(server).last)
+        #expect(request["path"] == "/speech/v1/speech:recognize")
+        #expect(request["authorization"] == "stt-key")
+        #expect(request["body"] == #"{"config": {"encoding": "LINEAR16", "sampleRateHertz": 8000, "languageCode": "en-US", "model": "phone_call", "audioChannelCount": 2, "enableSeparateRecognitionPerChannel": true, "useEnhanced": true}, "audioBytes": 96000}"#)
+        // The audio is not kept with the run, nor the key.
+        #expect(run.done.first?.requestBody == "(3 s of audio, 2 channels at 8000 Hz)")
+        #expect(!run.json.contains("stt-key"))
+    }
+
+    @Test func aRecordingOverAMinuteIsRecognizedByAnOperationThatIsPolled() async throws {
+        let server = try await TestServer.start(script: TestServer.providerScript)
+        let run = try await run(61, server: server)
+        #expect(run.state == .succeeded, "\(run.error ?? "")")
+        #expect(run.done.first?.result?["Text"]?.flowString == "Caller: I want to cancel my order Flow: press one for sales")
+        let paths = try await WorkflowActionTests.seen(server).map { $0["path"] ?? "" }
+        #expect(paths == ["/speech/v1/speech:longrunningrecognize", "/speech/v1/operations/4242", "/speech/v1/operations/4242"])
+        #expect(run.done.first?.attempts == 3)
+    }
+
+    @Test func googlesErrorIsTheActionsError() async throws {
+        let server = try await TestServer.start(script: TestServer.providerScript)
+        let run = try await run(2, key: "wrong-key", server: server)
+        #expect(run.state == .failed)
+        #expect(run.error == "Transcribe: HTTP status 403: The request is missing a valid API key.")
+    }
+
+    @Test func aMissingRecordingFailsTheAction() async throws {
+        let folder = TemporaryFolder()
+        let workflow = Self.workflow { SpeechTranscription(engine: .local, recording: $0) }
+        let store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
+        let runner = WorkflowRunner(workflows: [workflow], store: store, http: HTTPClient()) { _ in }
+        var event = WorkflowEvent(trigger: .recordingUploaded, variables: CallVariables(), contact: ContactVariables(), flow: "Menu")
+        event.recordingFile = folder.path + "/gone.wav"
+        await runner.fire(event)
+        await runner.waitForRuns()
+        let run = try #require(try await store.workflowRuns(limit: 1, failedOnly: false).first)
+        #expect(run.error == "Transcribe: The recording could not be read: cannot read \(folder.path)/gone.wav")
+    }
+}
