@@ -11,7 +11,8 @@ extension SwiftNames {
         // The workflow runtime's types.
         "ActionOutcome", "CallTriggers", "CompiledWorkflow", "ProcessEnvironment", "Provider", "ProviderEndpoints", "SMSMessage",
         "SlackMessage", "WorkflowAction", "WorkflowActionInfo", "WorkflowContext", "WorkflowEvent", "WorkflowReport",
-        "WorkflowRunRecord", "WorkflowRunner", "WorkflowTrigger",
+        "WorkflowRunRecord", "WorkflowRunner", "WorkflowTrigger", "Engine", "Problem", "SpeechRecognizer", "SpeechTranscription",
+        "TranscriptSegment", "WAVAudio",
         "Actor", "AdditiveArithmetic", "AlertMailer", "AlertOutbox", "AlertReservation", "Any", "AnyActor",
         "AnyBidirectionalCollection", "AnyClass", "AnyCollection", "AnyHashable", "AnyIndex", "AnyIterator",
         "AnyKeyPath", "AnyObject", "AnyRandomAccessCollection", "AnyRegexOutput", "AnySequence", "Array",
