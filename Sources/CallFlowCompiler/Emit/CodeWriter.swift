@@ -34,4 +34,11 @@ struct CodeWriter {
         indentation -= 1
         line(closing)
     }
+
+    /// `opening` (`CompiledFlow(`), one argument a line with commas between, then `closing`.
+    mutating func arguments(_ opening: String, _ arguments: [String], closing: String = ")") {
+        enclosed(opening, closing) { writer in
+            for (index, argument) in arguments.enumerated() { writer.line(argument + (index == arguments.count - 1 ? "" : ",")) }
+        }
+    }
 }

@@ -120,9 +120,7 @@ struct FlowEmitter {
         arguments.append("run: run(on:)")
         writer.line("/// The flow, for `GeneratedFlows.all`.")
         writer.block("public static var compiled: CompiledFlow") { writer in
-            writer.enclosed("CompiledFlow(", ")") { writer in
-                for (index, argument) in arguments.enumerated() { writer.line(argument + (index == arguments.count - 1 ? "" : ",")) }
-            }
+            writer.arguments("CompiledFlow(", arguments)
         }
     }
 

@@ -61,9 +61,7 @@ struct WorkflowEmitter {
         arguments.append("action: action(_:_:)")
         writer.line("/// The workflow, for `GeneratedFlows.workflows`.")
         writer.block("public static var compiled: CompiledWorkflow") { writer in
-            writer.enclosed("CompiledWorkflow(", ")") { writer in
-                for (index, argument) in arguments.enumerated() { writer.line(argument + (index == arguments.count - 1 ? "" : ",")) }
-            }
+            writer.arguments("CompiledWorkflow(", arguments)
         }
     }
 
@@ -152,9 +150,7 @@ struct WorkflowEmitter {
     }
 
     private func emitReturn(_ opening: String, _ arguments: [String], _ writer: inout CodeWriter) {
-        writer.enclosed("let action = \(opening)(", "))") { writer in
-            for (index, argument) in arguments.enumerated() { writer.line(argument + (index == arguments.count - 1 ? "" : ",")) }
-        }
+        writer.arguments("let action = \(opening)(", arguments, closing: "))")
         writer.directive("#sourceLocation()")
         writer.line("return action")
     }

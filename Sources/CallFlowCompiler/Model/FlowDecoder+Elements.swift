@@ -44,22 +44,8 @@ extension FlowDecoder {
 
     func branch(_ entries: Entries) -> Branch? {
         guard let sourceEntry = entries["Source"], let defaultEntry = entries["Default"] else { return nil }
-        guard sourceEntry.value.scalar != nil, !sourceEntry.value.isNull else {
-            sink.report(.invalidValue, at: sourceEntry.location, "`Source` needs a property name or one fillpoint such as `<<GETAPI.Result.status.0>>`")
-            return nil
-        }
-        var source: Fillpoint?
-        if sourceEntry.value.scalar!.hasMarker {
-            guard let template = templates.parse(sourceEntry.value) else { return nil }
-            source = template.soleFillpoint
-            if source == nil {
-                sink.report(.invalidValue, at: sourceEntry.location, "`Source` must be one fillpoint and nothing else, such as `<<GETAPI.Result.status.0>>`; to branch on text built from several values, set a property first")
-                return nil
-            }
-        } else {
-            source = barePath(sourceEntry.value)
-        }
-        guard let source, let defaultTarget = reference(defaultEntry) else { return nil }
+        guard let source = sourceFillpoint(sourceEntry, example: "<<GETAPI.Result.status.0>>", alternative: "; to branch on text built from several values, set a property first"),
+              let defaultTarget = reference(defaultEntry) else { return nil }
 
         var conditions: [Branch.Condition] = []
         if let entry = entries["Conditions"], !entry.value.isNull {
@@ -81,21 +67,43 @@ extension FlowDecoder {
     private func condition(_ node: YAMLNode) -> Branch.Condition? {
         let entries = mapping(node, keys: ElementType.conditionKeys, owner: "a condition")
         guard let operandEntry = entries["Operand"], let gotoEntry = entries["Goto"],
-              let operand = choice(operandEntry, of: Branch.Operand.self), let goto = reference(gotoEntry) else { return nil }
-        var value: Template?
-        if let valueEntry = entries["Value"] {
-            if operand.isUnary {
-                sink.report(.invalidValue, at: valueEntry.location, "`\(operand.rawValue)` takes no `Value`; remove it")
-                return nil
-            }
-            value = valueEntry.value.isNull ? Template(parts: [], location: valueEntry.value.location) : template(valueEntry)
-            if value == nil { return nil }
-        } else if !operand.isUnary {
-            sink.report(.missingKey, at: node.location, "a condition with `\(operand.rawValue)` is missing the required key `Value` (the value compared with)")
-            return nil
-        }
+              let operand = choice(operandEntry, of: Branch.Operand.self), let goto = reference(gotoEntry),
+              let value = conditionValue(entries, operand: operand, at: node.location) else { return nil }
         return Branch.Condition(operand: operand, operandLocation: operandEntry.location, value: value,
                                 valueLocation: entries["Value"]?.location, goto: goto)
+    }
+
+    /// A `Source`: a property name or one fillpoint (a Branch's, a workflow condition's).
+    func sourceFillpoint(_ entry: Entry, example: String, alternative: String = "") -> Fillpoint? {
+        guard entry.value.scalar != nil, !entry.value.isNull else {
+            sink.report(.invalidValue, at: entry.location, "`Source` needs a property name or one fillpoint such as `\(example)`")
+            return nil
+        }
+        guard entry.value.scalar!.hasMarker else { return barePath(entry.value) }
+        guard let template = templates.parse(entry.value) else { return nil }
+        guard let source = template.soleFillpoint else {
+            sink.report(.invalidValue, at: entry.location, "`Source` must be one fillpoint and nothing else, such as `\(example)`\(alternative)")
+            return nil
+        }
+        return source
+    }
+
+    /// A condition's `Value`, which the operand takes or refuses: nil after an error, else the
+    /// template, itself nil for `IsEmpty` and `IsNotEmpty`.
+    func conditionValue(_ entries: Entries, operand: Branch.Operand, at location: SourceLocation) -> Template?? {
+        guard let valueEntry = entries["Value"] else {
+            guard operand.isUnary else {
+                sink.report(.missingKey, at: location, "a condition with `\(operand.rawValue)` is missing the required key `Value` (the value compared with)")
+                return nil
+            }
+            return .some(nil)
+        }
+        if operand.isUnary {
+            sink.report(.invalidValue, at: valueEntry.location, "`\(operand.rawValue)` takes no `Value`; remove it")
+            return nil
+        }
+        guard let value = valueEntry.value.isNull ? Template(parts: [], location: valueEntry.value.location) : template(valueEntry) else { return nil }
+        return .some(value)
     }
 
     func collectInput(_ entries: Entries) -> CollectInput? {

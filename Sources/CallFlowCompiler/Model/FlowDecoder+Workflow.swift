@@ -9,14 +9,7 @@ extension FlowDecoder {
 
     func decodeWorkflow(_ root: YAMLNode) -> Workflow? {
         let entries = mapping(root, keys: ActionType.workflowKeys, owner: "a workflow file")
-        var name = Located("", at: root.location)
-        if let entry = entries["Workflow"], let text = text(entry) {
-            name = Located(text, at: entry.location)
-            if !Identifier.isTypeName(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid workflow name; it becomes a Swift type name, so start with a capital letter and use letters and digits only",
-                            notes: Identifier.typeNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
-            }
-        }
+        let name = typeName(entries["Workflow"], of: "workflow", at: root.location)
         let description = entries["Description"].flatMap { optionalText($0) }
         let trigger = entries["Trigger"].flatMap { entry in choice(entry, of: Workflow.Trigger.self).map { Located($0, at: entry.location) } }
         let flow = entries["Flow"].flatMap { entry in text(entry).map { Located($0, at: entry.location) } }
@@ -55,34 +48,8 @@ extension FlowDecoder {
         let entries = mapping(node, keys: ActionType.conditionKeys, owner: "a condition")
         guard let sourceEntry = entries["Source"], let operandEntry = entries["Operand"],
               let operand = choice(operandEntry, of: Branch.Operand.self) else { return nil }
-        guard sourceEntry.value.scalar != nil, !sourceEntry.value.isNull else {
-            sink.report(.invalidValue, at: sourceEntry.location, "`Source` needs one fillpoint, such as `<<call.result_code>>`")
-            return nil
-        }
-        let source: Fillpoint?
-        if sourceEntry.value.scalar!.hasMarker {
-            guard let template = templates.parse(sourceEntry.value) else { return nil }
-            source = template.soleFillpoint
-            if source == nil {
-                sink.report(.invalidValue, at: sourceEntry.location, "`Source` must be one fillpoint and nothing else, such as `<<call.result_code>>`")
-                return nil
-            }
-        } else {
-            source = barePath(sourceEntry.value)
-        }
-        guard let source else { return nil }
-        var value: Template?
-        if let valueEntry = entries["Value"] {
-            if operand.isUnary {
-                sink.report(.invalidValue, at: valueEntry.location, "`\(operand.rawValue)` takes no `Value`; remove it")
-                return nil
-            }
-            value = valueEntry.value.isNull ? Template(parts: [], location: valueEntry.value.location) : template(valueEntry)
-            if value == nil { return nil }
-        } else if !operand.isUnary {
-            sink.report(.missingKey, at: node.location, "a condition with `\(operand.rawValue)` is missing the required key `Value` (the value compared with)")
-            return nil
-        }
+        guard let source = sourceFillpoint(sourceEntry, example: "<<call.result_code>>"),
+              let value = conditionValue(entries, operand: operand, at: node.location) else { return nil }
         return Workflow.Condition(source: source, sourceLocation: sourceEntry.location, operand: operand, operandLocation: operandEntry.location,
                                   value: value, valueLocation: entries["Value"]?.location)
     }

@@ -96,14 +96,7 @@ final class FlowDecoder {
     private func decode(_ root: YAMLNode) -> Flow? {
         let entries = mapping(root, keys: ElementType.flowKeys, owner: "a flow file")
 
-        var name = Located("", at: root.location)
-        if let entry = entries["Flow"], let text = text(entry) {
-            name = Located(text, at: entry.location)
-            if !Identifier.isTypeName(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid flow name; it becomes a Swift type name, so start with a capital letter and use letters and digits only",
-                            notes: Identifier.typeNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
-            }
-        }
+        let name = typeName(entries["Flow"], of: "flow", at: root.location)
         let description = entries["Description"].flatMap { optionalText($0) }
         let start = entries["Start"].flatMap { reference($0) }
         let secrets = entries["Secrets"].map { secretNames($0) } ?? []
@@ -119,6 +112,16 @@ final class FlowDecoder {
             }
         }
         return Flow(name: name, file: file, description: description, start: start, secrets: secrets, elements: elements)
+    }
+
+    /// The name of a flow or workflow (`Flow`, `Workflow`), which becomes a Swift type name.
+    func typeName(_ entry: Entry?, of kind: String, at location: SourceLocation) -> Located<String> {
+        guard let entry, let text = text(entry) else { return Located("", at: location) }
+        if !Identifier.isTypeName(text) {
+            sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid \(kind) name; it becomes a Swift type name, so start with a capital letter and use letters and digits only",
+                        notes: Identifier.typeNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
+        }
+        return Located(text, at: entry.location)
     }
 
     func secretNames(_ entry: Entry) -> [Located<String>] {

@@ -23,16 +23,18 @@ public enum JSONSchemaWriter {
 
     // MARK: - Flow files
 
-    private static var flowSchema: Node {
-        var elementProperties: [(String, Node)] = ElementType.commonKeys.map { ($0.name, described($0)) }
-        for type in ElementType.allCases {
-            for key in type.keys where !elementProperties.contains(where: { $0.0 == key.name }) {
-                elementProperties.append((key.name, described(key)))
+    /// What an item with a `Type` (an element, an action) may hold: every key of every type,
+    /// and for each type an `if Type is … then only its keys` schema.
+    private static func typed(common: [ElementType.Key], types: [(name: String, keys: [ElementType.Key], allKeys: [ElementType.Key])]) -> (properties: [(String, Node)], schemas: [Node]) {
+        var properties: [(String, Node)] = common.map { ($0.name, described($0)) }
+        for type in types {
+            for key in type.keys where !properties.contains(where: { $0.0 == key.name }) {
+                properties.append((key.name, described(key)))
             }
         }
-        let typeSchemas: [Node] = ElementType.allCases.map { type in
+        let schemas: [Node] = types.map { type in
             .object([
-                ("if", .object([("properties", .object([("Type", .object([("const", .string(type.rawValue))]))])), ("required", .strings(["Type"]))])),
+                ("if", .object([("properties", .object([("Type", .object([("const", .string(type.name))]))])), ("required", .strings(["Type"]))])),
                 ("then", .object([
                     ("properties", .object(type.allKeys.map { ($0.name, .bool(true)) })),
                     ("required", .strings(type.allKeys.filter(\.isRequired).map(\.name))),
@@ -40,6 +42,11 @@ public enum JSONSchemaWriter {
                 ])),
             ])
         }
+        return (properties, schemas)
+    }
+
+    private static var flowSchema: Node {
+        let (elementProperties, typeSchemas) = typed(common: ElementType.commonKeys, types: ElementType.allCases.map { ($0.rawValue, $0.keys, $0.allKeys) })
         return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://callflow.dev/schema/flow.schema.json")),
@@ -77,22 +84,7 @@ public enum JSONSchemaWriter {
     // MARK: - Workflow files
 
     private static var workflowSchema: Node {
-        var actionProperties: [(String, Node)] = ActionType.commonKeys.map { ($0.name, described($0)) }
-        for type in ActionType.allCases {
-            for key in type.keys where !actionProperties.contains(where: { $0.0 == key.name }) {
-                actionProperties.append((key.name, described(key)))
-            }
-        }
-        let typeSchemas: [Node] = ActionType.allCases.map { type in
-            .object([
-                ("if", .object([("properties", .object([("Type", .object([("const", .string(type.rawValue))]))])), ("required", .strings(["Type"]))])),
-                ("then", .object([
-                    ("properties", .object(type.allKeys.map { ($0.name, .bool(true)) })),
-                    ("required", .strings(type.allKeys.filter(\.isRequired).map(\.name))),
-                    ("additionalProperties", .bool(false)),
-                ])),
-            ])
-        }
+        let (actionProperties, typeSchemas) = typed(common: ActionType.commonKeys, types: ActionType.allCases.map { ($0.rawValue, $0.keys, $0.allKeys) })
         return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://callflow.dev/schema/workflow.schema.json")),
