@@ -15,9 +15,6 @@ struct RequestExchange {
     var attempts = 0
     var milliseconds = 0
     var error: String?
-    /// Whether the last failure may pass if tried again later (no connection, a timeout, 429,
-    /// 5xx), as opposed to an answer that will not change.
-    var failureIsTransient = false
 
     init(element: String, method: String, started: Double) {
         self.element = element
@@ -36,14 +33,12 @@ struct RequestExchange {
             guard deadline - clock.now > .zero else {
                 errors.append(errors.isEmpty ? "Timed out after \(plan.timeout) s" : "timed out")
                 error = errors.last
-                failureIsTransient = true
                 return
             }
             attempts = attempt + 1
             var wait: Duration?
             let (result, hops) = await Redirects.exchange(request, element: element, through: http, deadline: deadline)
             redirects += hops
-            failureIsTransient = false
             switch result {
             case .success(let response):
                 self.response = response
@@ -54,13 +49,11 @@ struct RequestExchange {
                 } else if (500...599).contains(response.status) {
                     wait = Self.backoff(attempt)
                 }
-                failureIsTransient = error != nil && wait != nil
             case .failure(let failure):
                 self.response = nil
                 status = failure.status
                 error = failure.message
                 if failure.isTransient { wait = Self.backoff(attempt) }
-                failureIsTransient = failure.isTransient
             }
             guard let error else { return }
             errors.append(error)
