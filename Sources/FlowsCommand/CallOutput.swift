@@ -66,6 +66,8 @@ final class TranscriptOutput: CallOutput {
         switch report {
         case .recorded(let run, let workflow, let trigger):
             print(Terminal.printable("Workflow \(workflow) runs on \(trigger.rawValue) (run \(run))"))
+        case .spooled(let run, let workflow, let reason):
+            print(Terminal.printable("Workflow \(workflow) waits in this machine's spool (run \(run)): the state store did not record it (\(reason)); it runs once the store answers"))
         case .resumed(let run, let workflow, let from):
             print(Terminal.printable("Workflow \(workflow) resumed at action \(from + 1) (run \(run))"))
         case .action(_, _, let outcome):

@@ -53,7 +53,8 @@ struct RunCommand: ParsableCommand {
         let mailer = AlertMailer.fromEnvironment
         let alerts = AlertOutbox()
         let http = HTTPClient()
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer()) { output.write($0) }
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer(),
+                                                              spool: WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }) { output.write($0) }
         let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables, contact: contact) }
         // In a JSON trace `end` stays the last event, after the workflows' events.
         let heldEnd = Mutex<CallEvent?>(nil)
@@ -71,6 +72,8 @@ struct RunCommand: ParsableCommand {
         await call.end(resultCode)
         await triggers?.recorded()
         await runner?.waitForRuns()
+        // Runs the state store could not take (Redis away) go to it now if it is back, and run.
+        if let runner, await runner.forwardSpool() > 0 { await runner.waitForRuns() }
         if let end = heldEnd.withLock({ $0 }) { output.write(end) }
         // The call has ended; its alert mails, and the log entries that say what became of
         // them, may still be on their way.

@@ -174,7 +174,9 @@ struct ServeCommand: ParsableCommand {
         // come from the SIP server's thread, which must never wait for the output, and events
         // from the calls' tasks.
         let printer = DispatchQueue(label: "CallFlow.serve.output")
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer()) { report in
+        let spool = workflows.isEmpty ? nil : WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }
+        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer(),
+                                                              spool: spool) { report in
             let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[workflows] " + $0) })
             printer.async { if trace == .json { Terminal.out(report.json) } else { transcript.write(report) } }
         }
@@ -266,7 +268,8 @@ struct ServeCommand: ParsableCommand {
         return (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : String(host), port)
     }
 
-    /// Takes up runs that other processes left (their lease ended) every half lease, and deletes
+    /// Moves runs from this machine's spool to the store (Redis was away when they came), takes
+    /// up runs that other processes left (their lease ended) every half lease, and deletes
     /// runs past the retention period (`FLOW_WORKFLOW_RETENTION_DAYS`) at start and hourly.
     static func maintain(_ runner: WorkflowRunner, store: any StateStore) -> Task<Void, Never> {
         Task {
@@ -282,6 +285,7 @@ struct ServeCommand: ParsableCommand {
                         printError("flows: warning: old workflow runs could not be deleted: \(error)")
                     }
                 }
+                await runner.forwardSpool()
                 await runner.resumeExpired()
                 try? await Task.sleep(for: .milliseconds(Int(max(0.5, runner.leaseSeconds / 2) * 1000)))
             }

@@ -51,8 +51,10 @@ public protocol StateStore: AnyObject, Sendable {
 
     // MARK: Workflow runs
 
-    /// Records a new run, owned by `owner` until `leaseUntil` (seconds since 1970).
-    func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError)
+    /// Records a new run, owned by `owner` until `leaseUntil` (seconds since 1970). False, with
+    /// nothing written, when a run of that id is already there (a spooled run forwarded twice).
+    @discardableResult
+    func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool
 
     /// Writes `run` as `owner`, keeping it until `leaseUntil`; a finished run is let go. False,
     /// with nothing written, when `owner` no longer holds the run (its lease expired and another
@@ -102,6 +104,14 @@ public enum StateLocation {
         if let path = ProcessEnvironment.value("FLOW_STATE_DB") { return path }
         if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow/state.sqlite" }
         return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow/state.sqlite"
+    }
+
+    /// Where runs wait that Redis could not record in time: `FLOW_WORKFLOW_SPOOL`, else
+    /// `workflow-spool.sqlite` beside the default state database.
+    public static var spoolPath: String {
+        if let path = ProcessEnvironment.value("FLOW_WORKFLOW_SPOOL") { return path }
+        if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow/workflow-spool.sqlite" }
+        return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow/workflow-spool.sqlite"
     }
 
     /// Opens the store at `location`: Redis for a `redis://` URL (connected on first use;

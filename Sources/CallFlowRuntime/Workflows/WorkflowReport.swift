@@ -2,13 +2,15 @@
 /// each run finished, and what went wrong beside them. Secrets are already `***`.
 public enum WorkflowReport: Sendable {
     case recorded(run: String, workflow: String, trigger: WorkflowTrigger)
+    /// The store did not take the run in time; it waits in this machine's spool.
+    case spooled(run: String, workflow: String, reason: String)
     /// A run left by another process, taken up at the action `from` (counted from 0).
     case resumed(run: String, workflow: String, from: Int)
     case action(run: String, workflow: String, ActionOutcome)
     case finished(run: String, workflow: String, state: WorkflowRunRecord.State, error: String?)
     case warning(String)
 
-    /// The report as one line of JSON for `--trace json`: events `workflow`, `resume`,
+    /// The report as one line of JSON for `--trace json`: events `workflow`, `spooled`, `resume`,
     /// `action`, `workflowEnd` and `warning`.
     public var json: String {
         func object(_ members: [(String, JSONValue)]) -> String { JSONValue.object(members.map { (key: $0.0, value: $0.1) }).compactText }
@@ -16,6 +18,8 @@ public enum WorkflowReport: Sendable {
         switch self {
         case .recorded(let run, let workflow, let trigger):
             return object([("event", .string("workflow")), ("workflow", .string(workflow)), ("run", .string(run)), ("trigger", .string(trigger.rawValue))])
+        case .spooled(let run, let workflow, let reason):
+            return object([("event", .string("spooled")), ("workflow", .string(workflow)), ("run", .string(run)), ("reason", .string(reason))])
         case .resumed(let run, let workflow, let from):
             return object([("event", .string("resume")), ("workflow", .string(workflow)), ("run", .string(run)), ("from", .number(Double(from)))])
         case .action(let run, let workflow, let outcome):

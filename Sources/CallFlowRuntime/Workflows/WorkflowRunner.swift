@@ -13,6 +13,8 @@ public actor WorkflowRunner {
     private let secrets: @Sendable (CompiledWorkflow) -> [String: String]
     private let endpoints: ProviderEndpoints
     private let recognizer: (any SpeechRecognizer)?
+    /// Where runs go that the store could not record in time; nil when there is no such place.
+    private let spool: SQLiteStateStore?
     private let report: @Sendable (WorkflowReport) -> Void
     private var running: [String: Task<Void, Never>] = [:]
 
@@ -24,7 +26,7 @@ public actor WorkflowRunner {
     ///   - report: hears of every run recorded, action done and run finished, and of problems.
     public init(workflows: [CompiledWorkflow], store: any StateStore, http: any HTTPTransport,
                 leaseSeconds: Double = WorkflowRunner.configuredLeaseSeconds, endpoints: ProviderEndpoints = .fromEnvironment,
-                recognizer: (any SpeechRecognizer)? = nil,
+                recognizer: (any SpeechRecognizer)? = nil, spool: SQLiteStateStore? = nil,
                 secrets: @escaping @Sendable (CompiledWorkflow) -> [String: String] = WorkflowRunner.environmentSecrets,
                 report: @escaping @Sendable (WorkflowReport) -> Void) {
         self.workflows = workflows
@@ -34,6 +36,7 @@ public actor WorkflowRunner {
         self.secrets = secrets
         self.endpoints = endpoints
         self.recognizer = recognizer
+        self.spool = spool
         self.report = report
         owner = "\(ProcessEnvironment.value("HOSTNAME") ?? "host"):\(ProcessEnvironment.processID):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
@@ -41,6 +44,18 @@ public actor WorkflowRunner {
     /// `FLOW_WORKFLOW_LEASE` seconds, else 30.
     public static var configuredLeaseSeconds: Double {
         ProcessEnvironment.value("FLOW_WORKFLOW_LEASE").flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultLeaseSeconds
+    }
+
+    /// The spool for a store: a SQLite file of this machine when the store is Redis (whose
+    /// outage must not lose a run), else none; nil after telling `report` why it cannot open.
+    public static func spool(for store: any StateStore, report: (String) -> Void) -> SQLiteStateStore? {
+        guard store is RedisStateStore else { return nil }
+        do {
+            return try SQLiteStateStore(path: StateLocation.spoolPath)
+        } catch {
+            report("runs cannot be spooled while Redis is away: \(error)")
+            return nil
+        }
     }
 
     /// A workflow's secrets from `FLOW_SECRET_<NAME>`.
@@ -65,8 +80,16 @@ public actor WorkflowRunner {
             do {
                 try await store.createRun(run, owner: owner, leaseUntil: WallClock.now() + leaseSeconds)
             } catch {
-                RuntimeMetrics.workflowRun(workflow: workflow.name, state: "lost")
-                report(.warning("the run of \(workflow.name) on \(event.trigger.rawValue) could not be recorded, so it was not run: \(error)"))
+                // Kept on this machine, with no owner, until the store takes it (`forwardSpool`).
+                var waiting = run
+                waiting.starts = 0
+                if let spool, (try? await spool.createRun(waiting, owner: "", leaseUntil: 0)) != nil {
+                    RuntimeMetrics.workflowRun(workflow: workflow.name, state: "spooled")
+                    report(.spooled(run: run.id, workflow: workflow.name, reason: error.description))
+                } else {
+                    RuntimeMetrics.workflowRun(workflow: workflow.name, state: "lost")
+                    report(.warning("the run of \(workflow.name) on \(event.trigger.rawValue) could not be recorded, so it was not run: \(error)"))
+                }
                 continue
             }
             report(.recorded(run: run.id, workflow: workflow.name, trigger: event.trigger))
@@ -100,6 +123,33 @@ public actor WorkflowRunner {
             report(.resumed(run: run.id, workflow: run.workflow, from: run.done.count))
             await take(run)
         }
+    }
+
+    /// Moves the runs waiting in the spool to the store and starts them, one at a time, until
+    /// the spool is empty or the store does not answer; returns how many it moved. A run is
+    /// taken from the spool before it is moved (so two processes never move one), and moving
+    /// it twice (a process that died between the two steps) records it once.
+    @discardableResult
+    public func forwardSpool() async -> Int {
+        guard let spool else { return 0 }
+        var moved = 0
+        while let run = try? await spool.claimExpiredRun(owner: owner, now: WallClock.now(), leaseUntil: WallClock.now() + leaseSeconds) {
+            let created: Bool
+            do {
+                created = try await store.createRun(run, owner: owner, leaseUntil: WallClock.now() + leaseSeconds)
+            } catch {
+                // Back to waiting, for this process or another to move later.
+                _ = try? await spool.saveRun(run, owner: owner, leaseUntil: 0)
+                return moved
+            }
+            try? await spool.removeRun(id: run.id)
+            // Not created: a process that died after moving it had moved it already.
+            guard created else { continue }
+            moved += 1
+            report(.recorded(run: run.id, workflow: run.workflow, trigger: run.event.trigger))
+            await take(run)
+        }
+        return moved
     }
 
     /// Runs the remaining actions of the failed run `id` again; nil when there is no failed

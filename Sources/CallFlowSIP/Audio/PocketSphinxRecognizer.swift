@@ -11,13 +11,20 @@ import Glibc
 ///
 /// The model is for 16 kHz speech; a call's 8 kHz audio is brought to 16 kHz first, so the
 /// upper half of the model's band is empty, and accuracy on call audio is modest
-/// (docs/workflows.md has what it gets right). A decoder serves one recognition at a time, so
-/// each recognition makes its own, on a queue of its own, off Swift's cooperative pool.
-public final class PocketSphinxRecognizer: SpeechRecognizer {
+/// (docs/workflows.md has what it gets right). Loading the model takes seconds, so one decoder
+/// is loaded on first use and kept; it serves one recognition at a time, on a queue of its
+/// own, off Swift's cooperative pool.
+public final class PocketSphinxRecognizer: SpeechRecognizer, @unchecked Sendable {
     /// Where Debian puts the model.
     public static let modelDirectory = "/usr/share/pocketsphinx/model/en-us"
 
-    private let queue = DispatchQueue(label: "callflow.pocketsphinx", attributes: .concurrent)
+    // Used only on `queue`.
+    private let queue = DispatchQueue(label: "callflow.pocketsphinx")
+    private var decoder: OpaquePointer?
+
+    deinit {
+        if let decoder { ps_free(decoder) }
+    }
 
     public init() {
         // pocketsphinx logs every setting and every utterance on standard error by default.
@@ -37,8 +44,8 @@ public final class PocketSphinxRecognizer: SpeechRecognizer {
         guard language.lowercased() == "en-us" else { throw Failure(description: "the local recognizer knows en-US only, not \(language)") }
         let audio = sampleRate == 16000 ? samples : Self.upsampled(samples, from: sampleRate)
         return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try Self.decode(audio) })
+            queue.async { [self] in
+                continuation.resume(with: Result { try decode(audio, with: loadedDecoder()) })
             }
         }
     }
@@ -58,21 +65,28 @@ public final class PocketSphinxRecognizer: SpeechRecognizer {
         return out
     }
 
-    /// One decoder over `samples` (16 kHz): each utterance, split at pauses, is a segment with
-    /// the mean posterior probability of its words.
-    private static func decode(_ samples: [Int16]) throws -> [TranscriptSegment] {
-        let arguments = ["-hmm", modelDirectory + "/en-us", "-lm", modelDirectory + "/en-us.lm.bin",
-                         "-dict", modelDirectory + "/cmudict-en-us.dict", "-samprate", "16000", "-logfn", "/dev/null"]
+    /// The decoder, loaded on first use; on `queue`.
+    private func loadedDecoder() throws -> OpaquePointer {
+        if let decoder { return decoder }
+        let arguments = ["-hmm", Self.modelDirectory + "/en-us", "-lm", Self.modelDirectory + "/en-us.lm.bin",
+                         "-dict", Self.modelDirectory + "/cmudict-en-us.dict", "-samprate", "16000", "-logfn", "/dev/null"]
         var pointers = arguments.map { strdup($0) }
         defer { for pointer in pointers { free(pointer) } }
         guard let config = pointers.withUnsafeMutableBufferPointer({ cmd_ln_parse_r(nil, ps_args(), Int32($0.count), $0.baseAddress, 0) }) else {
             throw Failure(description: "pocketsphinx rejected its settings")
         }
+        // The decoder keeps its own reference to the configuration.
         defer { cmd_ln_free_r(config) }
-        guard let decoder = ps_init(config) else {
-            throw Failure(description: "pocketsphinx could not load its model from \(modelDirectory) (apt install pocketsphinx-en-us)")
+        guard let loaded = ps_init(config) else {
+            throw Failure(description: "pocketsphinx could not load its model from \(Self.modelDirectory) (apt install pocketsphinx-en-us)")
         }
-        defer { ps_free(decoder) }
+        decoder = loaded
+        return loaded
+    }
+
+    /// `samples` (16 kHz) through `decoder`: each utterance, split at pauses, is a segment with
+    /// the mean posterior probability of its words.
+    private func decode(_ samples: [Int16], with decoder: OpaquePointer) throws -> [TranscriptSegment] {
         let logmath = ps_get_logmath(decoder)
         var segments: [TranscriptSegment] = []
         // Utterances are cut where pocketsphinx hears silence, a tenth of a second at a time.

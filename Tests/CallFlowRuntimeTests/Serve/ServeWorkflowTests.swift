@@ -12,7 +12,8 @@ import Testing
         let recordings = TemporaryFolder()
         let state = TemporaryFolder()
         let port = ServeTests.freePorts(1)
-        let server = try await ServeTests.serve(["--trace", "json", "--record", recordings.path], port: port, environment: [
+        let metricsPort = ServeTests.freePorts(1)
+        let server = try await ServeTests.serve(["--trace", "json", "--record", recordings.path, "--metrics", "127.0.0.1:\(metricsPort)"], port: port, environment: [
             "FLOW_STATE_DB": state.path + "/state.sqlite",
             "FLOW_SMS_CLOUDTALK_URL": providers.base + "/cloudtalk", "FLOW_SLACK_URL": providers.base + "/slack",
             "FLOW_SECRET_SMS_KEY_ID": "ct-key-id", "FLOW_SECRET_SMS_KEY_SECRET": "ct-key-secret", "FLOW_SECRET_SLACK_TOKEN": "xoxb-test",
@@ -20,10 +21,18 @@ import Testing
         let caller = try await ServeTests.sipp(calling: "DtmfMenu", port: port, headers: ["P-Asserted-Identity: <sip:+447700900123@127.0.0.1>"],
                                                in: TemporaryFolder())
         #expect(caller.status == 0, "\(caller.output)")
-        #expect(await server.waitFor(20) { $0.contains(#""event":"workflowEnd","workflow":"RecordingTranscript""#) }, "\(server.output)")
+        // pocketsphinx takes a few seconds for the recording (4.2 s here), longer on busy cores.
+        #expect(await server.waitFor(90) { $0.contains(#""event":"workflowEnd","workflow":"RecordingTranscript""#) }, "\(server.output)")
         #expect(await server.waitFor(20) { $0.contains(#""event":"workflowEnd","workflow":"MissedChoiceFollowUp""#) }, "\(server.output)")
         #expect(server.output.contains { $0.contains(#""workflow":"MissedChoiceFollowUp","run":"#) && $0.contains(#""state":"succeeded""#) })
         #expect(server.output.contains { $0.contains(#""workflow":"RecordingTranscript","run":"#) && $0.contains(#""state":"succeeded""#) })
+        // What a team graphs: runs by state, actions by outcome, runs in progress.
+        let metrics = await ServeTests.get("http://127.0.0.1:\(metricsPort)/metrics")?.body ?? ""
+        let lines = metrics.split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"callflow_workflow_runs_total{workflow="MissedChoiceFollowUp",state="succeeded"} 1"#), "\(metrics)")
+        #expect(lines.contains(#"callflow_workflow_runs_total{workflow="RecordingTranscript",state="succeeded"} 1"#), "\(metrics)")
+        #expect(lines.contains(#"callflow_workflow_actions_total{workflow="MissedChoiceFollowUp",action="Text",outcome="ok"} 1"#), "\(metrics)")
+        #expect(lines.contains("callflow_workflow_runs_pending 0.0") || lines.contains("callflow_workflow_runs_pending 0"), "\(metrics)")
 
         let sent = try await WorkflowActionTests.seen(providers)
         let sms = sent.filter { $0["path"] == "/cloudtalk/sms/send.json" }.compactMap { $0["body"] }

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import CallFlowRuntime
 
@@ -100,5 +101,59 @@ import Testing
         #expect(try await store.purgeRuns(createdBefore: .infinity) == 1)
         #expect(try await store.workflowRuns(limit: 10, failedOnly: false).isEmpty)
         #expect(try await store.claimExpiredRun(owner: "d", now: WallClock.now() + 3600, leaseUntil: WallClock.now() + 3660) == nil)
+    }
+}
+
+/// A run that Redis cannot record in time waits in a SQLite spool on the machine, and is moved
+/// to Redis, and run, when Redis answers again; moved twice, it is recorded once. (A paused
+/// Redis may still apply the write it did not answer in time once it goes on: then the run is
+/// there already, with a lease that runs out, and is taken up as a dead owner's would be.)
+@Suite struct WorkflowSpoolTests {
+    @Test func runsWaitInTheSpoolWhileRedisIsAwayAndRunWhenItIsBack() async throws {
+        let redis = try await RedisServer()
+        let server = try await TestServer.start(script: TestServer.echoScript)
+        let folder = TemporaryFolder()
+        let store = RedisStateStore(redis.address, decisionTimeout: .seconds(1))
+        let spool = try SQLiteStateStore(path: folder.path + "/spool.sqlite")
+        let workflow = CompiledWorkflow(name: "Notify", trigger: .callEnded, actions: [WorkflowActionInfo("Post", "APIRequest")]) { _, run in
+            var plan = RequestPlan(method: .post, url: [.text(server.base + "/echo")])
+            plan.body = .json([(path: ["phone"], value: [.value(run.variables.phonenum)], format: .string)])
+            return .request(plan, result: nil)
+        }
+        let reports = Mutex<[String]>([])
+        let runner = WorkflowRunner(workflows: [workflow], store: store, http: HTTPClient(), leaseSeconds: 1, spool: spool) { report in
+            switch report {
+            case .spooled(_, let name, _): reports.withLock { $0.append("spooled \(name)") }
+            case .finished(_, let name, let state, _): reports.withLock { $0.append("\(name) \(state.rawValue)") }
+            default: break
+            }
+        }
+        var variables = CallVariables()
+        _ = variables.set("phonenum", "+447700900123")
+        let event = WorkflowEvent(trigger: .callEnded, variables: variables, contact: ContactVariables(), flow: "Menu", resultCode: "INBOUND")
+
+        redis.pause()
+        await runner.fire(event)
+        await runner.waitForRuns()
+        #expect(reports.withLock { $0 } == ["spooled Notify"])
+        let waiting = try await spool.workflowRuns(limit: 10, failedOnly: false)
+        #expect(waiting.count == 1 && waiting.first?.event == event)
+        #expect(await runner.forwardSpool() == 0, "nothing moves while Redis is away")
+
+        redis.resume()
+        // What flows serve does every half lease, until the run is done.
+        for _ in 0..<100 where !reports.withLock({ $0.contains("Notify succeeded") }) {
+            await runner.forwardSpool()
+            await runner.resumeExpired()
+            await runner.waitForRuns()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(reports.withLock { $0 } == ["spooled Notify", "Notify succeeded"])
+        #expect(try await spool.workflowRuns(limit: 10, failedOnly: false).isEmpty)
+        let recorded = try await store.workflowRuns(limit: 10, failedOnly: false)
+        #expect(recorded.map(\.id) == waiting.map(\.id) && recorded.first?.state == .succeeded)
+        #expect(recorded.first?.done.first?.requestBody == #"{"phone":"+447700900123"}"#)
+        // Moved again (a process that died before it cleared the spool): recorded once.
+        #expect(try await store.createRun(waiting[0], owner: "other", leaseUntil: WallClock.now() + 60) == false)
     }
 }

@@ -8,9 +8,10 @@ extension RedisStateStore {
     private var openRunsKey: String { namespace + "runs:open" }
     private func runKey(_ id: String) -> String { namespace + "run:" + id }
 
-    public func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) {
-        _ = try await decide(["EVAL", Self.createRunScript, "3", runKey(run.id), runsKey, openRunsKey,
-                              run.id, run.json, run.state.rawValue, owner, String(leaseUntil), String(run.created)])
+    @discardableResult
+    public func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool {
+        try await decide(["EVAL", Self.createRunScript, "3", runKey(run.id), runsKey, openRunsKey,
+                          run.id, run.json, run.state.rawValue, owner, String(leaseUntil), String(run.created)]).integer == 1
     }
 
     public func saveRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool {
@@ -77,6 +78,7 @@ extension RedisStateStore {
 
     // KEYS: run, runs, open runs; ARGV: id, document, state, owner, lease, created.
     static let createRunScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 'document', ARGV[2], 'state', ARGV[3], 'owner', ARGV[4], 'lease', ARGV[5])
         redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
         redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])

@@ -14,10 +14,12 @@ extension SQLiteStateStore {
         CREATE INDEX IF NOT EXISTS workflow_run_by_created ON workflow_run (created);
         """
 
-    public func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) {
+    @discardableResult
+    public func createRun(_ run: WorkflowRunRecord, owner: String, leaseUntil: Double) async throws(StateStoreError) -> Bool {
         try await self.run { store throws(StateStoreError) in
-            try store.query("INSERT INTO workflow_run (id, workflow, created, state, owner, lease_until, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try store.query("INSERT OR IGNORE INTO workflow_run (id, workflow, created, state, owner, lease_until, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [.text(run.id), .text(run.workflow), .real(run.created), .text(run.state.rawValue), .text(owner), .real(leaseUntil), .text(run.json)])
+            return store.changes() == 1
         }
     }
 
@@ -80,6 +82,13 @@ extension SQLiteStateStore {
             var document: String?
             try store.query("SELECT document FROM workflow_run WHERE id = ?", [.text(id)]) { document = $0.text(0) }
             return try document.map { document throws(StateStoreError) in try Self.decodeRun(document, store: store) }
+        }
+    }
+
+    /// Deletes the run `id`: a spooled run, once forwarded.
+    func removeRun(id: String) async throws(StateStoreError) {
+        try await run { store throws(StateStoreError) in
+            try store.query("DELETE FROM workflow_run WHERE id = ?", [.text(id)])
         }
     }
 
