@@ -78,18 +78,8 @@ extension FlowDecoder {
         let label = type.map { "\(named) (\($0.rawValue))" } ?? named
         let entries = mapping(node, keys: type?.allKeys ?? ActionType.commonKeys, owner: label, reportUnknown: type != nil)
 
-        var name = ""
-        var nameLocation = node.location
-        if let entry = entries["Name"], let text = text(entry) {
-            name = text
-            nameLocation = entry.location
-            if !Identifier.isElementName(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid action name; later actions read its results by it, so use letters, digits and `_`, starting with a letter",
-                            notes: Identifier.elementNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
-            } else if Identifier.reservedRoots.contains(text) || Identifier.workflowRoots.contains(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
-            }
-        }
+        let (name, nameLocation) = itemName(entries["Name"], at: node.location, kind: "action", use: "later actions read its results by it",
+                                            reserved: Identifier.reservedRoots + Identifier.workflowRoots)
         let description = entries["Description"].flatMap { optionalText($0) }
         let kind: Workflow.Kind? = switch type {
         case .apiRequest?: apiRequest(entries, at: node.location).map { .apiRequest($0) }

@@ -114,6 +114,18 @@ final class FlowDecoder {
         return Flow(name: name, file: file, description: description, start: start, secrets: secrets, elements: elements)
     }
 
+    /// The `Name` of an element or an action, and where it is (the item's, without one).
+    func itemName(_ entry: Entry?, at location: SourceLocation, kind: String, use: String, reserved: [String]) -> (String, SourceLocation) {
+        guard let entry, let text = text(entry) else { return ("", location) }
+        if !Identifier.isElementName(text) {
+            sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid \(kind) name; \(use), so use letters, digits and `_`, starting with a letter",
+                        notes: Identifier.elementNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
+        } else if reserved.contains(text) {
+            sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
+        }
+        return (text, entry.location)
+    }
+
     /// The name of a flow or workflow (`Flow`, `Workflow`), which becomes a Swift type name.
     func typeName(_ entry: Entry?, of kind: String, at location: SourceLocation) -> Located<String> {
         guard let entry, let text = text(entry) else { return Located("", at: location) }
@@ -174,18 +186,8 @@ final class FlowDecoder {
         }
         let entries = mapping(node, keys: type?.allKeys ?? ElementType.commonKeys, owner: label(), reportUnknown: type != nil)
 
-        var name = ""
-        var nameLocation = node.location
-        if let entry = entries["Name"], let text = text(entry) {
-            name = text
-            nameLocation = entry.location
-            if !Identifier.isElementName(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is not a valid element name; other elements refer to it, so use letters, digits and `_`, starting with a letter",
-                            notes: Identifier.elementNameSuggestion(for: text).map { ["for example `\($0)`"] } ?? [])
-            } else if Identifier.reservedRoots.contains(text) {
-                sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
-            }
-        }
+        let (name, nameLocation) = itemName(entries["Name"], at: node.location, kind: "element", use: "other elements refer to it",
+                                            reserved: Identifier.reservedRoots)
         // The common keys first, then the type's own, as always; the element is made once,
         // since setting a field of a made element boxes a changed copy.
         let description = entries["Description"].flatMap { optionalText($0) }
