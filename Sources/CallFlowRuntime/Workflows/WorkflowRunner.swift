@@ -175,8 +175,16 @@ public actor WorkflowRunner {
         start(run, workflow)
     }
 
+    /// Runs it in a task of its own, kept until it ends (a server runs for months).
     private func start(_ run: WorkflowRunRecord, _ workflow: CompiledWorkflow) {
-        running[run.id] = Task { await self.execute(run, workflow) }
+        running[run.id] = Task {
+            await self.execute(run, workflow)
+            self.ended(run.id)
+        }
+    }
+
+    private func ended(_ id: String) {
+        running[id] = nil
     }
 
     /// Performs the actions not done yet, saving the run after each; stops at a failed action,

@@ -141,8 +141,11 @@ import Testing
         #expect(await runner.forwardSpool() == 0, "nothing moves while Redis is away")
 
         redis.resume()
-        // What flows serve does every half lease, until the run is done.
-        for _ in 0..<100 where !reports.withLock({ $0.contains("Notify succeeded") }) {
+        // What flows serve does every half lease, until the run is done and the spool empty
+        // (a run Redis took late may be resumed before its spooled copy is cleared).
+        for _ in 0..<100 {
+            let spooled = try await spool.workflowRuns(limit: 10, failedOnly: false)
+            if reports.withLock({ $0.contains("Notify succeeded") }) && spooled.isEmpty { break }
             await runner.forwardSpool()
             await runner.resumeExpired()
             await runner.waitForRuns()
