@@ -53,8 +53,16 @@ struct RunCommand: ParsableCommand {
         let mailer = AlertMailer.fromEnvironment
         let alerts = AlertOutbox()
         let http = HTTPClient()
+        // The transcript tells the call, then its workflows: their lines wait for the call's end.
+        // (A JSON trace's lines stand alone; only its `end` waits, to stay the last.)
+        let workflowLines = Mutex<(callEnded: Bool, waiting: [WorkflowReport])>((trace == .json, []))
         let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer(),
-                                                              spool: WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }) { output.write($0) }
+                                                              spool: WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }) { report in
+            // Written under the lock, so that no line overtakes those still waiting.
+            workflowLines.withLock { lines in
+                if lines.callEnded { output.write(report) } else { lines.waiting.append(report) }
+            }
+        }
         let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables, contact: contact) }
         // In a JSON trace `end` stays the last event, after the workflows' events.
         let heldEnd = Mutex<CallEvent?>(nil)
@@ -64,6 +72,13 @@ struct RunCommand: ParsableCommand {
                         observer: { event in
                             triggers?.observe(event)
                             if holdsEnd, case .end = event { heldEnd.withLock { $0 = event } } else { output.write(event) }
+                            if case .end = event {
+                                workflowLines.withLock { lines in
+                                    lines.callEnded = true
+                                    for report in lines.waiting { output.write(report) }
+                                    lines.waiting = []
+                                }
+                            }
                         })
         triggers?.callStarted()
         let resultCode = await flowType.run(on: call)

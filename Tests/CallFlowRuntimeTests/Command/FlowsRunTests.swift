@@ -176,8 +176,8 @@ import Testing
             Menu           reads 9
             Route          goes to NoChoice
             NoChoice       says "Sorry, we did not get a choice. Goodbye."
-            Workflow MissedChoiceFollowUp runs on CallEnded (run ID)
             Call ended: NO_CHOICE
+            Workflow MissedChoiceFollowUp runs on CallEnded (run ID)
               Text         SMS failed: Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent
             Workflow MissedChoiceFollowUp failed: Text: Recipient `` is not an E.164 number (`+` and 8 to 15 digits); no SMS was sent
 
