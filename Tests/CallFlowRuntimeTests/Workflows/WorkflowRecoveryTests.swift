@@ -3,13 +3,17 @@ import Testing
 @testable import CallFlowRuntime
 
 /// A process killed with SIGKILL loses no workflow run: `flows serve`, running beside it, takes
-/// the run up once its lease ends, from the first action not recorded as done.
+/// the run up once its lease ends, from the first action not recorded as done. On each store:
+/// a machine's SQLite file, and Redis for a fleet.
 @Suite(.serialized) struct WorkflowRecoveryTests {
-    @Test func runsOfAKilledProcessAreFinishedByAnotherWithoutRepeatingDoneActions() async throws {
+    @Test(arguments: StateStoreTests.Backend.allCases)
+    func runsOfAKilledProcessAreFinishedByAnotherWithoutRepeatingDoneActions(_ backend: StateStoreTests.Backend) async throws {
         let server = try await TestServer.start(script: TestServer.providerScript)
         let state = TemporaryFolder()
+        let redis = backend == .redis ? try await RedisServer() : nil
         let environment = [
-            "FLOW_STATE_DB": state.path + "/state.sqlite", "FLOW_WORKFLOW_LEASE": "2",
+            (redis == nil ? "FLOW_STATE_DB" : "FLOW_STATE_URL"): redis?.url ?? state.path + "/state.sqlite", "FLOW_WORKFLOW_LEASE": "2",
+            "FLOW_WORKFLOW_SPOOL": state.path + "/spool.sqlite",
             "FLOW_SMS_CLOUDTALK_URL": server.base + "/cloudtalk", "FLOW_SLACK_URL": server.base + "/slack",
             "FLOW_SECRET_SMS_KEY_ID": "ct-key-id", "FLOW_SECRET_SMS_KEY_SECRET": "ct-key-secret", "FLOW_SECRET_SLACK_TOKEN": "xoxb-test",
         ]
@@ -27,7 +31,7 @@ import Testing
         #expect(await Self.eventually { try await Self.requests(server).filter { $0 == "slack" }.count == 1 })
         kill(betweenActions.process.processIdentifier, SIGKILL)
 
-        let store = try SQLiteStateStore(path: state.path + "/state.sqlite")
+        let store: any StateStore = try redis.map { RedisStateStore($0.address, decisionTimeout: .seconds(5)) } ?? SQLiteStateStore(path: state.path + "/state.sqlite")
         #expect(await Self.eventually(within: 30) {
             let runs = try await store.workflowRuns(limit: 10, failedOnly: false)
             return runs.count == 2 && runs.allSatisfy { $0.state == .succeeded }
