@@ -64,7 +64,7 @@ final class TranscriptOutput: CallOutput {
 
     func write(_ report: WorkflowReport) {
         switch report {
-        case .recorded(let run, let workflow, let trigger):
+        case .recorded(let run, let workflow, let trigger, _):
             print(Terminal.printable("Workflow \(workflow) runs on \(trigger.rawValue) (run \(run))"))
         case .spooled(let run, let workflow, let reason):
             print(Terminal.printable("Workflow \(workflow) waits in this machine's spool (run \(run)): the state store did not record it (\(reason)); it runs once the store answers"))

@@ -205,7 +205,7 @@ struct ServeCommand: ParsableCommand {
                 calls.started(id)
                 serveMetrics?.callAnswered()
                 let variables = InviteVariables(to: to, from: from, headers: line.headers)
-                let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables.call, contact: variables.contact) }
+                let triggers = runner.map { CallTriggers(runner: $0, flow: flowType.name, variables: variables.call, contact: variables.contact, callID: callID) }
                 if let triggers { triggersOfCall.withLock { $0[id] = triggers } }
                 triggers?.callStarted()
                 let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[\(callID.prefix(12))] " + $0) })

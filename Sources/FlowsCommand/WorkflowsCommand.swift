@@ -104,7 +104,8 @@ struct WorkflowShowCommand: ParsableCommand {
             return 1
         }
         var lines = [WorkflowsCommand.line(run), "Call: flow \(run.event.flow)" + (run.event.resultCode.map { ", ended \($0)" } ?? "")
-                     + (run.event.variables.phonenum.isEmpty ? "" : ", from \(run.event.variables.phonenum)")]
+                     + (run.event.variables.phonenum.isEmpty ? "" : ", from \(run.event.variables.phonenum)")
+                     + (run.event.callID.map { ", Call-ID \($0)" } ?? "")]
         if let element = run.event.requestElement {
             lines.append("Failed request: \(element), status \(run.event.requestStatus ?? 0): \(run.event.requestError ?? "")")
         }

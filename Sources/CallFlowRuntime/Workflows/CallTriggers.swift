@@ -9,6 +9,7 @@ public final class CallTriggers: Sendable {
     private let flow: String
     private let variables: CallVariables
     private let contact: ContactVariables
+    private let callID: String?
     private let started = ContinuousClock.now
     private let state = Mutex(Seen())
 
@@ -24,16 +25,20 @@ public final class CallTriggers: Sendable {
         var firing: [Task<Void, Never>] = []
     }
 
-    public init(runner: WorkflowRunner, flow: String, variables: CallVariables, contact: ContactVariables) {
+    /// - Parameter callID: the SIP Call-ID of a served call, kept with its runs.
+    public init(runner: WorkflowRunner, flow: String, variables: CallVariables, contact: ContactVariables, callID: String? = nil) {
         self.runner = runner
         self.flow = flow
         self.variables = variables
         self.contact = contact
+        self.callID = callID
     }
 
     private func event(_ trigger: WorkflowTrigger) -> WorkflowEvent {
         let seen = state.withLock { ($0.properties, $0.digits) }
-        return WorkflowEvent(trigger: trigger, variables: variables, contact: contact, flow: flow, properties: seen.0, digits: seen.1)
+        var event = WorkflowEvent(trigger: trigger, variables: variables, contact: contact, flow: flow, properties: seen.0, digits: seen.1)
+        event.callID = callID
+        return event
     }
 
     /// The call was answered.

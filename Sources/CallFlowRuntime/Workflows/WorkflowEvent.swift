@@ -23,6 +23,8 @@ public struct WorkflowEvent: Sendable, Equatable {
     public var requestElement: String?
     public var requestStatus: Int?
     public var requestError: String?
+    /// The call's SIP Call-ID, when it came over SIP: what ties a run to the call's trace.
+    public var callID: String?
 
     public init(trigger: WorkflowTrigger, variables: CallVariables, contact: ContactVariables, flow: String,
                 resultCode: String? = nil, duration: Double? = nil, properties: [String: String] = [:], digits: [String: String] = [:],
@@ -79,7 +81,7 @@ extension WorkflowEvent {
             ("properties", map(properties)), ("digits", map(digits)),
             ("recordingFile", text(recordingFile)), ("recordingDuration", number(recordingDuration)),
             ("requestElement", text(requestElement)), ("requestStatus", number(requestStatus.map(Double.init))),
-            ("requestError", text(requestError)),
+            ("requestError", text(requestError)), ("callID", text(callID)),
         ])
     }
 
@@ -113,5 +115,6 @@ extension WorkflowEvent {
                   recordingFile: json["recordingFile"]?.flowString, recordingDuration: json["recordingDuration"]?.flowNumber,
                   requestElement: json["requestElement"]?.flowString, requestStatus: json["requestStatus"]?.flowInteger,
                   requestError: json["requestError"]?.flowString)
+        callID = json["callID"]?.flowString
     }
 }

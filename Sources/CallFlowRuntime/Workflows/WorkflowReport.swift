@@ -1,7 +1,8 @@
 /// What a `WorkflowRunner` tells its process: each run recorded, taken up, each action done,
 /// each run finished, and what went wrong beside them. Secrets are already `***`.
 public enum WorkflowReport: Sendable {
-    case recorded(run: String, workflow: String, trigger: WorkflowTrigger)
+    /// `call`: the SIP Call-ID of the call that fired it, when it came over SIP.
+    case recorded(run: String, workflow: String, trigger: WorkflowTrigger, call: String?)
     /// The store did not take the run in time; it waits in this machine's spool.
     case spooled(run: String, workflow: String, reason: String)
     /// A run left by another process, taken up at the action `from` (counted from 0).
@@ -16,8 +17,11 @@ public enum WorkflowReport: Sendable {
         func object(_ members: [(String, JSONValue)]) -> String { JSONValue.object(members.map { (key: $0.0, value: $0.1) }).compactText }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         switch self {
-        case .recorded(let run, let workflow, let trigger):
-            return object([("event", .string("workflow")), ("workflow", .string(workflow)), ("run", .string(run)), ("trigger", .string(trigger.rawValue))])
+        case .recorded(let run, let workflow, let trigger, let call):
+            // A served call's Call-ID first, as on the call's own lines.
+            return object((call.map { [("call", JSONValue.string($0))] } ?? []) + [
+                ("event", .string("workflow")), ("workflow", .string(workflow)), ("run", .string(run)), ("trigger", .string(trigger.rawValue)),
+            ])
         case .spooled(let run, let workflow, let reason):
             return object([("event", .string("spooled")), ("workflow", .string(workflow)), ("run", .string(run)), ("reason", .string(reason))])
         case .resumed(let run, let workflow, let from):

@@ -92,7 +92,7 @@ public actor WorkflowRunner {
                 }
                 continue
             }
-            report(.recorded(run: run.id, workflow: workflow.name, trigger: event.trigger))
+            report(.recorded(run: run.id, workflow: workflow.name, trigger: event.trigger, call: event.callID))
             start(run, workflow)
         }
     }
@@ -146,7 +146,7 @@ public actor WorkflowRunner {
             // Not created: a process that died after moving it had moved it already.
             guard created else { continue }
             moved += 1
-            report(.recorded(run: run.id, workflow: run.workflow, trigger: run.event.trigger))
+            report(.recorded(run: run.id, workflow: run.workflow, trigger: run.event.trigger, call: run.event.callID))
             await take(run)
         }
         return moved

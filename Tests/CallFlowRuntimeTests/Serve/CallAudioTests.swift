@@ -50,7 +50,7 @@ extension ServeTests {
         #expect(await server.waitFor(5) { $0.contains(#""event":"hangup""#) })
 
         // One call: every line of the trace carries its Call-ID, from the answer to the BYE.
-        let trace = server.output.filter { $0.hasPrefix("{") }
+        let trace = server.callTrace
         let callIDs = Set(trace.compactMap { $0.firstMatch(of: /^\{"call":"([^"]+)"/).map { String($0.output.1) } })
         #expect(callIDs.count == 1, "\(trace)")
         #expect(trace.first?.contains(#""event":"answer","flow":"DtmfMenu","from":"tester","to":"DtmfMenu""#) == true, "\(trace)")

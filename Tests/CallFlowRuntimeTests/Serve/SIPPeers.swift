@@ -72,6 +72,11 @@ extension ServeTests {
 
         var output: [String] { lines.all }
 
+        /// `flows serve --trace json`'s lines of the calls themselves: the lines of workflow
+        /// runs (without a Call-ID, or the first, with one) left out, which may come in any
+        /// order with a call's last lines.
+        var callTrace: [String] { output.filter { $0.hasPrefix(#"{"call":"#) && !$0.contains(#""event":"workflow""#) } }
+
         /// What must live as long as the process (its files); set before it is shared.
         private var kept: [AnyObject] = []
 

@@ -25,6 +25,10 @@ import Testing
         #expect(await server.waitFor(90) { $0.contains(#""event":"workflowEnd","workflow":"RecordingTranscript""#) }, "\(server.output)")
         #expect(await server.waitFor(20) { $0.contains(#""event":"workflowEnd","workflow":"MissedChoiceFollowUp""#) }, "\(server.output)")
         #expect(server.output.contains { $0.contains(#""workflow":"MissedChoiceFollowUp","run":"#) && $0.contains(#""state":"succeeded""#) })
+        // A run's first line carries the call's Call-ID, as the call's own lines do.
+        let answer = try #require(server.output.first { $0.contains(#""event":"answer""#) })
+        let callID = try #require(answer.firstMatch(of: /^\{"call":"([^"]+)"/)?.1)
+        #expect(server.output.contains { $0.hasPrefix(#"{"call":"\#(callID)","event":"workflow","workflow":"MissedChoiceFollowUp""#) }, "\(server.output)")
         #expect(server.output.contains { $0.contains(#""workflow":"RecordingTranscript","run":"#) && $0.contains(#""state":"succeeded""#) })
         // What a team graphs: runs by state, actions by outcome, runs in progress.
         let metrics = await ServeTests.get("http://127.0.0.1:\(metricsPort)/metrics")?.body ?? ""

@@ -41,8 +41,7 @@ extension ServeTests {
         #expect(await server.waitFor(10) { $0.contains(#""event":"hangup""#) }, "\(server.output)")
         let referred = try await control.events(waitingFor: "CALL_CLOSED", seconds: 10)
         #expect(referred.contains("TRANSFER"), "\(referred)")
-        // The call's own lines (the recording's RecordingTranscript run prints lines of its own).
-        let trace = server.output.filter { $0.hasPrefix(#"{"call":"#) }
+        let trace = server.callTrace
         // The key is told before the flow reads it, though they are told from different threads.
         let pressed = trace.firstIndex { $0.contains(#""event":"dtmf","digit":"2""#) }
         let read = trace.firstIndex { $0.contains(#""event":"collect","element":"Menu","digits":"2""#) }
