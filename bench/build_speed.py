@@ -45,7 +45,7 @@ def make_package(directory, flows):
     with open(os.path.join(directory, "Package.swift"), "w") as file:
         file.write(MANIFEST.format(root=ROOT, package=os.path.basename(ROOT).lower()))
     with open(os.path.join(directory, "Flows", "main.swift"), "w") as file:
-        file.write("import FlowsCommand\n\nawait FlowsMain.main(flows: GeneratedFlows.all)\n")
+        file.write("import FlowsCommand\n\nawait FlowsMain.main(flows: GeneratedFlows.all, workflows: GeneratedFlows.workflows)\n")
     write_flows(directory, flows)
 
 
