@@ -81,13 +81,17 @@ import Testing
 
     @Test func aRedisThatWasRestartedIsReconnected() async throws {
         let redis = try await RedisServer()
-        let store = RedisStateStore(redis.address, decisionTimeout: .seconds(5))
+        let reports = Reports()
+        let store = RedisStateStore(redis.address, decisionTimeout: .seconds(5), report: reports.add)
         let limit = RateLimit(count: 100, seconds: 60)
         #expect(try await store.admit("Lead.GETAPI", under: limit))
         redis.kill()
         let started = ContinuousClock.now
         await #expect { try await store.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
-        #expect(ContinuousClock.now - started < .seconds(2), "refused at once, not after the 5 s bound")
+        // (This once took 5.5 s and 6.1 s in CI runs, on a full machine: what Redis answered,
+        // and whether anything answers on its port, say why.)
+        #expect(ContinuousClock.now - started < .seconds(2),
+                "refused at once, not after the 5 s bound: \(reports.all); PING on the port: \((try? redis.command("PING")) ?? "no answer")")
         try await redis.start()
         #expect(await eventually { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
     }
