@@ -9,16 +9,26 @@ extension ServeTests {
     /// The example flows' audio files.
     static let prompts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Prompts").standardized.path
 
-    /// A UDP and TCP port pair free now, `count` in a row (baresip also opens SIP port + 1).
-    /// Below the kernel's ephemeral range (32768 and up), from which servers bound to port 0
-    /// take theirs: a port a test frees (a Redis it kills) is not then taken by another test's
-    /// server, which would accept and never answer.
+    /// A UDP and TCP port pair free now, `count` in a row (baresip also opens SIP port + 1),
+    /// never handed out before in this process: tests run side by side, and two that were given
+    /// one port (free when each looked) would share one server, or one would reach the other's
+    /// (a Redis another test has paused) after killing its own. Below the kernel's ephemeral
+    /// range (32768 and up), from which servers bound to port 0 take theirs.
     static func freePorts(_ count: Int) -> Int {
         while true {
             let base = Int.random(in: 20_000...32_000)
-            if (base..<(base + count)).allSatisfy({ portIsFree($0, SOCK_DGRAM) && portIsFree($0, SOCK_STREAM) }) { return base }
+            let ports = base..<(base + count)
+            guard ports.allSatisfy({ portIsFree($0, SOCK_DGRAM) && portIsFree($0, SOCK_STREAM) }) else { continue }
+            let fresh = handedOut.withLock { used in
+                guard ports.allSatisfy({ !used.contains($0) }) else { return false }
+                used.formUnion(ports)
+                return true
+            }
+            if fresh { return base }
         }
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     static func portIsFree(_ port: Int, _ type: __socket_type) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(type.rawValue), 0)
