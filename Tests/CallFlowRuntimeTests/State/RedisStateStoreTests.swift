@@ -86,12 +86,11 @@ import Testing
         let limit = RateLimit(count: 100, seconds: 60)
         #expect(try await store.admit("Lead.GETAPI", under: limit))
         redis.kill()
-        let started = ContinuousClock.now
         await #expect { try await store.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
-        // (This once took 5.5 s and 6.1 s in CI runs, on a full machine: what Redis answered,
-        // and whether anything answers on its port, say why.)
-        #expect(ContinuousClock.now - started < .seconds(2),
-                "refused at once, not after the 5 s bound: \(reports.all); PING on the port: \((try? redis.command("PING")) ?? "no answer")")
+        // Refused at once, for the connection closed, not after the 5 s bound. (Told by what
+        // Redis's connection said rather than by a time: on two busy cores a test's next step
+        // can wait seconds for a thread.)
+        #expect(reports.all.count == 1 && !reports.all[0].contains("no answer within"), "\(reports.all)")
         try await redis.start()
         #expect(await eventually { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
     }

@@ -24,7 +24,7 @@ final class RedisServer: @unchecked Sendable {
         ])
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if (try? command("PING")) == "PONG" { return }
+            if (try? await offThePool { [self] in try command("PING") }) == "PONG" { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("redis-server did not answer on \(port): \(running?.output ?? [])")
