@@ -118,6 +118,12 @@ struct RequestBuilder {
         return out
     }
 
+    /// The template as plain text, secrets read (the credentials of an SMS action's Basic
+    /// authorisation).
+    func text(_ pieces: [TemplatePiece]) throws(Problem) -> String {
+        try render(pieces, place: .body)
+    }
+
     private func withSecrets(_ pieces: [TemplatePiece]) throws(Problem) -> [TemplatePiece] {
         var out: [TemplatePiece] = []
         for piece in pieces {

@@ -122,21 +122,17 @@ extension ActionPerformer {
     /// One request to Speech-to-Text through the retrying exchange: its JSON answer, with the
     /// status, attempts, URL and answer (or the error) noted in `outcome`.
     private func exchange(_ plan: RequestPlan, _ info: WorkflowActionInfo, into outcome: inout ActionOutcome, redact: Redactor) async -> JSONValue? {
-        let builder = RequestBuilder(secrets: secrets)
-        var exchange = RequestExchange(element: workflow + "." + info.name, method: plan.method.rawValue, started: WallClock.now())
-        switch builder.prepare(plan) {
-        case .failure(let problem):
-            outcome.url = builder.urlForReport(plan)
-            outcome.error = problem.message
+        let clock = ContinuousClock()
+        let exchange = await send(plan, with: RequestBuilder(secrets: secrets), info, from: clock.now, clock)
+        // The first request's URL stands for the action (the polls' are its operation's).
+        if outcome.url.isEmpty { outcome.url = redact(exchange.url) }
+        guard exchange.request != nil else {
+            outcome.error = exchange.error
             return nil
-        case .success(let request):
-            let clock = ContinuousClock()
-            await exchange.send(request, plan, through: http, from: clock.now, clock)
-            if outcome.url.isEmpty { outcome.url = redact(request.url) }
         }
         outcome.attempts += exchange.attempts
         outcome.status = exchange.status
-        outcome.responseBody = exchange.response.map { redact(String(decoding: $0.body.prefix(Self.keptBodyBytes), as: UTF8.self)) }
+        outcome.responseBody = Self.keptBody(of: exchange, redact)
         let json = exchange.response.flatMap { try? JSONParser.parse($0.body) }
         if let error = exchange.error {
             let detail = json?["error"]?["message"]?.flowString

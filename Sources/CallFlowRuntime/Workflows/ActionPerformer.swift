@@ -36,23 +36,13 @@ struct ActionPerformer: Sendable {
         }
         let allSecrets = secrets.merging(request.secrets) { $1 }
         let redact = Redactor(secrets: allSecrets.values)
-        let builder = RequestBuilder(secrets: allSecrets)
-        var exchange = RequestExchange(element: workflow + "." + info.name, method: request.plan.method.rawValue, started: WallClock.now())
+        var exchange = await send(request.plan, with: RequestBuilder(secrets: allSecrets), info, from: started, clock)
         var value: JSONValue?
-        switch builder.prepare(request.plan) {
-        case .failure(let problem):
-            exchange.url = builder.urlForReport(request.plan)
-            exchange.error = problem.message
-        case .success(let prepared):
-            exchange.request = prepared
-            exchange.url = prepared.url
-            await exchange.send(prepared, request.plan, through: http, from: started, clock)
-            if let response = exchange.response, let failure = request.failure(response) {
-                exchange.error = failure
-            }
+        if let response = exchange.response {
+            if let failure = request.failure(response) { exchange.error = failure }
             if exchange.error == nil, let result {
                 do {
-                    value = try result.decoded(try JSONParser.parse(exchange.response?.body ?? []))
+                    value = try result.decoded(try JSONParser.parse(response.body))
                 } catch let error as ResponseShapeError {
                     exchange.error = error.description
                 } catch {
@@ -65,7 +55,30 @@ struct ActionPerformer: Sendable {
             error: exchange.error.map { redact($0) }, result: exchange.error == nil ? value : nil,
             method: exchange.method, url: redact(exchange.url),
             requestBody: exchange.request?.body.map { redact(String(decoding: $0, as: UTF8.self)) },
-            responseBody: exchange.response.map { redact(String(decoding: $0.body.prefix(Self.keptBodyBytes), as: UTF8.self)) },
+            responseBody: Self.keptBody(of: exchange, redact),
             attempts: exchange.attempts, milliseconds: (clock.now - started).milliseconds, finished: WallClock.now())
+    }
+
+    /// `plan` prepared by `builder` and sent through the retrying exchange, as the request of
+    /// the action `info`. A plan that cannot be prepared (a missing secret) sends nothing: the
+    /// exchange holds its error and the URL as far as it could be built.
+    func send(_ plan: RequestPlan, with builder: RequestBuilder, _ info: WorkflowActionInfo, from started: ContinuousClock.Instant,
+              _ clock: ContinuousClock) async -> RequestExchange {
+        var exchange = RequestExchange(element: workflow + "." + info.name, method: plan.method.rawValue, started: WallClock.now())
+        switch builder.prepare(plan) {
+        case .failure(let problem):
+            exchange.url = builder.urlForReport(plan)
+            exchange.error = problem.message
+        case .success(let prepared):
+            exchange.request = prepared
+            exchange.url = prepared.url
+            await exchange.send(prepared, plan, through: http, from: started, clock)
+        }
+        return exchange
+    }
+
+    /// The start of the response's body, as an outcome keeps it.
+    static func keptBody(of exchange: RequestExchange, _ redact: Redactor) -> String? {
+        exchange.response.map { redact(String(decoding: $0.body.prefix(keptBodyBytes), as: UTF8.self)) }
     }
 }

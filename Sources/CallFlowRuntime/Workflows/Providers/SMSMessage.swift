@@ -60,9 +60,11 @@ public struct SMSMessage: Sendable {
             return .failure(.init(message: "Sender `\(sender)` is not \(allowed); no SMS was sent"))
         }
         let credentials: String
-        switch (TemplatePiece.secretText(keyId, secrets), TemplatePiece.secretText(keySecret, secrets)) {
-        case (.success(let id), .success(let secret)): credentials = Data((id + ":" + secret).utf8).base64EncodedString()
-        case (.failure(let refusal), _), (_, .failure(let refusal)): return .failure(refusal)
+        let builder = RequestBuilder(secrets: secrets)
+        do throws(RequestBuilder.Problem) {
+            credentials = Data((try builder.text(keyId) + ":" + builder.text(keySecret)).utf8).base64EncodedString()
+        } catch {
+            return .failure(.init(message: error.message))
         }
         let message = TemplatePiece.plainText(text)
         var plan: RequestPlan
@@ -146,21 +148,5 @@ extension TemplatePiece {
             }
         }
         return out
-    }
-
-    /// The text of credential pieces, secrets read from `secrets`.
-    static func secretText(_ pieces: [TemplatePiece], _ secrets: [String: String]) -> Result<String, ProviderRequest.Refusal> {
-        var out = ""
-        for piece in pieces {
-            guard case .secret(let name) = piece else {
-                out += plainText([piece])
-                continue
-            }
-            guard let value = secrets[name], !value.isEmpty else {
-                return .failure(.init(message: "Missing secret \(name): set the environment variable FLOW_SECRET_\(name)"))
-            }
-            out += value
-        }
-        return .success(out)
     }
 }
