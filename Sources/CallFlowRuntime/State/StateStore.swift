@@ -102,16 +102,19 @@ public enum StateLocation {
         if let option { return option }
         if let url = ProcessEnvironment.value("FLOW_STATE_URL") { return url }
         if let path = ProcessEnvironment.value("FLOW_STATE_DB") { return path }
-        if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow/state.sqlite" }
-        return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow/state.sqlite"
+        return defaultFolder + "/state.sqlite"
     }
 
     /// Where runs wait that Redis could not record in time: `FLOW_WORKFLOW_SPOOL`, else
     /// `workflow-spool.sqlite` beside the default state database.
     public static var spoolPath: String {
-        if let path = ProcessEnvironment.value("FLOW_WORKFLOW_SPOOL") { return path }
-        if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow/workflow-spool.sqlite" }
-        return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow/workflow-spool.sqlite"
+        ProcessEnvironment.value("FLOW_WORKFLOW_SPOOL") ?? defaultFolder + "/workflow-spool.sqlite"
+    }
+
+    /// `$XDG_STATE_HOME/callflow`, else `~/.local/state/callflow`.
+    private static var defaultFolder: String {
+        if let state = ProcessEnvironment.value("XDG_STATE_HOME") { return state + "/callflow" }
+        return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow"
     }
 
     /// Opens the store at `location`: Redis for a `redis://` URL (connected on first use;

@@ -68,10 +68,10 @@ struct ScenarioRun {
         var recording: (file: String, seconds: Double)?
         if let given = scenario.recording {
             let file = given.value.hasPrefix("/") ? given.value : (scenario.file.contains("/") ? String(scenario.file[...scenario.file.lastIndex(of: "/")!]) : "") + given.value
-            if let seconds = WAVLength.seconds(ofFile: file) {
-                recording = (file, seconds)
-            } else {
-                outcome.errors.append(error(at: given.location, "`\(given.value)` is not a WAV file that can be read (\(file)); `Recording` names the call's recording, relative to the scenario file"))
+            do {
+                recording = (file, try WAVAudio.read(file).seconds)
+            } catch {
+                outcome.errors.append(self.error(at: given.location, "`\(given.value)` is not a WAV file that can be read (\(file)); `Recording` names the call's recording, relative to the scenario file"))
             }
         }
         guard outcome.errors.isEmpty else { return outcome }
