@@ -1,7 +1,6 @@
 import ArgumentParser
 import CallFlowCompiler
 import CallFlowRuntime
-import CallFlowSIP
 import Synchronization
 
 /// `flows run FLOW`: runs one call and prints what happened.
@@ -56,8 +55,7 @@ struct RunCommand: ParsableCommand {
         // The transcript tells the call, then its workflows: their lines wait for the call's end.
         // (A JSON trace's lines stand alone; only its `end` waits, to stay the last.)
         let workflowLines = Mutex<(callEnded: Bool, waiting: [WorkflowReport])>((trace == .json, []))
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer(),
-                                                              spool: WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }) { report in
+        let runner = WorkflowRunner.forCalls(workflows, store: store, http: http) { report in
             // Written under the lock, so that no line overtakes those still waiting.
             workflowLines.withLock { lines in
                 if lines.callEnded { output.write(report) } else { lines.waiting.append(report) }

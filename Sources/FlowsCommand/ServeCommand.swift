@@ -174,11 +174,9 @@ struct ServeCommand: ParsableCommand {
         // come from the SIP server's thread, which must never wait for the output, and events
         // from the calls' tasks.
         let printer = DispatchQueue(label: "CallFlow.serve.output")
-        let spool = workflows.isEmpty ? nil : WorkflowRunner.spool(for: store) { printError("flows: warning: \($0)") }
-        let runner = workflows.isEmpty ? nil : WorkflowRunner(workflows: workflows, store: store, http: http, recognizer: PocketSphinxRecognizer(),
-                                                              spool: spool) { report in
-            let transcript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[workflows] " + $0) })
-            printer.async { if trace == .json { Terminal.out(report.json) } else { transcript.write(report) } }
+        let workflowTranscript = TranscriptOutput(showsProgress: false, print: { Terminal.out("[workflows] " + $0) })
+        let runner = WorkflowRunner.forCalls(workflows, store: store, http: http) { report in
+            printer.async { if trace == .json { Terminal.out(report.json) } else { workflowTranscript.write(report) } }
         }
         let maintenance = runner.map { Self.maintain($0, store: store) }
         let triggersOfCall = Mutex<[UInt64: CallTriggers]>([:])

@@ -30,16 +30,7 @@ extension FlowDecoder {
             }
         }
 
-        var actions: [Workflow.Action] = []
-        if let entry = entries["Actions"] {
-            if let items = entry.value.items, !items.isEmpty {
-                for item in items {
-                    if let action = action(item, index: actions.count) { actions.append(action) }
-                }
-            } else {
-                sink.report(.invalidValue, at: entry.location, "`Actions` must be a non-empty list of actions; found \(entry.value.items == nil ? entry.value.kindDescription : "an empty list")")
-            }
-        }
+        let actions = entries["Actions"].map { nonEmptyList($0, of: "actions", action) } ?? []
         return Workflow(name: name, file: file, description: description, trigger: trigger, flow: flow, secrets: secrets,
                         conditions: conditions, actions: actions)
     }

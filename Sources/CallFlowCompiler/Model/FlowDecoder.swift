@@ -101,16 +101,7 @@ final class FlowDecoder {
         let start = entries["Start"].flatMap { reference($0) }
         let secrets = entries["Secrets"].map { secretNames($0) } ?? []
 
-        var elements: [Element] = []
-        if let entry = entries["Elements"] {
-            if let items = entry.value.items, !items.isEmpty {
-                for item in items {
-                    if let element = element(item, index: elements.count) { elements.append(element) }
-                }
-            } else {
-                sink.report(.invalidValue, at: entry.location, "`Elements` must be a non-empty list of elements; found \(entry.value.items == nil ? entry.value.kindDescription : "an empty list")")
-            }
-        }
+        let elements = entries["Elements"].map { nonEmptyList($0, of: "elements", element) } ?? []
         return Flow(name: name, file: file, description: description, start: start, secrets: secrets, elements: elements)
     }
 
@@ -124,6 +115,21 @@ final class FlowDecoder {
             sink.report(.invalidName, at: entry.location, "`\(text)` is reserved for the `<<\(text).…>>` fillpoints; choose another name")
         }
         return (text, entry.location)
+    }
+
+    /// The items of `Elements` or `Actions`, each made by `make` with its position among those
+    /// made; reports a value that is not a non-empty list.
+    func nonEmptyList<Item>(_ entry: Entry, of noun: String, _ make: (YAMLNode, Int) -> Item?) -> [Item] {
+        guard let items = entry.value.items, !items.isEmpty else {
+            sink.report(.invalidValue, at: entry.location, "`\(entry.name)` must be a non-empty list of \(noun); found \(entry.value.items == nil ? entry.value.kindDescription : "an empty list")")
+            return []
+        }
+        var made: [Item] = []
+        made.reserveCapacity(items.count)
+        for item in items {
+            if let one = make(item, made.count) { made.append(one) }
+        }
+        return made
     }
 
     /// The name of a flow or workflow (`Flow`, `Workflow`), which becomes a Swift type name.
