@@ -58,22 +58,19 @@ public enum FlowCompiler {
 
     /// Checks `sources` and, if there is no error, emits one Swift file per flow file (named by
     /// `outputName(forFlowFile:)`) and `AllFlows.swift`, the list of all flows.
-    ///
-    /// - Parameter sourcePath: the path `#sourceLocation` should name for a source (an absolute
-    ///   path, so a Swift error points at the file wherever the compiler runs).
-    public static func generate(_ sources: [Source], sourcePath: (String) -> String = { $0 },
-                                readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> (result: Result, files: [GeneratedFile]) {
+    public static func generate(_ sources: [Source],
+                                readFile: @escaping @Sendable (String) -> [UInt8]? = FileSystem.read) -> (result: Result, files: [GeneratedFile]) {
         let result = check(sources, readFile: readFile)
         guard !result.hasErrors else { return (result, []) }
-        var files = result.flows.map { flow in
+        var files = result.flows.concurrentMap { flow in
             GeneratedFile(name: outputName(forFlowFile: flow.file),
-                          contents: FlowEmitter(flow: flow, displayPath: flow.file, sourcePath: sourcePath(flow.file)).emit())
+                          contents: FlowEmitter(flow: flow, displayPath: flow.file).emit())
         }
         let flowsByName = Dictionary(result.flows.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
         files += result.workflows.map { workflow in
             GeneratedFile(name: outputName(forFlowFile: workflow.file),
                           contents: WorkflowEmitter(workflow: workflow, flow: workflow.flow.flatMap { flowsByName[$0.value] },
-                                                    displayPath: workflow.file, sourcePath: sourcePath(workflow.file)).emit())
+                                                    displayPath: workflow.file).emit())
         }
         files.append(GeneratedFile(name: RegistryEmitter.fileName, contents: RegistryEmitter.emit(result.flows, workflows: result.workflows)))
         return (result, files)
@@ -81,7 +78,7 @@ public enum FlowCompiler {
 
     /// Reads one file's YAML and decodes its flow or workflow. The YAML tree is freed on return,
     /// so that its memory is given back before the checks take more.
-    private static func decode(_ source: Source, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) -> FlowDecoder.Decoded? {
+    private static func decode(_ source: Source, sink: DiagnosticSink, readFile: @escaping @Sendable (String) -> [UInt8]?) -> FlowDecoder.Decoded? {
         let yaml = YAMLLoader.load(source.contents, file: source.path)
         sink.append(contentsOf: yaml.diagnostics)
         guard yaml.diagnostics.isEmpty else { return nil }
@@ -91,22 +88,23 @@ public enum FlowCompiler {
 
     /// Parses, decodes and checks `sources` as one set: flow and workflow names are unique
     /// across files, and a workflow's `Flow` names a flow of the set.
-    public static func check(_ sources: [Source], readFile: @escaping (String) -> [UInt8]? = FileSystem.read) -> Result {
+    public static func check(_ sources: [Source], readFile: @escaping @Sendable (String) -> [UInt8]? = FileSystem.read) -> Result {
         var flows: [Flow] = []
         var workflows: [Workflow] = []
         var byFile: [String: [Diagnostic]] = [:]
-        for source in sources {
+        let decoded = sources.concurrentMap { source -> (FlowDecoder.Decoded?, [Diagnostic]) in
             let sink = DiagnosticSink(file: source.path)
-            switch decode(source, sink: sink, readFile: readFile) {
-            case .flow(let flow)?:
-                FlowChecker(flow: flow, sink: sink).run()
-                flows.append(flow)
-            case .workflow(let workflow)?:
-                workflows.append(workflow)
-            case nil:
-                break
+            let decoded = decode(source, sink: sink, readFile: readFile)
+            if case .flow(let flow)? = decoded { FlowChecker(flow: flow, sink: sink).run() }
+            return (decoded, sink.diagnostics)
+        }
+        for (source, (file, diagnostics)) in zip(sources, decoded) {
+            switch file {
+            case .flow(let flow)?: flows.append(flow)
+            case .workflow(let workflow)?: workflows.append(workflow)
+            case nil: break
             }
-            byFile[source.path, default: []].append(contentsOf: sink.diagnostics)
+            byFile[source.path, default: []].append(contentsOf: diagnostics)
         }
 
         // Flows and workflows both become Swift types of one module.

@@ -42,7 +42,6 @@ struct GenerateCommand: ParsableCommand {
             guard let root, path.hasPrefix(root + "/") else { return path }
             return String(path.dropFirst(root.count + 1))
         }
-        var actualPath: [String: String] = [:]
         var byOutput: [String: String] = [:]
         var sources: [FlowCompiler.Source] = []
         for file in files {
@@ -57,13 +56,11 @@ struct GenerateCommand: ParsableCommand {
                 printError("flowc: error: cannot read \(file)")
                 throw ExitCode(1)
             }
-            actualPath[shown] = Self.absolute(file)
             sources.append(FlowCompiler.Source(path: shown, contents: bytes))
         }
 
         let (result, generated) = FlowCompiler.generate(
             sources,
-            sourcePath: { actualPath[$0] ?? $0 },
             readFile: { path in FileSystem.read(path.hasPrefix("/") || root == nil ? path : root! + "/" + path) })
         printError(DiagnosticFormat.text.render(result.diagnostics), terminator: "")
         guard !result.hasErrors else { throw ExitCode(1) }
@@ -87,10 +84,5 @@ struct GenerateCommand: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
-    }
-
-    private static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return FileManager.default.currentDirectoryPath + "/" + path
     }
 }

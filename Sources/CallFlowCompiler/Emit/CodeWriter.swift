@@ -11,11 +11,6 @@ struct CodeWriter {
         text += "\n"
     }
 
-    /// A line flush with the margin (`#sourceLocation` directives).
-    mutating func directive(_ line: String) {
-        text += line + "\n"
-    }
-
     /// `opening {`, the body indented, then `}`.
     mutating func block(_ opening: String, _ body: (inout CodeWriter) -> Void) {
         enclosed(opening + " {", "}", body)

@@ -1,12 +1,11 @@
 extension FlowEmitter {
     func emitElement(_ element: Element, _ writer: inout CodeWriter) {
         let type = element.type!.rawValue
-        writer.line("/// \(type) `\(element.name)`\(element.description.map { ": " + SwiftNames.comment($0) } ?? "")")
-        writer.block("@Sendable static func \(Self.functionName(element))(_ call: Call, _ state: inout State) async -> Int?") { writer in
-            sourceLine(element.nameLocation.line, &writer)
+        writer.line("// \(type) `\(element.name)`, line \(element.nameLocation.line)\(element.description.map { ": " + SwiftNames.comment($0) } ?? "")")
+        writer.block("func \(Self.functionName(element))() async -> Int?") { writer in
             writer.line("call.enter(\(SwiftNames.literal(element.name)), type: \(SwiftNames.literal(type)))")
             let defaultCode = element.type == .transfer ? "TRANSFERRED" : "INBOUND"
-            writer.line("state.resultCode = \(SwiftNames.literal(element.resultCode?.value ?? defaultCode))")
+            writer.line("resultCode = \(SwiftNames.literal(element.resultCode?.value ?? defaultCode))")
             let edges = graph.edges[element.index]
             let name = SwiftNames.literal(element.name)
             switch element.kind! {
@@ -29,7 +28,7 @@ extension FlowEmitter {
                 if let failure = edges.first(where: { $0.exit == .failure })?.target {
                     writer.line(exit(failure))
                 } else {
-                    writer.line("state.resultCode = FlowLimits.transferFailedResultCode")
+                    writer.line("resultCode = FlowLimits.transferFailedResultCode")
                     writer.line("return nil")
                 }
             case .setProperty(let set):
@@ -41,10 +40,12 @@ extension FlowEmitter {
             case .collectInput(let input):
                 let prompt = input.text.map { buildText($0, named: "prompt", &writer) } ?? "\"\""
                 let files = fileList(input.phrase, &writer)
-                writer.line("let digits = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries)\(input.sensitive ? ", sensitive: true" : ""))")
-                writer.line("\(values.layout.path(.digits, element.name)) = digits ?? \"\"")
                 let next = edges.first { $0.exit == .next }!.target
                 let noInput = edges.first { $0.exit == .noInput }!.target
+                let stored = values.layout.storedPath(.digits, element.name)
+                let digits = stored == nil && next == noInput ? "_" : "let digits"
+                writer.line("\(digits) = await call.collect(\(name), prompt: \(prompt), files: \(files), minDigits: \(input.minDigits), maxDigits: \(input.maxDigits), timeout: \(input.timeout), terminator: \(SwiftNames.literal(input.terminator)), retries: \(input.retries)\(input.sensitive ? ", sensitive: true" : ""))")
+                if let stored { writer.line("\(stored) = digits ?? \"\"") }
                 if next == noInput {
                     writer.line(exit(next))
                 } else {
@@ -56,7 +57,6 @@ extension FlowEmitter {
             case .apiRequest(let request):
                 emitRequest(element, request, edges, &writer)
             }
-            writer.directive("#sourceLocation()")
         }
     }
 

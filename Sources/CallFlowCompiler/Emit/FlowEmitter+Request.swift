@@ -17,15 +17,15 @@ extension FlowEmitter {
         } else {
             writer.line("let outcome = await call.request(\(name), plan\(holding))")
         }
-        writer.line("\(values.layout.path(.status, element.name)) = outcome.status")
+        if let stored = values.layout.storedPath(.status, element.name) { writer.line("\(stored) = outcome.status") }
         let success = edges.first { $0.exit == .success }!.target
         let failure = edges.first { $0.exit == .failure }!.target
         writer.block("guard outcome.succeeded else") { writer in
-            writer.line("\(values.layout.path(.error, element.name)) = outcome.error")
+            if let stored = values.layout.storedPath(.error, element.name) { writer.line("\(stored) = outcome.error") }
             writer.line(exit(failure))
         }
         if case .object = request.result {
-            writer.line("\(values.layout.path(.result, element.name)) = outcome.value")
+            if let stored = values.layout.storedPath(.result, element.name) { writer.line("\(stored) = outcome.value") }
             if !request.results.isEmpty {
                 writer.block("if let result = outcome.value") { writer in
                     for assignment in request.results {

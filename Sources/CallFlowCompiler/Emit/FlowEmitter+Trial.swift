@@ -1,12 +1,12 @@
-/// What `flows try` runs: the APIRequest elements with what they read and declare, and one
-/// function that makes one element's request from values given on the command line.
+/// What `flows try` runs: the APIRequest elements with what they read and declare, and the
+/// part of `run` that makes one element's request from values given on the command line.
 extension FlowEmitter {
     /// A value of an earlier element some request reads: where generated code keeps it, and
     /// how `GivenValues` reads it.
     private struct Slot: Hashable {
-        /// `state.values0.property_LeadField`
+        /// `values0.property_LeadField`
         var target: String
-        /// `values.text("LeadField")`
+        /// `given.text("LeadField")`
         var source: String
     }
 
@@ -32,38 +32,34 @@ extension FlowEmitter {
     func emitRequestTable(_ writer: inout CodeWriter) {
         let requests = requestElements
         guard !requests.isEmpty else { return }
-        writer.line()
-        writer.block("private static func requestTable() -> [RequestElementInfo]") { writer in
-            writer.enclosed("[", "]") { writer in
-                for (element, request) in requests {
-                    var paths: [String] = []
-                    for fillpoint in reads(of: element) where slot(for: fillpoint) != nil && fillpoint.fallback == nil {
-                        let path = PathSegment.describe(fillpoint.path)
-                        if !paths.contains(path) { paths.append(path) }
-                    }
-                    var arguments = [SwiftNames.literal(element.name)]
-                    if !paths.isEmpty { arguments.append("reads: [\(paths.map(SwiftNames.literal).joined(separator: ", "))]") }
-                    if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
-                    if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
-                    writer.line("RequestElementInfo(\(arguments.joined(separator: ", "))),")
+        writer.list("let requests: [RequestElementInfo] =") { writer in
+            for (element, request) in requests {
+                var paths: [String] = []
+                for fillpoint in reads(of: element) where slot(for: fillpoint) != nil && fillpoint.fallback == nil {
+                    let path = PathSegment.describe(fillpoint.path)
+                    if !paths.contains(path) { paths.append(path) }
                 }
+                var arguments = [SwiftNames.literal(element.name)]
+                if !paths.isEmpty { arguments.append("reads: [\(paths.map(SwiftNames.literal).joined(separator: ", "))]") }
+                if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
+                if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
+                writer.line("RequestElementInfo(\(arguments.joined(separator: ", "))),")
             }
         }
     }
 
+    /// `if case .trial`: the values the requests read taken from those given, then one element.
     func emitTrial(_ writer: inout CodeWriter) {
         let requests = requestElements
         guard !requests.isEmpty else { return }
         let slots = Set(requests.flatMap { reads(of: $0.0) }.compactMap { slot(for: $0) })
-        writer.line()
-        writer.block("static func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]?") { writer in
-            writer.line("guard let index = elementTable().firstIndex(where: { $0.name == element && $0.type == \"APIRequest\" }) else { return nil }")
-            writer.line("var state = initialState()")
+        writer.block("if case .trial(let element, let given) = entry") { writer in
             for slot in slots.sorted(by: { $0.target < $1.target }) { writer.line("\(slot.target) = \(slot.source)") }
-            writer.line("guard values.problems.isEmpty else { return values.problems }")
-            writer.line("_ = await steps[index](call, &state)")
-            writer.line("return []")
+            writer.line("guard given.problems.isEmpty else { return resultCode }")
+            writer.line("_ = await steps[element]()")
+            writer.line("return resultCode")
         }
+        writer.line()
     }
 
     /// Where a fillpoint's value of an earlier element is kept, and how it is read from the
@@ -74,13 +70,13 @@ extension FlowEmitter {
             let element = flow.elements[index]
             func quoted(_ part: String) -> String { SwiftNames.literal("\(element.name).\(part)") }
             switch fillpoint.path.dropFirst().first?.key {
-            case "Status": return Slot(target: values.layout.path(.status, element.name), source: "values.integer(\(quoted("Status")))")
-            case "Error": return Slot(target: values.layout.path(.error, element.name), source: "values.text(\(quoted("Error")))")
-            case "Value": return Slot(target: values.layout.path(.digits, element.name), source: "values.text(\(quoted("Value")))")
+            case "Status": return Slot(target: values.layout.path(.status, element.name), source: "given.integer(\(quoted("Status")))")
+            case "Error": return Slot(target: values.layout.path(.error, element.name), source: "given.text(\(quoted("Error")))")
+            case "Value": return Slot(target: values.layout.path(.digits, element.name), source: "given.text(\(quoted("Value")))")
             default:
                 guard let position = requestPosition(index) else { return nil }
                 return Slot(target: values.layout.path(.result, element.name),
-                            source: "values.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
+                            source: "given.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
             }
         }
         let reader = switch ValueExpressions.storage(of: propertyTypes[root] ?? .string).swiftType {
@@ -89,7 +85,7 @@ extension FlowEmitter {
         case "Bool": "boolean"
         default: "json"
         }
-        return Slot(target: values.layout.path(.property, root), source: "values.\(reader)(\(SwiftNames.literal(root)))")
+        return Slot(target: values.layout.path(.property, root), source: "given.\(reader)(\(SwiftNames.literal(root)))")
     }
 
     /// A result shape as a `ResultShape` literal.

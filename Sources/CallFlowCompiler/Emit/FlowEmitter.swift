@@ -1,30 +1,29 @@
 /// Emits the Swift file for one checked flow: an enum named after the flow with the flow as a
-/// `CompiledFlow` value, the call's typed state, and one function per element that runs it and returns
-/// where the call goes next.
+/// `CompiledFlow` value, and one function that runs a call: the call's typed state, and a local
+/// function per element that runs it and returns where the call goes next.
 ///
-/// The shape is chosen for build time. Every build of the `flows` module type-checks the
-/// declarations of all its files to emit the module, whichever file changed, but a function's
-/// body only where that file is compiled. So a flow declares few types and members: it conforms
-/// to no protocol, what `flows` reads of it is built in a function body, its tables are filled
-/// by calling a function, its state is a few tuples, a declared `Result` is
-/// JSON checked against the shape (`ResultShape.decoded`) rather than a struct, and the next
-/// element is a number. With 200 flows of 30 elements this took the module's emission from
-/// 19 s to about 2.5 s (bench/RESULTS.md).
+/// The shape is chosen for build time. Every build of the `flows` module parses all its files
+/// and type-checks their declarations to emit the module, whichever file changed, but a
+/// function's body only where that file is compiled; and Swift parses a body only when it is
+/// compiled, unless the body holds a `#` directive. So a flow declares two members, both
+/// functions; everything else, its tables, its state (a few tuples), its elements, is inside
+/// their bodies, and the YAML lines code comes from are comments, not `#sourceLocation`
+/// directives. A declared `Result` is JSON checked against its shape (`ResultShape.decoded`),
+/// and the next element is a number. With 200 flows of 30 elements, editing one rebuilt in
+/// 21 s with a struct per `Result` and state, 5.5 s with members per element and directives,
+/// and about 2 s now (bench/RESULTS.md).
 struct FlowEmitter {
     let flow: Flow
     /// The path shown in the header, as the user knows the file.
     let displayPath: String
-    /// The path `#sourceLocation` names, so Swift errors and crashes point at the YAML.
-    let sourcePath: String
     let indexOf: [String: Int]
     let graph: ElementGraph
     let propertyTypes: [String: ValueType]
     let values: ValueExpressions
 
-    init(flow: Flow, displayPath: String, sourcePath: String) {
+    init(flow: Flow, displayPath: String) {
         self.flow = flow
         self.displayPath = displayPath
-        self.sourcePath = sourcePath
         var indexOf: [String: Int] = [:]
         for element in flow.elements where indexOf[element.name] == nil { indexOf[element.name] = element.index }
         self.indexOf = indexOf
@@ -41,18 +40,8 @@ struct FlowEmitter {
         writer.fileStart(from: displayPath, kind: "flow", description: flow.description)
         writer.block("public enum \(SwiftNames.flowTypeName(flow.name.value))") { writer in
             emitCompiled(&writer)
-            if hasRequests {
-                writer.line()
-                writer.line("static let requests: [RequestElementInfo] = requestTable()")
-            }
-            emitState(&writer)
+            writer.line()
             emitRun(&writer)
-            emitTrial(&writer)
-            emitTables(&writer)
-            for element in flow.elements {
-                writer.line()
-                emitElement(element, &writer)
-            }
         }
         return writer.text
     }
@@ -97,69 +86,65 @@ struct FlowEmitter {
 
     var hasRequests: Bool { flow.elements.contains { $0.type == .apiRequest } }
 
-    /// `compiled`: the flow as the value `GeneratedFlows.all` lists. What `flows` commands read
-    /// of a flow is built in its body, so it costs the build nothing when other files change.
+    /// `compiled`: the flow as the value `GeneratedFlows.all` lists, built in its body.
     private func emitCompiled(_ writer: inout CodeWriter) {
         func strings(_ values: [String]) -> String { "[" + values.map(SwiftNames.literal).joined(separator: ", ") + "]" }
         let (call, contact) = variablesRead()
         let speech = speechUsed()
-        var arguments = ["name: \(SwiftNames.literal(flow.name.value))"]
-        if let description = flow.description { arguments.append("summary: \(SwiftNames.literal(description))") }
-        if !flow.secrets.isEmpty { arguments.append("secrets: \(strings(flow.secrets.map(\.value)))") }
-        arguments.append("elements: elementTable()")
-        for (label, values) in [("callVariables", call), ("contactVariables", contact), ("audioFiles", speech.files),
-                                ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
-            arguments.append("\(label): \(strings(values))")
-        }
-        if hasRequests { arguments += ["requests: requests", "tryRequest: tryRequest"] }
-        arguments.append("run: run(on:)")
         writer.line("/// The flow, for `GeneratedFlows.all`.")
         writer.block("public static var compiled: CompiledFlow") { writer in
-            writer.arguments("CompiledFlow(", arguments)
+            emitRequestTable(&writer)
+            writer.enclosed("return CompiledFlow(", ")") { writer in
+                writer.line("name: \(SwiftNames.literal(flow.name.value)),")
+                if let description = flow.description { writer.line("summary: \(SwiftNames.literal(description)),") }
+                if !flow.secrets.isEmpty { writer.line("secrets: \(strings(flow.secrets.map(\.value))),") }
+                // A literal of plain tuples: quick to type-check however long it grows.
+                writer.list("elements: FlowElement.table(", suffix: "),") { writer in
+                    for element in flow.elements {
+                        writer.line("(\(SwiftNames.literal(element.name)), \(SwiftNames.literal(element.type!.rawValue)), \(element.agentsCanSee), \(element.supervisorCanSee)),")
+                    }
+                }
+                for (label, values) in [("callVariables", call), ("contactVariables", contact), ("audioFiles", speech.files),
+                                        ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
+                    writer.line("\(label): \(strings(values)),")
+                }
+                if hasRequests {
+                    writer.line("requests: requests,")
+                    writer.line("run: { call, entry in await run(call, requests, entry) }")
+                } else {
+                    writer.line("run: { call, _ in await run(call) }")
+                }
+            }
         }
     }
 
-    private func emitState(_ writer: inout CodeWriter) {
-        values.layout.emit(into: &writer)
-    }
-
-    /// The run loop calls elements through a table indexed by step: one `await` in one small
-    /// function, however many elements the flow has. (A `switch` with an `await` per element makes
-    /// the Swift compiler's time and memory grow far faster than the flow.)
+    /// `run`: the call's state, a local function per element, and the loop that calls them
+    /// through a table indexed by step: one `await` in one small loop, however many elements the
+    /// flow has. (A `switch` with an `await` per element makes the Swift compiler's time and
+    /// memory grow far faster than the flow.)
     private func emitRun(_ writer: inout CodeWriter) {
-        writer.line()
-        writer.line("static let steps: [@Sendable (Call, inout State) async -> Int?] = stepTable()")
-        writer.line()
-        writer.block("static func run(on call: Call) async -> String") { writer in
-            writer.line("var state = initialState()")
+        let signature = hasRequests ? "_ call: Call, _ requests: [RequestElementInfo], _ entry: FlowEntry" : "_ call: Call"
+        writer.line(hasRequests ? "/// Runs a call from `Start`, or one APIRequest element for `flows try`." : "/// Runs a call from `Start`.")
+        writer.block("private static func run(\(signature)) async -> String") { writer in
+            values.layout.emit(into: &writer)
+            for element in flow.elements {
+                writer.line()
+                emitElement(element, &writer)
+            }
+            writer.line()
+            writer.list("let steps: [() async -> Int?] =") { writer in
+                for element in flow.elements { writer.line("\(Self.functionName(element)),") }
+            }
+            writer.line()
+            emitTrial(&writer)
             let start = graph.start ?? 0
             writer.line("var step: Int? = \(start)  // \(flow.elements[start].name)")
             writer.block("while let current = step") { writer in
                 writer.line("if let stop = call.step() { return stop }")
-                writer.line("step = await steps[current](call, &state)")
+                writer.line("step = await steps[current]()")
             }
-            writer.line("return state.resultCode")
+            writer.line("return resultCode")
         }
-    }
-
-    /// The functions that fill the tables of elements, `steps` and `requests`.
-    private func emitTables(_ writer: inout CodeWriter) {
-        writer.line()
-        // A literal of plain tuples: quick to type-check however long it grows.
-        writer.block("private static func elementTable() -> [FlowElement]") { writer in
-            writer.list("FlowElement.table(", suffix: ")") { writer in
-                for element in flow.elements {
-                    writer.line("(\(SwiftNames.literal(element.name)), \(SwiftNames.literal(element.type!.rawValue)), \(element.agentsCanSee), \(element.supervisorCanSee)),")
-                }
-            }
-        }
-        writer.line()
-        writer.block("private static func stepTable() -> [@Sendable (Call, inout State) async -> Int?]") { writer in
-            writer.enclosed("[", "]") { writer in
-                for element in flow.elements { writer.line("\(Self.functionName(element)),") }
-            }
-        }
-        emitRequestTable(&writer)
     }
 
     static func functionName(_ element: Element) -> String { "element_\(element.name)" }
@@ -169,7 +154,7 @@ struct FlowEmitter {
         target.map { "return \($0)  // \(flow.elements[$0].name)" } ?? "return nil"
     }
 
-    var plans: RequestPlanEmitter { RequestPlanEmitter(values: values, sourcePath: sourcePath) }
+    var plans: RequestPlanEmitter { RequestPlanEmitter(values: values) }
 
     func sourceLine(_ line: Int, _ writer: inout CodeWriter) {
         plans.sourceLine(line, &writer)

@@ -1,11 +1,11 @@
-/// How a flow's generated `State` holds what a call has set: each property, each request's
-/// result, status and error, each input's digits, in tuples of at most `partSize` members
-/// (`state.values0.property_Lead`, `state.values1.result_GETAPI`).
+/// How a flow's generated `run` holds what a call has set: each property, each request's
+/// result, status and error, each input's digits, in local tuples of at most `partSize` members
+/// (`values0.property_Lead`, `values1.result_GETAPI`), beside `resultCode`.
 ///
-/// Tuples, because a tuple's members cost nothing when Swift emits the module, which it does
-/// for every file on every build, while a struct's stored properties each do. Small tuples,
-/// because LLVM spells a tuple's whole type at every access, so one tuple of every value would
-/// make a flow's compile time grow with the square of its size.
+/// Local, because what is declared inside a function body costs nothing when Swift emits the
+/// module, which it does for every file on every build. Small tuples, because LLVM spells a
+/// tuple's whole type at every access, so one tuple of every value would make a flow's compile
+/// time grow with the square of its size.
 struct StateLayout {
     enum Slot: String {
         case property, result, status, error, digits
@@ -17,18 +17,36 @@ struct StateLayout {
     private(set) var parts: [[(label: String, type: String)]] = []
     private var partOfLabel: [String: Int] = [:]
 
+    /// Every property (each is read when it is set, for the call's events), and what some
+    /// fillpoint reads of the elements: a value nothing reads is not kept.
     init(flow: Flow, propertyTypes: [String: ValueType]) {
         for name in propertyTypes.keys.sorted() {
             add(.property, name, ValueExpressions.storage(of: propertyTypes[name]!).swiftType + "?")
         }
+        var uses: [TemplateUse] = []
+        for element in flow.elements { TemplateUse.append(of: element, to: &uses) }
+        var read: Set<String> = []
+        for fillpoint in uses.flatMap(\.template.fillpoints) {
+            guard case .name(let root) = fillpoint.path[0], let key = fillpoint.path.dropFirst().first?.key else { continue }
+            let slot: Slot = switch key {
+            case "Status": .status
+            case "Error": .error
+            case "Value": .digits
+            default: .result
+            }
+            read.insert(Self.label(slot, root))
+        }
+        func addIfRead(_ slot: Slot, _ name: String, _ type: String) {
+            if read.contains(Self.label(slot, name)) { add(slot, name, type) }
+        }
         for element in flow.elements {
             guard case .apiRequest(let request) = element.kind else { continue }
-            if request.result != nil { add(.result, element.name, "JSONValue?") }
-            add(.status, element.name, "Int?")
-            add(.error, element.name, "String?")
+            if request.result != nil { addIfRead(.result, element.name, "JSONValue?") }
+            addIfRead(.status, element.name, "Int?")
+            addIfRead(.error, element.name, "String?")
         }
         for element in flow.elements where element.type == .collectInput {
-            add(.digits, element.name, "String?")
+            addIfRead(.digits, element.name, "String?")
         }
     }
 
@@ -43,34 +61,29 @@ struct StateLayout {
         parts[parts.count - 1].append((label, type))
     }
 
-    /// Where generated code reads and writes a value: `state.values0.property_Lead`.
+    /// Where generated code reads and writes a value: `values0.property_Lead`.
     func path(_ slot: Slot, _ name: String) -> String {
-        let label = Self.label(slot, name)
-        return "state.values\(partOfLabel[label]!).\(label)"
+        storedPath(slot, name)!
     }
 
-    /// `struct State` and `initialState()`.
+    /// Where a value is kept, or nil when nothing reads it: then it is not stored.
+    func storedPath(_ slot: Slot, _ name: String) -> String? {
+        let label = Self.label(slot, name)
+        return partOfLabel[label].map { "values\($0).\(label)" }
+    }
+
+    /// `resultCode` and the tuples, each member nil.
     func emit(into writer: inout CodeWriter) {
         // Swift has no tuple of one labelled member.
         let parts = parts.map { $0.count == 1 ? $0 + [(label: "", type: "Void")] : $0 }
-        writer.line()
-        writer.line("/// What a call has set so far; nil where a value is not (yet) set.")
-        writer.block("struct State") { writer in
-            writer.line("var resultCode: String")
-            for (index, part) in parts.enumerated() {
-                writer.enclosed("var values\(index): (", ")") { writer in
-                    for (position, member) in part.enumerated() {
-                        writer.line((member.label.isEmpty ? "" : member.label + ": ") + member.type + (position == part.count - 1 ? "" : ","))
-                    }
+        writer.line("var resultCode = \"INBOUND\"")
+        for (index, part) in parts.enumerated() {
+            let initial = "(" + part.map { $0.type == "Void" ? "()" : "nil" }.joined(separator: ", ") + ")"
+            writer.enclosed("var values\(index): (", ") = \(initial)") { writer in
+                for (position, member) in part.enumerated() {
+                    writer.line((member.label.isEmpty ? "" : member.label + ": ") + member.type + (position == part.count - 1 ? "" : ","))
                 }
             }
-        }
-        writer.line()
-        writer.block("static func initialState() -> State") { writer in
-            let values = parts.enumerated().map { index, part in
-                "values\(index): (" + part.map { $0.type == "Void" ? "()" : "nil" }.joined(separator: ", ") + ")"
-            }
-            writer.line("State(" + (["resultCode: \"INBOUND\""] + values).joined(separator: ", ") + ")")
         }
     }
 }

@@ -7,7 +7,7 @@
 /// interfaces and the runtime's sources, and compiles a flow of every name in it.
 extension SwiftNames {
     static let reservedTypeNames: Set<String> = [
-        "MainActor", "TaskLocal", "GivenValues", "RequestElementInfo", "ResultShape", "Difference", "Member",
+        "MainActor", "TaskLocal", "GivenValues", "FlowEntry", "RequestElementInfo", "ResultShape", "Difference", "Member",
         // The workflow runtime's types.
         "ActionOutcome", "CallTriggers", "CompiledWorkflow", "ProcessEnvironment", "Provider", "ProviderEndpoints", "SMSMessage",
         "SlackMessage", "WorkflowAction", "WorkflowActionInfo", "WorkflowContext", "WorkflowEvent", "WorkflowReport",

@@ -5,14 +5,12 @@
 struct WorkflowEmitter {
     let workflow: Workflow
     let displayPath: String
-    let sourcePath: String
     let values: ValueExpressions
 
     /// - Parameter flow: the flow `Flow:` names, whose properties and digits the run carries.
-    init(workflow: Workflow, flow: Flow?, displayPath: String, sourcePath: String) {
+    init(workflow: Workflow, flow: Flow?, displayPath: String) {
         self.workflow = workflow
         self.displayPath = displayPath
-        self.sourcePath = sourcePath
         let scope = flow ?? Flow(name: workflow.name, file: workflow.file, description: nil, start: nil, secrets: [], elements: [])
         var indexOf: [String: Int] = [:]
         for element in scope.elements where indexOf[element.name] == nil { indexOf[element.name] = element.index }
@@ -25,7 +23,7 @@ struct WorkflowEmitter {
                                   layout: StateLayout(flow: empty, propertyTypes: [:]), scope: .workflow(actions: actions))
     }
 
-    private var plans: RequestPlanEmitter { RequestPlanEmitter(values: values, sourcePath: sourcePath) }
+    private var plans: RequestPlanEmitter { RequestPlanEmitter(values: values) }
 
     func emit() -> String {
         var writer = CodeWriter()
@@ -77,7 +75,6 @@ struct WorkflowEmitter {
                 let test = condition.value.map { "\(operand).holds(\(source), \(text($0)))" } ?? "\(operand).holds(\(source))"
                 writer.line("guard \(test) else { return false }")
             }
-            writer.directive("#sourceLocation()")
             writer.line("return true")
         }
     }
@@ -113,7 +110,6 @@ struct WorkflowEmitter {
             switch action.kind! {
             case .apiRequest(let request):
                 plans.emitPlan(request, &writer)
-                writer.directive("#sourceLocation()")
                 writer.line("return .request(plan, result: \(request.result.map(FlowEmitter.shapeLiteral) ?? "nil"))")
             case .sms(let sms):
                 var arguments: [String] = []
@@ -145,8 +141,6 @@ struct WorkflowEmitter {
     }
 
     private func emitReturn(_ opening: String, _ arguments: [String], _ writer: inout CodeWriter) {
-        writer.arguments("let action = \(opening)(", arguments, closing: "))")
-        writer.directive("#sourceLocation()")
-        writer.line("return action")
+        writer.arguments("return \(opening)(", arguments, closing: "))")
     }
 }

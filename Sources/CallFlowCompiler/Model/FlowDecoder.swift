@@ -61,7 +61,7 @@ final class FlowDecoder {
         }
     }
 
-    init(file: String, sink: DiagnosticSink, readFile: @escaping (String) -> [UInt8]?) {
+    init(file: String, sink: DiagnosticSink, readFile: @escaping @Sendable (String) -> [UInt8]?) {
         self.file = file
         self.sink = sink
         self.templates = TemplateParser(sink: sink)

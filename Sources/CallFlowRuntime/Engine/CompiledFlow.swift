@@ -91,14 +91,14 @@ public struct CompiledFlow: Sendable {
     public let languages: [String]
     /// The APIRequest elements, for `flows try`.
     public let requests: [RequestElementInfo]
-    private let body: @Sendable (Call) async -> String
-    private let trial: @Sendable (String, Call, GivenValues) async -> [String]?
+    private let body: @Sendable (Call, FlowEntry) async -> String
 
+    /// - Parameter run: the flow's generated code, which runs a call from where `FlowEntry` says
+    ///   and returns the result code it ended with.
     public init(name: String, summary: String? = nil, secrets: [String] = [], elements: [FlowElement],
                 callVariables: [String] = [], contactVariables: [String] = [], audioFiles: [String] = [],
                 voices: [String] = [], languages: [String] = [], requests: [RequestElementInfo] = [],
-                tryRequest: @escaping @Sendable (String, Call, GivenValues) async -> [String]? = { _, _, _ in nil },
-                run: @escaping @Sendable (Call) async -> String) {
+                run: @escaping @Sendable (Call, FlowEntry) async -> String) {
         self.name = name
         self.summary = summary
         self.secrets = secrets
@@ -110,18 +110,19 @@ public struct CompiledFlow: Sendable {
         self.languages = languages
         self.requests = requests
         body = run
-        trial = tryRequest
     }
 
     /// Makes one APIRequest element's request (`flows try`), the values it reads of earlier
     /// elements taken from `values`. nil when the flow has no such APIRequest element; the
     /// problems with the given values, with nothing sent, when there are any; else empty.
     public func tryRequest(_ element: String, on call: Call, given values: GivenValues) async -> [String]? {
-        await trial(element, call, values)
+        guard let index = elements.firstIndex(where: { $0.name == element && $0.type == "APIRequest" }) else { return nil }
+        _ = await body(call, .trial(element: index, values: values))
+        return values.problems
     }
 
     /// Runs one call from `Start`; returns the result code it ended with.
     public func run(on call: Call) async -> String {
-        await body(call)
+        await body(call, .start)
     }
 }

@@ -65,10 +65,10 @@ import Testing
         #expect(result.diagnostics.map(\.description) == [])
         let swift = files.first { $0.name == "Flows_Odd.yaml.swift" }?.contents ?? ""
         #expect(swift.contains(#"RequestElementInfo("default", result: .object([.init("first name", .string), .init("json", .integer), .init("2fa", .optional(.boolean)), .init("class", .object([.init("a-b", .array(.string))]))]))"#))
-        #expect(swift.contains(#"text += FlowText.text(state.values0.result_default?.flowMember("first name")?.flowString)"#))
-        #expect(swift.contains(#"text += FlowText.text(state.values0.result_default?.flowMember("json")?.flowInteger)"#))
-        #expect(swift.contains(#"text += FlowText.text(state.values0.result_default?.flowMember("2fa")?.flowBoolean, fallback: "no")"#))
-        #expect(swift.contains(#"text += FlowText.text(state.values0.result_default?.flowMember("class")?.flowMember("a-b")?.flowElement(at: 0)?.flowString)"#))
-        #expect(swift.contains("@Sendable static func element_return(_ call: Call, _ state: inout State) async -> Int?"))
+        #expect(swift.contains(#"text += FlowText.text(values0.result_default?.flowMember("first name")?.flowString)"#))
+        #expect(swift.contains(#"text += FlowText.text(values0.result_default?.flowMember("json")?.flowInteger)"#))
+        #expect(swift.contains(#"text += FlowText.text(values0.result_default?.flowMember("2fa")?.flowBoolean, fallback: "no")"#))
+        #expect(swift.contains(#"text += FlowText.text(values0.result_default?.flowMember("class")?.flowMember("a-b")?.flowElement(at: 0)?.flowString)"#))
+        #expect(swift.contains("func element_return() async -> Int?"))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Checks YAML held in memory as the file `path`; returns the diagnostics as printed lines
 /// (`PATH:LINE:COLUMN: error: MESSAGE [CODE]`).
-func diagnosticLines(_ yaml: String, path: String = "Flows/Test.yaml", readFile: @escaping (String) -> [UInt8]? = { _ in nil }) -> [String] {
+func diagnosticLines(_ yaml: String, path: String = "Flows/Test.yaml", readFile: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) -> [String] {
     FlowCompiler.check([.init(path: path, text: yaml)], readFile: readFile).diagnostics.map(\.description)
 }
 
