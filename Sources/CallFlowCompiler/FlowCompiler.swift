@@ -60,20 +60,35 @@ public enum FlowCompiler {
     /// `outputName(forFlowFile:)`) and `AllFlows.swift`, the list of all flows.
     public static func generate(_ sources: [Source],
                                 readFile: @escaping @Sendable (String) -> [UInt8]? = FileSystem.read) -> (result: Result, files: [GeneratedFile]) {
-        let result = check(sources, readFile: readFile)
-        guard !result.hasErrors else { return (result, []) }
+        let run = generate(sources, readFile: readFile, reusing: nil)
+        return (run.result, run.files)
+    }
+
+    /// `generate`, taking from `cache` each flow file that is unchanged since the run that made
+    /// it (see `GenerationCache`): such a flow is not read or checked, its warnings come from the
+    /// cache, and no Swift file is emitted for it, since the one written then is still right.
+    /// Returns the cache for the next run: every flow file of this one, unless it has errors.
+    public static func generate(_ sources: [Source], readFile: @escaping @Sendable (String) -> [UInt8]? = FileSystem.read,
+                                reusing cache: GenerationCache?) -> (result: Result, files: [GeneratedFile], cache: GenerationCache) {
+        let checked = check(sources, readFile: readFile, reusing: cache)
+        let result = checked.result
+        var next = GenerationCache(generator: cache?.generator ?? "", entries: checked.entries)
+        guard !result.hasErrors else {
+            next.entries = [:]
+            return (result, [], next)
+        }
         var files = result.flows.concurrentMap { flow in
             GeneratedFile(name: outputName(forFlowFile: flow.file),
                           contents: FlowEmitter(flow: flow, displayPath: flow.file).emit())
         }
-        let flowsByName = Dictionary(result.flows.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
         files += result.workflows.map { workflow in
             GeneratedFile(name: outputName(forFlowFile: workflow.file),
-                          contents: WorkflowEmitter(workflow: workflow, flow: workflow.flow.flatMap { flowsByName[$0.value] },
+                          contents: WorkflowEmitter(workflow: workflow, flow: workflow.flow.flatMap { checked.flowsByName[$0.value] },
                                                     displayPath: workflow.file).emit())
         }
-        files.append(GeneratedFile(name: RegistryEmitter.fileName, contents: RegistryEmitter.emit(result.flows, workflows: result.workflows)))
-        return (result, files)
+        files.append(GeneratedFile(name: RegistryEmitter.fileName,
+                                   contents: RegistryEmitter.emit(flows: checked.flowNames, workflows: result.workflows.map(\.name.value))))
+        return (result, files, next)
     }
 
     /// Reads one file's YAML and decodes its flow or workflow. The YAML tree is freed on return,
@@ -89,29 +104,68 @@ public enum FlowCompiler {
     /// Parses, decodes and checks `sources` as one set: flow and workflow names are unique
     /// across files, and a workflow's `Flow` names a flow of the set.
     public static func check(_ sources: [Source], readFile: @escaping @Sendable (String) -> [UInt8]? = FileSystem.read) -> Result {
+        check(sources, readFile: readFile, reusing: nil).result
+    }
+
+    /// What checking a set of files found, beyond `Result`.
+    private struct CheckedFiles {
+        var result: Result
+        /// Every flow's name, in the order of the files, kept ones too.
+        var flowNames: [String]
+        /// The flows by name, with the kept flows that a workflow names, read again for it.
+        var flowsByName: [String: Flow]
+        /// What `GenerationCache` keeps of each flow file.
+        var entries: [String: GenerationCache.Entry]
+    }
+
+    /// How one file came out: read and checked, or kept from the cache.
+    private enum FileOutcome: Sendable {
+        case checked(FlowDecoder.Decoded?, diagnostics: [Diagnostic], reads: [GenerationCache.Read])
+        case kept(GenerationCache.Entry)
+    }
+
+    private static func check(_ sources: [Source], readFile: @escaping @Sendable (String) -> [UInt8]?, reusing cache: GenerationCache?) -> CheckedFiles {
         var flows: [Flow] = []
         var workflows: [Workflow] = []
         var byFile: [String: [Diagnostic]] = [:]
-        let decoded = sources.concurrentMap { source -> (FlowDecoder.Decoded?, [Diagnostic]) in
+        var names: [(name: Located<String>, file: String, kind: String)] = []
+        var entries: [String: GenerationCache.Entry] = [:]
+        var keptSources: [String: Source] = [:]
+        let outcomes = sources.concurrentMap { source -> FileOutcome in
+            if let entry = cache?.unchangedEntry(for: source, readFile: readFile) { return .kept(entry) }
             let sink = DiagnosticSink(file: source.path)
-            let decoded = decode(source, sink: sink, readFile: readFile)
+            let log = ReadLog()
+            let decoded = decode(source, sink: sink, readFile: log.recording(readFile))
             if case .flow(let flow)? = decoded { FlowChecker(flow: flow, sink: sink).run() }
-            return (decoded, sink.diagnostics)
+            return .checked(decoded, diagnostics: sink.diagnostics, reads: log.all)
         }
-        for (source, (file, diagnostics)) in zip(sources, decoded) {
-            switch file {
-            case .flow(let flow)?: flows.append(flow)
-            case .workflow(let workflow)?: workflows.append(workflow)
-            case nil: break
+        for (source, outcome) in zip(sources, outcomes) {
+            switch outcome {
+            case .kept(let entry):
+                byFile[source.path, default: []].append(contentsOf: entry.diagnostics)
+                names.append((Located(entry.name, at: entry.nameLocation), source.path, "flow"))
+                entries[source.path] = entry
+                if keptSources[entry.name] == nil { keptSources[entry.name] = source }
+            case .checked(let decoded, let diagnostics, let reads):
+                switch decoded {
+                case .flow(let flow)?:
+                    flows.append(flow)
+                    names.append((flow.name, flow.file, "flow"))
+                    entries[source.path] = GenerationCache.Entry(contents: source.contents, reads: reads, name: flow.name.value,
+                                                                 nameLocation: flow.name.location, diagnostics: diagnostics)
+                case .workflow(let workflow)?:
+                    workflows.append(workflow)
+                case nil:
+                    break
+                }
+                byFile[source.path, default: []].append(contentsOf: diagnostics)
             }
-            byFile[source.path, default: []].append(contentsOf: diagnostics)
         }
+        names += workflows.map { ($0.name, $0.file, "workflow") }
 
         // Flows and workflows both become Swift types of one module.
         var firstByName: [String: (file: String, location: SourceLocation, kind: String)] = [:]
-        var flowsByName: [String: Flow] = [:]
-        let named = flows.map { (name: $0.name, file: $0.file, kind: "flow") } + workflows.map { (name: $0.name, file: $0.file, kind: "workflow") }
-        for item in named where !item.name.value.isEmpty {
+        for item in names where !item.name.value.isEmpty {
             if let first = firstByName[item.name.value] {
                 byFile[item.file, default: []].append(Diagnostic(.duplicateName, in: item.file, at: item.name.location,
                     "another \(first.kind) is already named `\(item.name.value)`; \(first.kind == item.kind ? item.kind : "flow and workflow") names become Swift type names and must be unique",
@@ -120,7 +174,14 @@ public enum FlowCompiler {
                 firstByName[item.name.value] = (item.file, item.name.location, item.kind)
             }
         }
+        var flowsByName: [String: Flow] = [:]
         for flow in flows where flowsByName[flow.name.value] == nil { flowsByName[flow.name.value] = flow }
+        // A kept flow that a workflow names is read again, for the workflow's checks and Swift.
+        for name in Set(workflows.compactMap { $0.flow?.value }) where flowsByName[name] == nil {
+            guard let source = keptSources[name],
+                  case .flow(let flow)? = decode(source, sink: DiagnosticSink(file: source.path), readFile: readFile) else { continue }
+            flowsByName[name] = flow
+        }
         for workflow in workflows {
             let sink = DiagnosticSink(file: workflow.file)
             WorkflowChecker(workflow: workflow, flows: flowsByName, sink: sink).run()
@@ -136,6 +197,7 @@ public enum FlowCompiler {
             }
             diagnostics += sorted.map(\.element)
         }
-        return Result(flows: flows, workflows: workflows, diagnostics: diagnostics)
+        return CheckedFiles(result: Result(flows: flows, workflows: workflows, diagnostics: diagnostics),
+                            flowNames: names.filter { $0.kind == "flow" }.map(\.name.value), flowsByName: flowsByName, entries: entries)
     }
 }

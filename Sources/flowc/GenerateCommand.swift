@@ -59,11 +59,17 @@ struct GenerateCommand: ParsableCommand {
             sources.append(FlowCompiler.Source(path: shown, contents: bytes))
         }
 
-        let (result, generated) = FlowCompiler.generate(
+        let cachePath = output + "/" + GenerationCache.fileName
+        let generator = Self.generatorIdentity()
+        let (result, generated, cache) = FlowCompiler.generate(
             sources,
-            readFile: { path in FileSystem.read(path.hasPrefix("/") || root == nil ? path : root! + "/" + path) })
+            readFile: { path in FileSystem.read(path.hasPrefix("/") || root == nil ? path : root! + "/" + path) },
+            reusing: loadCache(at: cachePath, generator: generator))
         printError(DiagnosticFormat.text.render(result.diagnostics), terminator: "")
-        guard !result.hasErrors else { throw ExitCode(1) }
+        guard !result.hasErrors else {
+            try? FileManager.default.removeItem(atPath: cachePath)
+            throw ExitCode(1)
+        }
 
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         do {
@@ -72,7 +78,29 @@ struct GenerateCommand: ParsableCommand {
             printError("flowc: error: cannot write \(error.path)")
             throw ExitCode(1)
         }
-        removeStaleFiles(keeping: Set(generated.map(\.name)))
+        removeStaleFiles(keeping: Set(generated.map(\.name) + cache.entries.keys.map(FlowCompiler.outputName(forFlowFile:))))
+        if let generator, let data = try? JSONEncoder().encode(GenerationCache(generator: generator, entries: cache.entries)) {
+            // Written whole and renamed, so a run stopped halfway leaves the last cache or none.
+            try? data.write(to: URL(fileURLWithPath: cachePath), options: .atomic)
+        }
+    }
+
+    /// The cache of the last run, if this flowc wrote it; only the entries whose Swift file is
+    /// still there (one deleted by hand is written again).
+    private func loadCache(at path: String, generator: String?) -> GenerationCache? {
+        guard let generator, let data = FileManager.default.contents(atPath: path),
+              var cache = try? JSONDecoder().decode(GenerationCache.self, from: data), cache.generator == generator else { return nil }
+        cache.entries = cache.entries.filter { FileManager.default.fileExists(atPath: output + "/" + FlowCompiler.outputName(forFlowFile: $0.key)) }
+        return cache
+    }
+
+    /// This flowc's executable, its size and modification time: a rebuilt flowc does not take
+    /// another's cache. nil where the executable cannot be found.
+    private static func generatorIdentity() -> String? {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size], let modified = attributes[.modificationDate] as? Date else { return nil }
+        return "\(path) \(size) \(modified.timeIntervalSince1970)"
     }
 
     /// Files this command wrote for flows that are gone; anything else in the folder stays.

@@ -1,5 +1,5 @@
 /// One problem found in a flow file, anchored at the key or fillpoint that causes it.
-public struct Diagnostic: Sendable, Hashable {
+public struct Diagnostic: Sendable, Hashable, Codable {
     public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning

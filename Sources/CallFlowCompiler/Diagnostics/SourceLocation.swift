@@ -5,7 +5,7 @@
 /// leaving the path out keeps locations plain values that cost nothing to copy. Both numbers
 /// are stored in 32 bits: a flow's model and YAML tree hold a location in every node, and
 /// half the size is fewer pages to touch.
-public struct SourceLocation: Sendable, Hashable, Comparable, BitwiseCopyable {
+public struct SourceLocation: Sendable, Hashable, Comparable, BitwiseCopyable, Codable {
     private var storedLine: UInt32
     private var storedColumn: UInt32
 

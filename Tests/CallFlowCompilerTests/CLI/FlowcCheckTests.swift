@@ -121,6 +121,30 @@ import Testing
         #expect(all.contains("public static let all: [CompiledFlow] = [\n    ]\n"))
     }
 
+    /// A second run takes unchanged flows from `.flowc-cache.json`: it prints the same
+    /// warnings, leaves their Swift files alone, and writes a deleted one again.
+    @Test func aSecondRunKeepsUnchangedFlows() throws {
+        let warned = "Flow: Warned\nElements:\n  - {Name: Bye, Type: Hangup}\n  - {Name: Lost, Type: TTS, Text: never}\n"
+        let root = try check.project(["Flows/Good.yaml": FlowcCheckTests.good, "Flows/Warned.yaml": warned])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try check.flowc(["generate", "--output", "Generated", "Flows"], in: root)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Generated/.flowc-cache.json").path))
+        let good = root.appendingPathComponent("Generated/Flows_Good.yaml.swift").path
+        let written = try modificationTime(good)
+
+        let second = try check.flowc(["generate", "--output", "Generated", "Flows"], in: root)
+        #expect(second.status == 0)
+        #expect(second.stderr == first.stderr)
+        #expect(second.stderr.contains("Flows/Warned.yaml:4:6: warning: no path from `Bye`, where the call starts, reaches `Lost` [unreachable]"))
+        let kept = try modificationTime(good)
+        #expect(kept.tv_sec == written.tv_sec && kept.tv_nsec == written.tv_nsec)
+
+        try FileManager.default.removeItem(atPath: good)
+        #expect(try check.flowc(["generate", "--output", "Generated", "Flows"], in: root).status == 0)
+        #expect(try String(contentsOfFile: good, encoding: .utf8).contains("public enum Good"))
+    }
+
     /// The Swift driver compares modification times in whole seconds, so a flow regenerated in
     /// the second of its previous generation must still get a time in a later second; one that
     /// did not change is not written at all.
