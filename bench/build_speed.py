@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "CallFlowRuntime", package: "{package}"),
                 .product(name: "FlowsCommand", package: "{package}"),
             ],
-            path: "Flows",
+            path: "Flows",{linker}
             plugins: [.plugin(name: "CallFlowPlugin", package: "{package}")]
         ),
     ]
@@ -40,10 +40,18 @@ let package = Package(
 """
 
 
+LLD = """
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])],"""
+
+
+def write_manifest(directory, lld=False):
+    with open(os.path.join(directory, "Package.swift"), "w") as file:
+        file.write(MANIFEST.format(root=ROOT, package=os.path.basename(ROOT).lower(), linker=LLD if lld else ""))
+
+
 def make_package(directory, flows):
     os.makedirs(os.path.join(directory, "Flows"))
-    with open(os.path.join(directory, "Package.swift"), "w") as file:
-        file.write(MANIFEST.format(root=ROOT, package=os.path.basename(ROOT).lower()))
+    write_manifest(directory)
     with open(os.path.join(directory, "Flows", "main.swift"), "w") as file:
         file.write("import FlowsCommand\n\nawait FlowsMain.main(flows: GeneratedFlows.all, workflows: GeneratedFlows.workflows)\n")
     write_flows(directory, flows)
@@ -85,7 +93,7 @@ def forget_flows_target(directory):
 
 def measure(repeats, flows=200):
     """Seconds: clean builds, the flows target from nothing (half and all the flows), no-op
-    medians, the median rebuild after one flow edit."""
+    medians, the median rebuilds after one flow edit (default linker, lld)."""
     directory = tempfile.mkdtemp(prefix="callflow-build-bench-")
     try:
         with_flows, without = os.path.join(directory, "WithFlows"), os.path.join(directory, "NoFlows")
@@ -105,16 +113,20 @@ def measure(repeats, flows=200):
         flow = os.path.join(with_flows, "Flows", "Bench7.yaml")
         with open(flow) as file:
             original = file.read()
-        edits = []
+        edits = {False: [], True: []}
         for round in range(repeats):
-            with open(flow, "w") as file:
-                file.write(original.replace("Description: generated for benchmarks", f"Description: edited {round}"))
-            edits.append(build(with_flows))
+            for lld in (False, True):
+                write_manifest(with_flows, lld)
+                build(with_flows)  # relinks with the other linker; not measured
+                with open(flow, "w") as file:
+                    file.write(original.replace("Description: generated for benchmarks", f"Description: edited {round} {lld}"))
+                edits[lld].append(build(with_flows))
         return {
             "clean": (clean_with, clean_without),
             "target": (target[flows // 2], target[flows]),
             "noop": (statistics.median(noop_with), statistics.median(noop_without)),
-            "edit": statistics.median(edits),
+            "edit": statistics.median(edits[False]),
+            "edit_lld": statistics.median(edits[True]),
         }
     finally:
         shutil.rmtree(directory, ignore_errors=True)

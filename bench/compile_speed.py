@@ -32,7 +32,7 @@ def measure(sizes, repeats):
             file.write(generate_flow.flow(size))
         generated = tempfile.mkdtemp(prefix=f"callflow-compile-{size}-")
         subprocess.run([flowc, "generate", "--output", generated, flow], check=True)
-        sources = sorted(os.path.join(generated, name) for name in os.listdir(generated))
+        sources = sorted(os.path.join(generated, name) for name in os.listdir(generated) if name.endswith(".swift"))
         command = ["swiftc", "-Onone", "-g", "-swift-version", "6", "-parse-as-library", "-module-name", "BenchFlows",
                    "-c", "-I", os.path.join(debug, "Modules")]
         for library in ("CCurl", "CYAML", "CSQLite", "CHiredis"):

@@ -32,20 +32,20 @@ extension FlowEmitter {
     func emitRequestTable(_ writer: inout CodeWriter) {
         let requests = requestElements
         guard !requests.isEmpty else { return }
-        writer.list("let requests: [RequestElementInfo] =") { writer in
-            for (element, request) in requests {
-                var paths: [String] = []
-                for fillpoint in reads(of: element) where slot(for: fillpoint) != nil && fillpoint.fallback == nil {
-                    let path = PathSegment.describe(fillpoint.path)
-                    if !paths.contains(path) { paths.append(path) }
-                }
-                var arguments = [SwiftNames.literal(element.name)]
-                if !paths.isEmpty { arguments.append("reads: [\(paths.map(SwiftNames.literal).joined(separator: ", "))]") }
-                if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
-                if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
-                writer.line("RequestElementInfo(\(arguments.joined(separator: ", "))),")
+        writer.line("var requestTable: [RequestElementInfo] = []")
+        for (element, request) in requests {
+            var paths: [String] = []
+            for fillpoint in reads(of: element) where slot(for: fillpoint) != nil && fillpoint.fallback == nil {
+                let path = PathSegment.describe(fillpoint.path)
+                if !paths.contains(path) { paths.append(path) }
             }
+            var arguments = [SwiftNames.literal(element.name)]
+            if !paths.isEmpty { arguments.append("reads: [\(paths.map(SwiftNames.literal).joined(separator: ", "))]") }
+            if let result = request.result { arguments.append("result: \(Self.shapeLiteral(result))") }
+            if let sample = request.resultSample { arguments.append("sample: \(SwiftNames.literal(sample))") }
+            writer.line("requestTable.append(RequestElementInfo(\(arguments.joined(separator: ", "))))")
         }
+        writer.line("let requests = requestTable")
     }
 
     /// `if case .trial`: the values the requests read taken from those given, then one element.
@@ -76,7 +76,7 @@ extension FlowEmitter {
             default:
                 guard let position = requestPosition(index) else { return nil }
                 return Slot(target: values.layout.path(.result, element.name),
-                            source: "given.result(\(SwiftNames.literal(element.name)), shape: requests[\(position)].result ?? .object([]), decode: requests[\(position)].decode)")
+                            source: "given.result(of: requests[\(position)])")
             }
         }
         let reader = switch ValueExpressions.storage(of: propertyTypes[root] ?? .string).swiftType {

@@ -93,17 +93,21 @@ struct FlowEmitter {
         let speech = speechUsed()
         writer.line("/// The flow, for `GeneratedFlows.all`.")
         writer.block("public static var compiled: CompiledFlow") { writer in
+            // The tables are filled a statement a row: Swift type-checks one array literal as one
+            // expression, which for hundreds of rows takes seconds, and longer than linearly.
+            writer.line("var elements: [FlowElement] = []")
+            for element in flow.elements {
+                var arguments = ["name: \(SwiftNames.literal(element.name))", "type: \(SwiftNames.literal(element.type!.rawValue))"]
+                if element.agentsCanSee { arguments.append("agentsCanSee: true") }
+                if element.supervisorCanSee { arguments.append("supervisorCanSee: true") }
+                writer.line("elements.append(FlowElement(\(arguments.joined(separator: ", "))))")
+            }
             emitRequestTable(&writer)
             writer.enclosed("return CompiledFlow(", ")") { writer in
                 writer.line("name: \(SwiftNames.literal(flow.name.value)),")
                 if let description = flow.description { writer.line("summary: \(SwiftNames.literal(description)),") }
                 if !flow.secrets.isEmpty { writer.line("secrets: \(strings(flow.secrets.map(\.value))),") }
-                // A literal of plain tuples: quick to type-check however long it grows.
-                writer.list("elements: FlowElement.table(", suffix: "),") { writer in
-                    for element in flow.elements {
-                        writer.line("(\(SwiftNames.literal(element.name)), \(SwiftNames.literal(element.type!.rawValue)), \(element.agentsCanSee), \(element.supervisorCanSee)),")
-                    }
-                }
+                writer.line("elements: elements,")
                 for (label, values) in [("callVariables", call), ("contactVariables", contact), ("audioFiles", speech.files),
                                         ("voices", speech.voices), ("languages", speech.languages)] where !values.isEmpty {
                     writer.line("\(label): \(strings(values)),")

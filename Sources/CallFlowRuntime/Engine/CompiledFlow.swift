@@ -11,11 +11,6 @@ public struct FlowElement: Sendable, Equatable {
         self.agentsCanSee = agentsCanSee
         self.supervisorCanSee = supervisorCanSee
     }
-
-    /// The elements of generated code: `(name, type, agentsCanSee, supervisorCanSee)` each.
-    public static func table(_ rows: [(String, String, Bool, Bool)]) -> [FlowElement] {
-        rows.map { FlowElement(name: $0.0, type: $0.1, agentsCanSee: $0.2, supervisorCanSee: $0.3) }
-    }
 }
 
 /// Limits that keep every call finite.

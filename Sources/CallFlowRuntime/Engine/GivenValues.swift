@@ -80,10 +80,11 @@ public final class GivenValues: Sendable {
         return value
     }
 
-    /// `element`'s result, from `X.Result` (JSON) and `X.Result.a.b` values (JSON where the text
-    /// is JSON, else text), laid over `shape` with its other places left empty.
-    public func result<Value>(_ element: String, shape: ResultShape, decode: (JSONValue) throws(ResponseShapeError) -> Value) -> Value? {
-        let root = element + ".Result"
+    /// The result of `request`, from `X.Result` (JSON) and `X.Result.a.b` values (JSON where the
+    /// text is JSON, else text), laid over its declared shape with the other places left empty,
+    /// as a response that shape holds.
+    public func result(of request: RequestElementInfo) -> JSONValue? {
+        let root = request.name + ".Result"
         record.withLock { _ = $0.asked.insert(root) }
         let parts = assignments.filter { $0.path == root || $0.path.hasPrefix(root + ".") }
         guard !parts.isEmpty else { return nil }
@@ -94,7 +95,7 @@ public final class GivenValues: Sendable {
             built = steps.isEmpty ? value : Self.setting(value, at: steps[...], in: built)
         }
         do throws(ResponseShapeError) {
-            return try decode(shape.filled(with: built))
+            return try request.decode((request.result ?? .object([])).filled(with: built))
         } catch {
             problem("--set \(root)…: \(error)")
             return nil

@@ -138,7 +138,7 @@ import Testing
         #expect(values.boolean("Flag") == true)
         #expect(values.text("Missing") == nil)
         let shape = ResultShape.object([.init("id", .integer), .init("owner", .object([.init("email", .string)]))])
-        let result = values.result("Fetch", shape: shape) { json throws(ResponseShapeError) in json }
+        let result = values.result(of: RequestElementInfo("Fetch", result: shape))
         #expect(result?.compactText == #"{"id":7,"owner":{"email":"a@b"}}"#)
         #expect(values.problems == ["--set Bad=x: Bad is a number"])
         #expect(values.unused == ["Typo"])
