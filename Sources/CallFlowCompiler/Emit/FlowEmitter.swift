@@ -10,8 +10,8 @@
 /// their bodies, and the YAML lines code comes from are comments, not `#sourceLocation`
 /// directives. A declared `Result` is JSON checked against its shape (`ResultShape.decoded`),
 /// and the next element is a number. With 200 flows of 30 elements, editing one rebuilt in
-/// 21 s with a struct per `Result` and state, 5.5 s with members per element and directives,
-/// and about 2 s now (bench/RESULTS.md).
+/// 21 s with a struct per `Result` and state, 4–5.5 s with members per element and
+/// directives, and 1.5–2.4 s now, linked by lld (bench/RESULTS.md).
 struct FlowEmitter {
     let flow: Flow
     /// The path shown in the header, as the user knows the file.
