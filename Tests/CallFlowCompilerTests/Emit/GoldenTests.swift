@@ -34,6 +34,32 @@ import Testing
         }
     }
 
+    /// What keeps an edit's rebuild short (docs/flows.md, "Why this shape"): a flow's file
+    /// declares two members and no types, and holds no `#` directive, which would make Swift
+    /// parse its bodies on every build. Checked on every example and on the flow that uses
+    /// every key.
+    @Test func aFlowDeclaresTwoMembersAndNoDirective() throws {
+        let every = try Data(contentsOf: fixturesDirectory.appendingPathComponent("Valid/EveryKey.yaml"))
+        let (result, files) = FlowCompiler.generate([.init(path: "Flows/EveryKey.yaml", contents: [UInt8](every))],
+                                                    readFile: { FileSystem.read(fixturesDirectory.appendingPathComponent("Valid").appendingPathComponent($0.replacingOccurrences(of: "Flows/", with: "")).path) })
+        #expect(result.diagnostics.filter { $0.severity == .error }.isEmpty)
+        let flowFiles = try Self.generated().filter { $0.contents.contains("public static var compiled: CompiledFlow") } + files.filter { $0.name != "AllFlows.swift" }
+        #expect(flowFiles.count >= 6)
+        for file in flowFiles {
+            let lines = file.contents.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(!lines.contains { $0.hasPrefix("#") }, "\(file.name) holds a directive")
+            let members = lines.filter { $0.hasPrefix("    ") && !$0.hasPrefix("     ") && !$0.hasPrefix("    ///") && !$0.hasPrefix("    }") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(members.map(String.init).map { $0.components(separatedBy: "(").first! } == [
+                "    public static var compiled: CompiledFlow {", "    private static func run",
+            ], "\(file.name)")
+            for keyword in ["struct ", "class ", "enum ", "typealias ", "protocol "] {
+                // Lines with text from the flow (literals, comments) aside.
+                let declaring = lines.filter { $0.contains(keyword) && !$0.contains("//") && !$0.contains("\"") }
+                #expect(declaring.count == (keyword == "enum " ? 1 : 0), "\(file.name): \(keyword)")
+            }
+        }
+    }
+
     @Test func generationIsDeterministic() throws {
         #expect(try Self.generated() == Self.generated())
     }
