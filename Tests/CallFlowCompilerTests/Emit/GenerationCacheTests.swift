@@ -23,14 +23,15 @@ import Testing
             Text: never
         """
 
-    static func lookup(sample: String = "a.json", code: String = "FOUND") -> String {
+    /// A flow whose `Result` shape comes from `a.json`.
+    static func lookup(code: String = "FOUND") -> String {
         """
         Flow: Lookup
         Elements:
           - Name: Get
             Type: APIRequest
             URL: https://api.example.com/x
-            ResultSample: \(sample)
+            ResultSample: a.json
             Fallback: Stop
           - Name: Say
             Type: TTS
