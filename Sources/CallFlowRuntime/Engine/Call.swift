@@ -191,13 +191,7 @@ public actor Call {
         var exchange = RequestExchange(element: element, method: plan.method.rawValue, started: WallClock.now())
         var outcome = RuntimeMetrics.Outcome.failed
 
-        switch builder.prepare(plan) {
-        case .failure(let problem):
-            exchange.url = builder.urlForReport(plan)
-            exchange.error = problem.message
-        case .success(let request):
-            exchange.request = request
-            exchange.url = request.url
+        if let request = exchange.prepare(plan, with: builder) {
             if let limit = plan.rateLimit {
                 do {
                     if try await !store.admit(flow + "." + element, under: limit) {

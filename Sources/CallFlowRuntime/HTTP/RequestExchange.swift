@@ -22,6 +22,22 @@ struct RequestExchange {
         self.started = started
     }
 
+    /// `plan` prepared by `builder`, noted as this exchange's request and URL; nil when it cannot
+    /// be prepared (a missing secret), with the problem as the error and the URL as far as it
+    /// could be built.
+    mutating func prepare(_ plan: RequestPlan, with builder: RequestBuilder) -> PreparedRequest? {
+        switch builder.prepare(plan) {
+        case .failure(let problem):
+            url = builder.urlForReport(plan)
+            error = problem.message
+            return nil
+        case .success(let prepared):
+            request = prepared
+            url = prepared.url
+            return prepared
+        }
+    }
+
     /// Sends `request`, retrying what may pass, all within the plan's `Timeout`. The error of
     /// every failed attempt is kept, in order.
     mutating func send(_ request: PreparedRequest, _ plan: RequestPlan, through http: any HTTPTransport,

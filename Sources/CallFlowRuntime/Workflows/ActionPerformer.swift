@@ -65,13 +65,7 @@ struct ActionPerformer: Sendable {
     func send(_ plan: RequestPlan, with builder: RequestBuilder, _ info: WorkflowActionInfo, from started: ContinuousClock.Instant,
               _ clock: ContinuousClock) async -> RequestExchange {
         var exchange = RequestExchange(element: workflow + "." + info.name, method: plan.method.rawValue, started: WallClock.now())
-        switch builder.prepare(plan) {
-        case .failure(let problem):
-            exchange.url = builder.urlForReport(plan)
-            exchange.error = problem.message
-        case .success(let prepared):
-            exchange.request = prepared
-            exchange.url = prepared.url
+        if let prepared = exchange.prepare(plan, with: builder) {
             await exchange.send(prepared, plan, through: http, from: started, clock)
         }
         return exchange
