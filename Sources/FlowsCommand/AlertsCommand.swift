@@ -22,27 +22,22 @@ struct AlertsListCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run(_ flows: [CompiledFlow], now: Double = WallClock.now()) async -> Int32 {
-        guard let store = state.open() else { return 1 }
-        let sent: [SentAlert]
-        do {
-            sent = try await store.alertsSent()
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
-        }
-        guard !sent.isEmpty else {
-            Terminal.out("No alert has been mailed (\(store.location)).")
+        await state.withStore { store in
+            let sent = try await store.alertsSent()
+            guard !sent.isEmpty else {
+                Terminal.out("No alert has been mailed (\(store.location)).")
+                return 0
+            }
+            let names = sent.map { "\($0.flow).\($0.element)" }
+            let width = names.map(\.count).max() ?? 0
+            Terminal.out("The last alert of each element, and when the next may go (\(store.location)):")
+            for (name, alert) in zip(names, sent) {
+                let next = alert.at + AlertsCommand.interval
+                let when = next <= now ? "the next may go now" : "the next may go at \(LogsCommand.time(next))"
+                Terminal.out(Terminal.printable("  \(name.padding(to: width))  mailed \(LogsCommand.time(alert.at)); \(when)"))
+            }
             return 0
         }
-        let names = sent.map { "\($0.flow).\($0.element)" }
-        let width = names.map(\.count).max() ?? 0
-        Terminal.out("The last alert of each element, and when the next may go (\(store.location)):")
-        for (name, alert) in zip(names, sent) {
-            let next = alert.at + AlertsCommand.interval
-            let when = next <= now ? "the next may go now" : "the next may go at \(LogsCommand.time(next))"
-            Terminal.out(Terminal.printable("  \(name.padding(to: width))  mailed \(LogsCommand.time(alert.at)); \(when)"))
-        }
-        return 0
     }
 }
 
@@ -61,17 +56,13 @@ struct AlertsResetCommand: ParsableCommand {
 
     func run(_ flows: [CompiledFlow]) async -> Int32 {
         guard let target = RequestElement.find(element, in: flows) else { return 64 }
-        guard let store = state.open() else { return 1 }
-        do {
+        return await state.withStore { store in
             if try await store.clearAlert(flow: target.flow.name, element: target.element) {
                 Terminal.out("Cleared: the next failure of \(target.name) is mailed.")
             } else {
                 Terminal.out("\(target.name) has no alert to clear: its next failure is mailed.")
             }
             return 0
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
         }
     }
 }

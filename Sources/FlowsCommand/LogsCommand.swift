@@ -27,32 +27,27 @@ struct LogsCommand: ParsableCommand {
     func run(_ flows: [CompiledFlow]) async -> Int32 {
         guard let target = RequestElement.find(element, in: flows) else { return 64 }
         let flow = target.flow, elementName = target.element
-        guard let store = state.open() else { return 1 }
-        let entries: [RequestLogEntry]
-        do {
-            entries = try await store.requestLog(flow: flow.name, element: elementName)
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
-        }
-        let name = "\(flow.name).\(elementName)"
-        guard !entries.isEmpty else {
-            Terminal.out("No request of \(name) is logged in \(store.location).")
-            return 0
-        }
-        guard let detail else {
-            Terminal.out("The last \(entries.count) request\(entries.count == 1 ? "" : "s") of \(name), newest first:")
-            for (index, entry) in entries.enumerated() {
-                Terminal.out("\(String(index + 1).leftPadded(to: 3))  \(Self.time(entry.started))  \(TranscriptOutput.summary(method: entry.method, url: entry.url, status: entry.status, error: entry.error, milliseconds: entry.milliseconds, attempts: entry.attempts))")
+        return await state.withStore { store in
+            let entries = try await store.requestLog(flow: flow.name, element: elementName)
+            let name = "\(flow.name).\(elementName)"
+            guard !entries.isEmpty else {
+                Terminal.out("No request of \(name) is logged in \(store.location).")
+                return 0
             }
+            guard let detail else {
+                Terminal.out("The last \(entries.count) request\(entries.count == 1 ? "" : "s") of \(name), newest first:")
+                for (index, entry) in entries.enumerated() {
+                    Terminal.out("\(String(index + 1).leftPadded(to: 3))  \(Self.time(entry.started))  \(TranscriptOutput.summary(method: entry.method, url: entry.url, status: entry.status, error: entry.error, milliseconds: entry.milliseconds, attempts: entry.attempts))")
+                }
+                return 0
+            }
+            guard (1...entries.count).contains(detail) else {
+                printError("flows: error: --detail \(detail): \(name) has requests 1 to \(entries.count)")
+                return 64
+            }
+            Terminal.out(Terminal.printable(Self.fullText(entries[detail - 1], number: detail, name: name), keepingLines: true))
             return 0
         }
-        guard (1...entries.count).contains(detail) else {
-            printError("flows: error: --detail \(detail): \(name) has requests 1 to \(entries.count)")
-            return 64
-        }
-        Terminal.out(Terminal.printable(Self.fullText(entries[detail - 1], number: detail, name: name), keepingLines: true))
-        return 0
     }
 
     static func fullText(_ entry: RequestLogEntry, number: Int, name: String) -> String {

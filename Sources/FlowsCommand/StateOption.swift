@@ -22,4 +22,16 @@ struct StateOption: ParsableArguments {
             return nil
         }
     }
+
+    /// Opens the store and runs `body` on it. A store that cannot be opened, or an error that
+    /// `body` throws, is printed and gives the status 1.
+    func withStore(_ body: (any StateStore) async throws -> Int32) async -> Int32 {
+        guard let store = open() else { return 1 }
+        do {
+            return try await body(store)
+        } catch {
+            printError("flows: error: \(error)")
+            return 1
+        }
+    }
 }

@@ -41,15 +41,11 @@ struct WorkflowsListCommand: ParsableCommand {
             Terminal.out(Terminal.printable("\(workflow.name): on \(workflow.trigger.rawValue)\(flow)" + (workflow.summary.map { ": \($0)" } ?? "")))
             for action in workflow.actions { Terminal.out(Terminal.printable("  \(action.name) (\(action.type))")) }
         }
-        guard let store = state.open() else { return 1 }
-        do {
+        return await state.withStore { store in
             let runs = try await store.workflowRuns(limit: 10, failedOnly: false)
             Terminal.out(runs.isEmpty ? "No runs yet (\(store.location))." : "Recent runs, newest first (\(store.location)):")
             for run in runs { Terminal.out("  " + WorkflowsCommand.line(run)) }
             return 0
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
         }
     }
 }
@@ -67,15 +63,11 @@ struct WorkflowRunsCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run() async -> Int32 {
-        guard let store = state.open() else { return 1 }
-        do {
+        await state.withStore { store in
             let runs = try await store.workflowRuns(limit: max(1, limit), failedOnly: failed)
             if runs.isEmpty { Terminal.out(failed ? "No failed runs (\(store.location))." : "No runs (\(store.location)).") }
             for run in runs { Terminal.out(WorkflowsCommand.line(run)) }
             return 0
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
         }
     }
 }
@@ -91,36 +83,30 @@ struct WorkflowShowCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run() async -> Int32 {
-        guard let store = state.open() else { return 1 }
-        let found: WorkflowRunRecord?
-        do {
-            found = try await store.workflowRun(id: id)
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
+        await state.withStore { store in
+            guard let run = try await store.workflowRun(id: id) else {
+                printError("flows: error: no workflow run \(id) in \(store.location); `flows workflows runs` lists them")
+                return 1
+            }
+            var lines = [WorkflowsCommand.line(run), "Call: flow \(run.event.flow)" + (run.event.resultCode.map { ", ended \($0)" } ?? "")
+                         + (run.event.variables.phonenum.isEmpty ? "" : ", from \(run.event.variables.phonenum)")
+                         + (run.event.callID.map { ", Call-ID \($0)" } ?? "")]
+            if let element = run.event.requestElement {
+                lines.append("Failed request: \(element), status \(run.event.requestStatus ?? 0): \(run.event.requestError ?? "")")
+            }
+            if let file = run.event.recordingFile { lines.append("Recording: \(file)") }
+            for (index, outcome) in run.outcomes.enumerated() {
+                lines.append("")
+                lines.append("\(index + 1). \(outcome.action) (\(outcome.type)): \(outcome.succeeded ? "done" : "failed") at \(LogsCommand.time(outcome.finished)), \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s"), \(outcome.milliseconds) ms")
+                if !outcome.url.isEmpty { lines.append("   \(outcome.method) \(outcome.url)") }
+                if let body = outcome.requestBody { lines.append("   request body: \(body)") }
+                lines.append("   status: \(outcome.status)")
+                if let body = outcome.responseBody { lines.append("   response body: \(body)") }
+                if let error = outcome.error { lines.append("   error: \(error)") }
+            }
+            for line in lines { Terminal.out(Terminal.printable(line)) }
+            return 0
         }
-        guard let run = found else {
-            printError("flows: error: no workflow run \(id) in \(store.location); `flows workflows runs` lists them")
-            return 1
-        }
-        var lines = [WorkflowsCommand.line(run), "Call: flow \(run.event.flow)" + (run.event.resultCode.map { ", ended \($0)" } ?? "")
-                     + (run.event.variables.phonenum.isEmpty ? "" : ", from \(run.event.variables.phonenum)")
-                     + (run.event.callID.map { ", Call-ID \($0)" } ?? "")]
-        if let element = run.event.requestElement {
-            lines.append("Failed request: \(element), status \(run.event.requestStatus ?? 0): \(run.event.requestError ?? "")")
-        }
-        if let file = run.event.recordingFile { lines.append("Recording: \(file)") }
-        for (index, outcome) in run.outcomes.enumerated() {
-            lines.append("")
-            lines.append("\(index + 1). \(outcome.action) (\(outcome.type)): \(outcome.succeeded ? "done" : "failed") at \(LogsCommand.time(outcome.finished)), \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s"), \(outcome.milliseconds) ms")
-            if !outcome.url.isEmpty { lines.append("   \(outcome.method) \(outcome.url)") }
-            if let body = outcome.requestBody { lines.append("   request body: \(body)") }
-            lines.append("   status: \(outcome.status)")
-            if let body = outcome.responseBody { lines.append("   response body: \(body)") }
-            if let error = outcome.error { lines.append("   error: \(error)") }
-        }
-        for line in lines { Terminal.out(Terminal.printable(line)) }
-        return 0
     }
 }
 
@@ -135,23 +121,19 @@ struct WorkflowRetryCommand: ParsableCommand {
     @OptionGroup var state: StateOption
 
     func run(_ workflows: [CompiledWorkflow]) async -> Int32 {
-        guard let store = state.open() else { return 1 }
-        let runner = WorkflowRunner(workflows: workflows, store: store, http: HTTPClient(), recognizer: PocketSphinxRecognizer()) { report in
-            if case .warning(let message) = report { printError("flows: warning: \(message)") }
-            if case .action(_, _, let outcome) = report {
-                Terminal.out(Terminal.printable("\(outcome.action): " + (outcome.error.map { "failed: \($0)" } ?? "done, status \(outcome.status)")))
+        await state.withStore { store in
+            let runner = WorkflowRunner(workflows: workflows, store: store, http: HTTPClient(), recognizer: PocketSphinxRecognizer()) { report in
+                if case .warning(let message) = report { printError("flows: warning: \(message)") }
+                if case .action(_, _, let outcome) = report {
+                    Terminal.out(Terminal.printable("\(outcome.action): " + (outcome.error.map { "failed: \($0)" } ?? "done, status \(outcome.status)")))
+                }
             }
-        }
-        do {
             guard let run = try await runner.retry(id) else {
                 printError("flows: error: no failed workflow run \(id) in \(store.location); `flows workflows runs --failed` lists them")
                 return 1
             }
             Terminal.out(WorkflowsCommand.line(run))
             return run.state == .succeeded ? 0 : 1
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
         }
     }
 }
@@ -175,15 +157,11 @@ struct WorkflowPurgeCommand: ParsableCommand {
     }
 
     func run(now: Double = WallClock.now()) async -> Int32 {
-        guard let store = state.open() else { return 1 }
         let days = olderThan ?? WorkflowsCommand.retentionDays
-        do {
+        return await state.withStore { store in
             let deleted = try await store.purgeRuns(createdBefore: days == 0 ? .infinity : now - days * 86_400)
             Terminal.out("Deleted \(deleted) workflow run\(deleted == 1 ? "" : "s") (\(store.location)).")
             return 0
-        } catch {
-            printError("flows: error: \(error)")
-            return 1
         }
     }
 }
