@@ -56,11 +56,15 @@ import Testing
         return try await offThePool { try Self.runBlocking(executable, arguments, in: root) }
     }
 
-    static func runBlocking(_ executable: String, _ arguments: [String], in root: URL) throws -> (status: Int32, output: String) {
+    /// Runs `executable` to its end, in `root` and with `environment` (else this process's):
+    /// its status and its output, standard output and error together.
+    static func runBlocking(_ executable: String, _ arguments: [String], in root: URL,
+                            environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = root
+        if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -7,19 +7,7 @@ struct FlowsTestCommandTests {
     let folder = TemporaryFolder()
 
     func flowsTest(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await offThePool {
-            let process = Process()
-            process.executableURL = FlowsRunTests.flows
-            process.arguments = ["test"] + arguments
-            process.currentDirectoryURL = TestServer.packageRoot
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        try await offThePool { try FixturePackageTests.runBlocking(FlowsRunTests.flows.path, ["test"] + arguments, in: TestServer.packageRoot) }
     }
 
     @Test func theExampleFlowsPassTheirScenarios() async throws {

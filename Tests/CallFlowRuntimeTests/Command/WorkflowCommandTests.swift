@@ -17,23 +17,13 @@ import Testing
          "FLOW_SECRET_SMS_KEY_ID": "ct-key-id", "FLOW_SECRET_SMS_KEY_SECRET": "ct-key-secret", "FLOW_SECRET_SLACK_TOKEN": "xoxb-test"]
     }
 
-    /// Runs `flows` to its end: its status and its output lines (standard error after standard output).
+    /// Runs `flows` to its end: its status and its output lines (standard output and error together).
     func flows(_ arguments: [String]) async throws -> (status: Int32, lines: [String]) {
         let environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        return try await offThePool {
-            let process = Process()
-            process.executableURL = FlowsRunTests.flows
-            process.arguments = arguments
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+        let run = try await offThePool {
+            try FixturePackageTests.runBlocking(FlowsRunTests.flows.path, arguments, in: TestServer.packageRoot, environment: environment)
         }
+        return (run.status, run.output.split(separator: "\n").map(String.init))
     }
 
     @Test func aCallWithoutAChoiceRunsTheWorkflowAndTheRunIsKept() async throws {
