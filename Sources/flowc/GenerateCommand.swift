@@ -64,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
         let (result, generated, cache) = FlowCompiler.generate(
             sources,
             readFile: { path in FileSystem.read(path.hasPrefix("/") || root == nil ? path : root! + "/" + path) },
-            reusing: loadCache(at: cachePath, generator: generator))
+            reusing: generator.map { loadCache(at: cachePath, generator: $0) ?? GenerationCache(generator: $0) })
         printError(DiagnosticFormat.text.render(result.diagnostics), terminator: "")
         guard !result.hasErrors else {
             try? FileManager.default.removeItem(atPath: cachePath)
@@ -79,7 +79,7 @@ struct GenerateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         removeStaleFiles(keeping: Set(generated.map(\.name) + cache.entries.keys.map(FlowCompiler.outputName(forFlowFile:))))
-        if let generator, let data = try? JSONEncoder().encode(GenerationCache(generator: generator, entries: cache.entries)) {
+        if generator != nil, let data = try? JSONEncoder().encode(cache) {
             // Written whole and renamed, so a run stopped halfway leaves the last cache or none.
             try? data.write(to: URL(fileURLWithPath: cachePath), options: .atomic)
         }
@@ -87,8 +87,8 @@ struct GenerateCommand: ParsableCommand {
 
     /// The cache of the last run, if this flowc wrote it; only the entries whose Swift file is
     /// still there (one deleted by hand is written again).
-    private func loadCache(at path: String, generator: String?) -> GenerationCache? {
-        guard let generator, let data = FileManager.default.contents(atPath: path),
+    private func loadCache(at path: String, generator: String) -> GenerationCache? {
+        guard let data = FileManager.default.contents(atPath: path),
               var cache = try? JSONDecoder().decode(GenerationCache.self, from: data), cache.generator == generator else { return nil }
         cache.entries = cache.entries.filter { FileManager.default.fileExists(atPath: output + "/" + FlowCompiler.outputName(forFlowFile: $0.key)) }
         return cache
