@@ -12,7 +12,9 @@ whether its goal is met.
   sip      flows serve: 200 concurrent calls by SIPp, RTP gaps on the wire, CPU and RSS per call,
            INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
   proxy    short calls through Kamailio over two flows serve vs one flows serve called directly,
-           calls/s and CPU per call of each; calls held 5 s the same way (bench/proxy_speed.py)
+           calls/s and CPU per call of each; Kamailio's CPU with its two memory managers; one server's
+           CPU per call after 8,000 calls; calls at a steady 200/s and calls held 5 s through
+           Kamailio (bench/proxy_speed.py)
   state    a RateLimit decision on Redis vs on SQLite; calls logging to Redis, Redis answering
            vs paused (bench/state_speed.py)
 
@@ -137,6 +139,19 @@ def proxy():
         f"servers {through['server_cpu_per_call'] * 1000:.2f} ms (directly {direct['server_cpu_per_call'] * 1000:.2f})",
         f"{through['proxy_cpu_per_call'] / through['server_cpu_per_call']:.2f}×", "≤ 0.2×",
         through["proxy_cpu_per_call"] <= 0.2 * through["server_cpu_per_call"])
+    qm, later = results["kamailio_qm"], results["direct_later"]
+    row("Kamailio's CPU per short call, started with -x tlsf vs its default memory manager (qm)",
+        f"{through['proxy_cpu_per_call'] * 1000:.2f} ms", f"qm {qm['proxy_cpu_per_call'] * 1000:.2f} ms",
+        f"{through['proxy_cpu_per_call'] / qm['proxy_cpu_per_call']:.2f}×", "", None)
+    row(f"CPU per short call of one server called directly, calls {4 * calls + 1:,}–{5 * calls:,} vs its first {calls:,}",
+        f"{later['server_cpu_per_call'] * 1000:.2f} ms ({later['rate']:,.0f}/s)",
+        f"{direct['server_cpu_per_call'] * 1000:.2f} ms ({direct['rate']:,.0f}/s)",
+        f"{later['server_cpu_per_call'] / direct['server_cpu_per_call']:.2f}×", "", None)
+    steady = results["steady"]
+    row(f"CPU per short call at a steady {steady['rate']:.0f} new calls/s through Kamailio: Kamailio vs the servers",
+        f"{steady['proxy_cpu_per_call'] * 1000:.2f} ms ({steady['failed']} failed)", f"servers {steady['server_cpu_per_call'] * 1000:.2f} ms",
+        f"{steady['proxy_cpu_per_call'] / steady['server_cpu_per_call']:.2f}×", "≤ 0.2×",
+        steady["proxy_cpu_per_call"] <= 0.2 * steady["server_cpu_per_call"])
     row(f"CPU per call held {held['hold_s']:.0f} s through Kamailio, {held['calls']} calls: Kamailio vs the servers",
         f"{held['proxy_cpu_per_call'] * 1000:.2f} ms ({held['failed']} failed)", f"servers {held['server_cpu_per_call'] * 1000:.2f} ms",
         f"{held['proxy_cpu_per_call'] / held['server_cpu_per_call']:.2f}×", "≤ 0.2×",

@@ -151,16 +151,21 @@ static const char *reason_phrase(int status) {
     }
 }
 
+/// Starts a call's audio once its 200 OK is sent.
+static void answered(struct call *call) {
+    call->answer = mem_deref(call->answer);
+    call->media.sending = true;
+    call->media.last_received_ms = tmr_jiffies();
+    recording_open(call);
+}
+
 static void answer_now(void *arg) {
     struct call *call = arg;
     if (sipsess_answer(call->session, 200, "OK", call->answer, NULL)) {
         end_call(call, "server", "the call could not be answered");
         return;
     }
-    call->answer = mem_deref(call->answer);
-    call->media.sending = true;
-    call->media.last_received_ms = tmr_jiffies();
-    recording_open(call);
+    answered(call);
 }
 
 static void connect_handler(const struct sip_msg *msg, void *arg) {
@@ -216,17 +221,23 @@ static void connect_handler(const struct sip_msg *msg, void *arg) {
         end_call(call, "server", "no common codec");
         return;
     }
-    // Ring first; the answer follows after the delay (at once without one). A CANCEL before
-    // then ends the call through close_handler.
-    err = sipsess_accept(&call->session, server->sessions, msg, 180, "Ringing", "callflow", "application/sdp", NULL,
-                         NULL, NULL, false, offer_handler, answer_handler, established_handler, NULL, NULL,
-                         close_handler, call, NULL);
+    // With a delay, ring first and answer after it (a CANCEL meanwhile ends the call through
+    // close_handler); without one, answer at once: one message less for the server and any
+    // proxy, and no 180 that a proxy's workers could pass on after the 200.
+    bool ring = server->answer_delay_ms > 0;
+    err = sipsess_accept(&call->session, server->sessions, msg, ring ? 180 : 200, ring ? "Ringing" : "OK", "callflow",
+                         "application/sdp", ring ? NULL : call->answer, NULL, NULL, false, offer_handler, answer_handler,
+                         established_handler, NULL, NULL, close_handler, call, NULL);
     if (err) {
         sip_treply(NULL, server->sip, msg, 500, "Server Internal Error");
         end_call(call, "server", "the call could not be answered");
         return;
     }
-    tmr_start(&call->answer_timer, (uint64_t)server->answer_delay_ms, answer_now, call);
+    if (ring) {
+        tmr_start(&call->answer_timer, (uint64_t)server->answer_delay_ms, answer_now, call);
+    } else {
+        answered(call);
+    }
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg) {
@@ -267,6 +278,13 @@ static void signal_start(struct cf_sip_server *server, int error) {
     pthread_mutex_unlock(&server->lock);
 }
 
+enum {
+    // Buckets of libre's hash tables (powers of two).
+    SERVER_CLIENT_TRANSACTIONS = 1024,
+    SERVER_SERVER_TRANSACTIONS = 8192,
+    SERVER_SESSIONS = 2048,
+};
+
 static void *server_main(void *arg) {
     struct cf_sip_server *server = arg;
     struct sa local, dns;
@@ -275,13 +293,17 @@ static void *server_main(void *arg) {
     // libre wants a DNS client; calls are answered, never placed by name, so it is not asked.
     if (!err) err = sa_set_str(&dns, "127.0.0.1", 53);
     if (!err) err = dnsc_alloc(&server->dnsc, NULL, &dns, 1);
-    if (!err) err = sip_alloc(&server->sip, server->dnsc, 32, 32, 32, "CallFlow", NULL, server);
+    // A server transaction outlives its call by 32 s (64 × T1, to answer retransmissions), so
+    // at 100 calls a second some 6,400 are alive; libre finds one by walking a bucket of its
+    // hash table, so the tables are sized for that many rather than for a phone's few.
+    if (!err) err = sip_alloc(&server->sip, server->dnsc, SERVER_CLIENT_TRANSACTIONS, SERVER_SERVER_TRANSACTIONS, 32, "CallFlow", NULL,
+                              server);
     if (!err) sip_set_trace_handler(server->sip, count_sent);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_UDP, &local);
     if (!err) err = sip_transp_add(server->sip, SIP_TRANSP_TCP, &local);
     if (!err) err = sip_listen(&server->options, server->sip, true, request_handler, server);
     if (!err) err = sipevent_listen(&server->events, server->sip, 32, 32, NULL, NULL);
-    if (!err) err = sipsess_listen(&server->sessions, server->sip, 32, connect_handler, server);
+    if (!err) err = sipsess_listen(&server->sessions, server->sip, SERVER_SESSIONS, connect_handler, server);
     if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
     if (!err) err = status_http_start(server);
     if (!err) media_clock_start(server);

@@ -41,7 +41,7 @@ public final class SIPServer: Sendable {
         /// The address SDP announces for audio, when not `address` (behind NAT, or `address`
         /// is 0.0.0.0).
         public var publicAddress: String?
-        /// Ring this long before answering.
+        /// Ring (180) this long before answering; zero answers at once, without a 180.
         public var answerDelay: Duration = .zero
         /// The UDP ports RTP may use (even ones, each with the next for RTCP).
         public var rtpPorts: ClosedRange<Int> = 40000...49999
@@ -69,7 +69,7 @@ public final class SIPServer: Sendable {
     private let sink: EventSink
     private let handle: ServerHandle
 
-    /// Starts listening; each call rings (180) and is answered `answerDelay` later.
+    /// Starts listening; each call is answered `answerDelay` after it rings (180), or at once.
     /// `admission` decides, on the server's thread and without blocking, whether a request goes
     /// on (nil) or is refused with a SIP status; `ended` hears there, as each call let in ends,
     /// before the next request is decided (so a count kept by the two is never behind).

@@ -58,7 +58,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Calls at once; the next gets 503.")
     var maxCalls = 200
 
-    @Option(name: .long, help: ArgumentHelp("Ring this long before answering.", valueName: "ms"))
+    @Option(name: .long, help: ArgumentHelp("Ring (180) this long before answering; 0 answers at once.", valueName: "ms"))
     var answerDelay = 0
 
     @Option(name: .long, help: "Print one JSON object a line for each event, with the call's Call-ID.")

@@ -52,7 +52,7 @@ struct cf_sip_options {
     int port;
     /// The address written into SDP and Contact, when not `address` (NULL for `address`).
     const char *public_address;
-    /// Ring (180) this long before answering.
+    /// Ring (180) this long before answering; 0 answers at once, without a 180.
     int answer_delay_ms;
     /// The UDP ports RTP may use.
     int rtp_port_low, rtp_port_high;

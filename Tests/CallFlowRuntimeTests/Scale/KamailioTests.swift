@@ -22,7 +22,7 @@ import Testing
         // In a session of its own, so that its workers go with it.
         let kamailio = try ServeTests.Running("/usr/sbin/kamailio", [
             "-f", Self.configuration, "-DD", "-E", "-w", folder.path, "-P", folder.path + "/kamailio.pid",
-            "-A", "LISTEN=udp:127.0.0.1:\(proxyPort)", "-A", "DISPATCHER_LIST=\"\(folder.path)/dispatcher.list\"",
+            "-A", "LISTEN=udp:127.0.0.1:\(proxyPort)", "-A", "DISPATCHER_LIST=\"\(folder.path)/dispatcher.list\"", "-x", "tlsf",
         ], stopsGroup: true)
         kamailio.keep(folder)
         let deadline = ContinuousClock.now + .seconds(10)

@@ -311,8 +311,9 @@ extension ServeTests {
         """
     }
 
-    /// The end of a SIPp call that waits for the server's BYE. (Through a proxy with several
-    /// workers, a 180 may come after the 200 it was sent just before.)
+    /// The end of a SIPp call that waits for the server's BYE. (A server started with
+    /// `--answer-delay` rings first; through a proxy with several workers, its 180 may come
+    /// after the 200.)
     static let awaitBye = """
           <recv response="180" optional="true"/>
           <recv request="BYE"/>
