@@ -31,8 +31,9 @@ extension ServeTests {
         let lines = Set(text.split(separator: "\n").map(String.init))
         #expect(lines.contains(#"callflow_calls_ended_total{flow="DtmfMenu",result="ABANDONED"} 2"#), "\(text)")
         #expect(lines.contains("callflow_calls_in_progress 0.0"), "\(text)")
-        // 200 to each INVITE and each BYE; 180 and 100 too.
+        // 200 to each INVITE and each BYE; without --answer-delay, no 180 before the 200.
         #expect(lines.contains(#"callflow_sip_responses_sent_total{code="200"} 4"#), "\(text)")
+        #expect(!text.contains(#"callflow_sip_responses_sent_total{code="180"}"#), "\(text)")
         #expect(lines.contains { $0.hasPrefix("callflow_rtp_packets_late_total ") }, "\(text)")
         #expect(lines.contains("# TYPE callflow_calls_ended_total counter"), "\(text)")
 
