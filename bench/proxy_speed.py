@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Call set-up through Kamailio: short calls (INVITE, answer, ACK, BYE) driven by SIPp as fast
 as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `flows serve`
-processes, and to one `flows serve` called directly, in the same run; then calls held a few
-seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second,
-and the CPU each side spends per call (Kamailio's processes summed; the servers' summed), read
-from /proc. SIPp, Kamailio and the servers share the machine's cores.
+processes, and to one `flows serve` called directly, in the same run; the direct server again
+after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
+short calls at a steady rate; then calls held a few seconds through Kamailio (the flow's menu
+playing), as calls are. Reported: calls a second, and the CPU each side spends per call
+(Kamailio's processes summed; the servers' summed), read from /proc. Each Kamailio gets fresh
+servers. SIPp, Kamailio and the servers share the machine's cores.
 """
 import json
 import os
@@ -152,10 +154,10 @@ def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, stead
         direct = server(program, port, folder)
         try:
             short_calls(port, 50, folder)  # prompts made, caches warm
-            for round in range(rounds):
+            for index in range(rounds):
                 cpu = sip_speed.cpu_seconds(direct.pid)
                 elapsed, failed, status = short_calls(port, calls, folder)
-                results["direct" if round == 0 else "direct_later"] = {
+                results["direct" if index == 0 else "direct_later"] = {
                     "rate": calls / elapsed, "failed": failed, "sipp": status,
                     "server_cpu_per_call": (sip_speed.cpu_seconds(direct.pid) - cpu) / calls}
         finally:
