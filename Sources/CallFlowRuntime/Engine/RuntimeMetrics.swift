@@ -27,7 +27,8 @@ enum RuntimeMetrics {
         Counter(label: "callflow_state_store_errors_total", dimensions: [("operation", operation)]).increment()
     }
 
-    /// A workflow run that ended: `succeeded`, `failed`, or `lost` (it could not be recorded).
+    /// A workflow run that ended (`succeeded`, `failed`), waits in this machine's spool
+    /// (`spooled`), or could not be recorded (`lost`).
     static func workflowRun(workflow: String, state: String) {
         Counter(label: "callflow_workflow_runs_total", dimensions: [("workflow", workflow), ("state", state)]).increment()
     }
