@@ -69,11 +69,11 @@ extension FlowEmitter {
         if let index = indexOf[root] {
             let element = flow.elements[index]
             func quoted(_ part: String) -> String { SwiftNames.literal("\(element.name).\(part)") }
-            switch fillpoint.path.dropFirst().first?.key {
-            case "Status": return Slot(target: values.layout.path(.status, element.name), source: "given.integer(\(quoted("Status")))")
-            case "Error": return Slot(target: values.layout.path(.error, element.name), source: "given.text(\(quoted("Error")))")
-            case "Value": return Slot(target: values.layout.path(.digits, element.name), source: "given.text(\(quoted("Value")))")
-            default:
+            switch StateLayout.Slot(readingKey: fillpoint.path.dropFirst().first?.key) {
+            case .status: return Slot(target: values.layout.path(.status, element.name), source: "given.integer(\(quoted("Status")))")
+            case .error: return Slot(target: values.layout.path(.error, element.name), source: "given.text(\(quoted("Error")))")
+            case .digits: return Slot(target: values.layout.path(.digits, element.name), source: "given.text(\(quoted("Value")))")
+            case .result, .property:
                 guard let position = requestPosition(index) else { return nil }
                 return Slot(target: values.layout.path(.result, element.name),
                             source: "given.result(of: requests[\(position)])")

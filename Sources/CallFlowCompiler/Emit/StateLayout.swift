@@ -9,6 +9,17 @@
 struct StateLayout {
     enum Slot: String {
         case property, result, status, error, digits
+
+        /// What `<<Element.KEY…>>` reads of an element: `Status`, `Error`, `Value` (an input's
+        /// digits), else its result. The one mapping for what is kept, read and given.
+        init(readingKey key: String?) {
+            switch key {
+            case "Status": self = .status
+            case "Error": self = .error
+            case "Value": self = .digits
+            default: self = .result
+            }
+        }
     }
 
     static let partSize = 16
@@ -28,13 +39,7 @@ struct StateLayout {
         var read: Set<String> = []
         for fillpoint in uses.flatMap(\.template.fillpoints) {
             guard case .name(let root) = fillpoint.path[0], let key = fillpoint.path.dropFirst().first?.key else { continue }
-            let slot: Slot = switch key {
-            case "Status": .status
-            case "Error": .error
-            case "Value": .digits
-            default: .result
-            }
-            read.insert(Self.label(slot, root))
+            read.insert(Self.label(Slot(readingKey: key), root))
         }
         func addIfRead(_ slot: Slot, _ name: String, _ type: String) {
             if read.contains(Self.label(slot, name)) { add(slot, name, type) }

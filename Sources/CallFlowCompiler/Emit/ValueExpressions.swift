@@ -70,11 +70,11 @@ struct ValueExpressions {
         if case .workflow(let actions) = scope { return workflowExpression(root, rest, actions: actions) }
         if let index = indexOf[root] {
             let element = flow.elements[index]
-            switch rest.first!.key! {
-            case "Status": return Expression(code: layout.path(.status, element.name), type: .integer, isOptional: true)
-            case "Error": return Expression(code: layout.path(.error, element.name), type: .string, isOptional: true)
-            case "Value": return Expression(code: layout.path(.digits, element.name), type: .string, isOptional: true)
-            default:
+            switch StateLayout.Slot(readingKey: rest.first!.key!) {
+            case .status: return Expression(code: layout.path(.status, element.name), type: .integer, isOptional: true)
+            case .error: return Expression(code: layout.path(.error, element.name), type: .string, isOptional: true)
+            case .digits: return Expression(code: layout.path(.digits, element.name), type: .string, isOptional: true)
+            case .result, .property:
                 guard case .apiRequest(let request) = element.kind, let shape = request.result else { preconditionFailure("checked: a declared Result") }
                 return result(Expression(code: layout.path(.result, element.name), type: shape, isOptional: true), rest.dropFirst())
             }
