@@ -3,10 +3,13 @@
 
 #include "sip_internal.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rem.h>
 
@@ -105,8 +108,17 @@ void media_hang_up_after_playing(struct call *call) {
     if (!call->media.hang_up_at_tick) call->media.hang_up_at_tick = UINT64_MAX;
 }
 
-static void tick(void *arg) {
+static void arm(struct cf_sip_server *server) {
+    struct itimerspec due = {.it_value = {.tv_sec = (time_t)(server->next_tick_ns / 1000000000u),
+                                          .tv_nsec = (long)(server->next_tick_ns % 1000000000u)}};
+    (void)timerfd_settime(server->clock_fd, TFD_TIMER_ABSTIME, &due, NULL);
+}
+
+static void tick(int flags, void *arg) {
+    (void)flags;
     struct cf_sip_server *server = arg;
+    uint64_t expirations;
+    (void)!read(server->clock_fd, &expirations, sizeof(expirations));
     uint64_t now = media_now_ns();
     int due = 0;
     while (server->next_tick_ns <= now && due < MAX_CATCH_UP) {
@@ -141,13 +153,39 @@ static void tick(void *arg) {
             atomic_fetch_add(&server->late_packets, skipped);
         }
     }
-    uint64_t wait_ns = server->next_tick_ns - now;
-    tmr_start(&server->tick, (wait_ns + 999999) / 1000000, tick, server);
+    // The clock stops with the last call sending; the next to start it starts it again.
+    bool sending = false;
+    for (struct le *le = list_head(&server->calls); le && !sending; le = le->next) {
+        sending = ((struct call *)le->data)->media.sending;
+    }
+    server->clock_running = sending;
+    if (sending) arm(server);
 }
 
-void media_clock_start(struct cf_sip_server *server) {
+int media_clock_open(struct cf_sip_server *server) {
+    server->clock_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (server->clock_fd < 0) return errno;
+    int err = fd_listen(server->clock_fd, FD_READ, tick, server);
+    if (err) {
+        close(server->clock_fd);
+        server->clock_fd = -1;
+    }
+    return err;
+}
+
+void media_clock_close(struct cf_sip_server *server) {
+    if (server->clock_fd < 0) return;
+    fd_close(server->clock_fd);
+    close(server->clock_fd);
+    server->clock_fd = -1;
+    server->clock_running = false;
+}
+
+void media_clock_run(struct cf_sip_server *server) {
+    if (server->clock_running || server->clock_fd < 0) return;
+    server->clock_running = true;
     server->next_tick_ns = media_now_ns() + PACKET_NS;
-    tmr_start(&server->tick, PACKET_NS / 1000000, tick, server);
+    arm(server);
 }
 
 static void rtp_receive(const struct sa *source, const struct rtp_header *header, struct mbuf *packet, void *arg) {

@@ -33,8 +33,12 @@ struct cf_sip_server {
     struct sipsess_sock *sessions;
     struct list calls;
     uint64_t next_call;
-    /// The media clock: every call's next packet is due at `next_tick_ns`.
-    struct tmr tick;
+    /// The media clock: every call's next packet is due at `next_tick_ns`. A timerfd, not a
+    /// libre timer: libre inserts each timer into one sorted list by walking past every later
+    /// one, and a busy server holds thousands of 32 s transaction timers. It runs only while
+    /// a call is sending (`clock_running`).
+    int clock_fd;
+    bool clock_running;
     uint64_t next_tick_ns;
     uint64_t ticks;
     /// Written on the server's thread, read from any.
@@ -142,8 +146,12 @@ enum {
 /// Starts the transfer handed over by `cf_sip_transfer`.
 void transfer_start(struct cf_sip_server *server, void *request);
 void transfer_close(struct call *call);
-/// Starts the media clock; every call that is sending gets a packet on each tick.
-void media_clock_start(struct cf_sip_server *server);
+/// Opens the media clock, stopped; 0 or an errno value.
+int media_clock_open(struct cf_sip_server *server);
+void media_clock_close(struct cf_sip_server *server);
+/// Starts the clock unless it runs: every call that is sending gets a packet on each tick,
+/// until none is.
+void media_clock_run(struct cf_sip_server *server);
 uint64_t media_now_ns(void);
 
 /// Starts the call's recording when the server records calls.

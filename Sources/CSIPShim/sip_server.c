@@ -1,6 +1,7 @@
 // The SIP side of `flows serve` on libre: answers INVITEs, reports calls to Swift and hangs
 // them up when Swift asks; call_media.c carries their audio. See callflow_sip.h.
 
+#define _GNU_SOURCE  // pthread_setname_np
 #include "sip_internal.h"
 
 #include <errno.h>
@@ -155,6 +156,7 @@ static const char *reason_phrase(int status) {
 static void answered(struct call *call) {
     call->answer = mem_deref(call->answer);
     call->media.sending = true;
+    media_clock_run(call->server);
     call->media.last_received_ms = tmr_jiffies();
     recording_open(call);
 }
@@ -288,6 +290,8 @@ enum {
 static void *server_main(void *arg) {
     struct cf_sip_server *server = arg;
     struct sa local, dns;
+    // Named so that `top -H` and `perf` tell it from the Swift threads it was started from.
+    (void)pthread_setname_np(pthread_self(), "sip");
     int err = libre_init();
     if (!err) err = sa_set_str(&local, server->address, (uint16_t)server->port);
     // libre wants a DNS client; calls are answered, never placed by name, so it is not asked.
@@ -306,11 +310,11 @@ static void *server_main(void *arg) {
     if (!err) err = sipsess_listen(&server->sessions, server->sip, SERVER_SESSIONS, connect_handler, server);
     if (!err) err = mqueue_alloc(&server->requests, queue_handler, server);
     if (!err) err = status_http_start(server);
-    if (!err) media_clock_start(server);
+    if (!err) err = media_clock_open(server);
     signal_start(server, err);
     if (!err) re_main(NULL);
     while (list_head(&server->calls)) mem_deref(list_head(&server->calls)->data);
-    tmr_cancel(&server->tick);
+    media_clock_close(server);
     status_http_stop(server);
     server->sessions = mem_deref(server->sessions);
     server->options = mem_deref(server->options);
@@ -330,6 +334,7 @@ cf_sip_server *cf_sip_start(const struct cf_sip_options *options, cf_sip_event_h
         *error = ENOMEM;
         return NULL;
     }
+    server->clock_fd = -1;
     pthread_mutex_init(&server->lock, NULL);
     pthread_cond_init(&server->started, NULL);
     strncpy(server->address, options->address, sizeof(server->address) - 1);

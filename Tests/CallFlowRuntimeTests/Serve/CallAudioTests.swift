@@ -117,6 +117,50 @@ extension ServeTests {
         #expect(!trace.contains { $0.contains(#""element":"NoChoice""#) }, "the flow went on after the caller left: \(trace)")
     }
 
+    /// The server's media clock sends a packet every 20 ms while a call has audio, stops when
+    /// the last such call ends, and starts again with the next: each of two calls, one after
+    /// the other ends (here by --rtp-timeout, the caller sending nothing), gets a stream of
+    /// consecutive packets, 160 samples apart, paced rather than in a burst.
+    @Test func audioIsPacedAndStartsAgainAfterTheServerFellIdle() async throws {
+        let (server, port, _) = try await serve(["--rtp-timeout", "1"])
+        for call in 1...2 {
+            let audio = Foundation.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(audio) }
+            _ = withSocketAddress("127.0.0.1", 0) { bind(audio, $0, $1) }
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(audio, $0, &length) } }
+            let offer = "v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio \(UInt16(bigEndian: address.sin_port)) RTP/AVP 0\r\n"
+            let answer = try await Self.answer("INVITE", to: "DtmfMenu", port: port, headers: ["Content-Type: application/sdp"], body: offer)
+            #expect(answer.hasPrefix("SIP/2.0 200 OK"), "call \(call): \(answer)")
+            // The first 25 packets, then whether the stream stopped within 10 s (the call ended
+            // for want of audio from the caller: not acknowledged, it is never told to the flow).
+            let (packets, stopped) = try await offThePool { () -> ([(at: ContinuousClock.Instant, sequence: UInt16, timestamp: UInt32)], Bool) in
+                var timeout = timeval(tv_sec: 2, tv_usec: 0)
+                setsockopt(audio, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var packets: [(at: ContinuousClock.Instant, sequence: UInt16, timestamp: UInt32)] = []
+                var buffer = [UInt8](repeating: 0, count: 2048)
+                while packets.count < 25, recv(audio, &buffer, buffer.count, 0) >= 12 {
+                    packets.append((.now, UInt16(buffer[2]) << 8 | UInt16(buffer[3]),
+                                    buffer[4..<8].reduce(0) { $0 << 8 | UInt32($1) }))
+                }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < deadline {
+                    if recv(audio, &buffer, buffer.count, 0) < 0 { return (packets, true) }
+                }
+                return (packets, false)
+            }
+            try #require(packets.count == 25, "call \(call): \(packets.count) packets")
+            for (earlier, later) in zip(packets, packets.dropFirst()) {
+                #expect(later.sequence == earlier.sequence &+ 1 && later.timestamp == earlier.timestamp &+ 160, "call \(call)")
+            }
+            // 24 intervals of 20 ms; a slow machine delays packets, it cannot bring them closer.
+            #expect(packets[24].at - packets[0].at > .milliseconds(400), "call \(call): 25 packets in \(packets[24].at - packets[0].at)")
+            #expect(stopped, "call \(call): audio went on after --rtp-timeout")
+        }
+        withExtendedLifetime(server) {}
+    }
+
     /// Every audio file the flows name must be there before a call is taken.
     @Test func aMissingAudioFileStopsTheStartListingIt() async throws {
         let empty = TemporaryFolder()
