@@ -13,8 +13,8 @@ whether its goal is met.
            INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
   proxy    short calls through Kamailio over two flows serve vs one flows serve called directly,
            calls/s and CPU per call of each; Kamailio's CPU with its two memory managers; one server's
-           CPU per call after 8,000 calls; calls at a steady 200/s and calls held 5 s through
-           Kamailio (bench/proxy_speed.py)
+           CPU per call after 8,000 calls; calls at a steady 200/s through Kamailio and 100/s
+           to one server; calls held 5 s through Kamailio (bench/proxy_speed.py)
   state    a RateLimit decision on Redis vs on SQLite; calls logging to Redis, Redis answering
            vs paused (bench/state_speed.py)
 
@@ -147,11 +147,14 @@ def proxy():
         f"{later['server_cpu_per_call'] * 1000:.2f} ms ({later['rate']:,.0f}/s)",
         f"{direct['server_cpu_per_call'] * 1000:.2f} ms ({direct['rate']:,.0f}/s)",
         f"{later['server_cpu_per_call'] / direct['server_cpu_per_call']:.2f}×", "", None)
-    steady = results["steady"]
-    row(f"CPU per short call at a steady {steady['rate']:.0f} new calls/s through Kamailio: Kamailio vs the servers",
+    steady, alone = results["steady"], results["steady_direct"]
+    row(f"CPU per short call at a steady {steady['rate']:.0f} new calls/s through Kamailio (after {steady['warm_s']} s): Kamailio vs the servers",
         f"{steady['proxy_cpu_per_call'] * 1000:.2f} ms ({steady['failed']} failed)", f"servers {steady['server_cpu_per_call'] * 1000:.2f} ms",
         f"{steady['proxy_cpu_per_call'] / steady['server_cpu_per_call']:.2f}×", "≤ 0.2×",
         steady["proxy_cpu_per_call"] <= 0.2 * steady["server_cpu_per_call"])
+    row(f"CPU per short call of a server at a steady {alone['rate']:.0f} new calls/s (after {steady['warm_s']} s): called directly vs behind Kamailio",
+        f"{alone['server_cpu_per_call'] * 1000:.2f} ms ({alone['failed']} failed)", f"{steady['server_cpu_per_call'] * 1000:.2f} ms",
+        f"{alone['server_cpu_per_call'] / steady['server_cpu_per_call']:.2f}×", "", None)
     row(f"CPU per call held {held['hold_s']:.0f} s through Kamailio, {held['calls']} calls: Kamailio vs the servers",
         f"{held['proxy_cpu_per_call'] * 1000:.2f} ms ({held['failed']} failed)", f"servers {held['server_cpu_per_call'] * 1000:.2f} ms",
         f"{held['proxy_cpu_per_call'] / held['server_cpu_per_call']:.2f}×", "≤ 0.2×",

@@ -3,8 +3,8 @@
 as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `flows serve`
 processes, and to one `flows serve` called directly, in the same run; the direct server again
 after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
-short calls at a steady rate; then calls held a few seconds through Kamailio (the flow's menu
-playing), as calls are. Reported: calls a second, and the CPU each side spends per call
+short calls at a steady rate, through Kamailio and to one server directly; then calls held a
+few seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second, and the CPU each side spends per call
 (Kamailio's processes summed; the servers' summed), read from /proc. Each Kamailio gets fresh
 servers. SIPp, Kamailio and the servers share the machine's cores.
 """
@@ -143,10 +143,13 @@ def through_kamailio(program, folder, memory, runs):
     return results
 
 
-def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, steady_s=15):
+def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, steady_s=15, warm_s=6):
     """One server called directly (its first `calls` calls, and its calls after `rounds` times
     as many); Kamailio over two servers with each of its memory managers, as fast as calls
-    complete and then held; and at a steady `steady_rate` calls a second."""
+    complete and then held; at a steady `steady_rate` calls a second through Kamailio, and at
+    half that (a server's share behind it) to one server directly, each measured after
+    `warm_s` seconds at that rate (Kamailio keeps a transaction 5 s after its end: by then the
+    memory it takes is in use and no longer faulted in page by page)."""
     program = tools.swift_product("callflow-examples")
     results = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -167,8 +170,22 @@ def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, stead
             "kamailio": {"calls": calls}, "held": {"calls": held, "limit": held, "hold_ms": hold_ms, "rate": 50}}))
         results["held"].update(calls=held, hold_s=hold_ms / 1000)
         results["kamailio_qm"] = through_kamailio(program, folder, "qm", {"short": {"calls": calls}})["short"]
-        results["steady"] = through_kamailio(program, folder, "tlsf", {
-            "steady": {"calls": steady_rate * steady_s, "rate": steady_rate, "limit": steady_rate}})["steady"]
+        steady = {"calls": steady_rate * steady_s, "rate": steady_rate, "limit": steady_rate}
+        results["steady"] = through_kamailio(program, folder, "tlsf", {"warm": {**steady, "calls": steady_rate * warm_s},
+                                                                        "steady": steady})["steady"]
+        results["steady"].update(warm_s=warm_s)
+        share = steady_rate // 2
+        port = sip_speed.free_port()
+        direct = server(program, port, folder)
+        try:
+            short_calls(port, share * warm_s, folder, limit=share, rate=share)
+            cpu = sip_speed.cpu_seconds(direct.pid)
+            elapsed, failed, status = short_calls(port, share * steady_s, folder, limit=share, rate=share)
+            results["steady_direct"] = {"rate": share * steady_s / elapsed, "failed": failed, "sipp": status,
+                                        "server_cpu_per_call": (sip_speed.cpu_seconds(direct.pid) - cpu) / (share * steady_s)}
+        finally:
+            direct.terminate()
+            direct.wait()
     return results
 
 

@@ -235,7 +235,8 @@ struct ServeCommand: ParsableCommand {
                     line.onClose { flowTask.cancel() }
                     let resultCode = await flowTask.value
                     serveMetrics?.callEnded(flow: flowType.name, resultCode: resultCode)
-                    server.hangUp(id)
+                    // A call the caller ended is gone already; asking the SIP thread would only wake it.
+                    if !line.hasHungUp { server.hangUp(id) }
                 }
             case .closed(let id, let by, let reason, let callID, let recording):
                 let triggers = triggersOfCall.withLock { $0.removeValue(forKey: id) }
