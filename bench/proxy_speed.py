@@ -4,9 +4,10 @@ as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `f
 processes, and to one `flows serve` called directly, in the same run; the direct server again
 after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
 short calls at a steady rate, through Kamailio and to one server directly; then calls held a
-few seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second, and the CPU each side spends per call
-(Kamailio's processes summed; the servers' summed), read from /proc. Each Kamailio gets fresh
-servers. SIPp, Kamailio and the servers share the machine's cores.
+few seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second,
+and the CPU each side spends per call (Kamailio's processes summed; the servers' summed), read
+from /proc. Each Kamailio gets fresh servers. SIPp, Kamailio and the servers share the
+machine's cores.
 """
 import json
 import os
