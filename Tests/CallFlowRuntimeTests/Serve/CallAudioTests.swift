@@ -154,8 +154,9 @@ extension ServeTests {
             for (earlier, later) in zip(packets, packets.dropFirst()) {
                 #expect(later.sequence == earlier.sequence &+ 1 && later.timestamp == earlier.timestamp &+ 160, "call \(call)")
             }
-            // 24 intervals of 20 ms; a slow machine delays packets, it cannot bring them closer.
-            #expect(packets[24].at - packets[0].at > .milliseconds(400), "call \(call): 25 packets in \(packets[24].at - packets[0].at)")
+            // 24 intervals of 20 ms, 480 ms; in a burst they would take a few. Half of it leaves
+            // room for a busy machine, whose stalls can bunch the first packets up.
+            #expect(packets[24].at - packets[0].at > .milliseconds(240), "call \(call): 25 packets in \(packets[24].at - packets[0].at)")
             #expect(stopped, "call \(call): audio went on after --rtp-timeout")
         }
         withExtendedLifetime(server) {}
