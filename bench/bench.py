@@ -12,9 +12,10 @@ whether its goal is met.
   sip      flows serve: 200 concurrent calls by SIPp, RTP gaps on the wire, CPU and RSS per call,
            INVITE to first sound, vs a bare C libre/librem server (bench/sip_speed.py)
   proxy    short calls through Kamailio over two flows serve vs one flows serve called directly,
-           calls/s and CPU per call of each; Kamailio's CPU with its two memory managers; one server's
-           CPU per call after 8,000 calls; calls at a steady 200/s through Kamailio and 100/s
-           to one server; calls held 5 s through Kamailio (bench/proxy_speed.py)
+           calls/s and CPU per call of each, and a bare C libre server's; Kamailio's CPU with its
+           two memory managers; one server's CPU per call after 8,000 calls; calls at a steady
+           200/s through Kamailio and 100/s to one server; calls held 5 s through Kamailio
+           (bench/proxy_speed.py)
   state    a RateLimit decision on Redis vs on SQLite; calls logging to Redis, Redis answering
            vs paused (bench/state_speed.py)
 
@@ -139,6 +140,11 @@ def proxy():
         f"servers {through['server_cpu_per_call'] * 1000:.2f} ms (directly {direct['server_cpu_per_call'] * 1000:.2f})",
         f"{through['proxy_cpu_per_call'] / through['server_cpu_per_call']:.2f}×", "≤ 0.2×",
         through["proxy_cpu_per_call"] <= 0.2 * through["server_cpu_per_call"])
+    bare = results["bare"]
+    row(f"CPU per short call, {calls:,} to one server directly: flows serve vs a bare C server on libre (bench/sip_answer.c)",
+        f"{direct['server_cpu_per_call'] * 1000:.2f} ms", f"{bare['server_cpu_per_call'] * 1000:.2f} ms ({bare['rate']:,.0f}/s, "
+        f"{bare['failed']} failed; Kamailio {through['proxy_cpu_per_call'] / bare['server_cpu_per_call']:.2f}× it)",
+        f"{direct['server_cpu_per_call'] / bare['server_cpu_per_call']:.2f}×", "", None)
     qm, later = results["kamailio_qm"], results["direct_later"]
     row("Kamailio's CPU per short call, started with -x tlsf vs its default memory manager (qm)",
         f"{through['proxy_cpu_per_call'] * 1000:.2f} ms", f"qm {qm['proxy_cpu_per_call'] * 1000:.2f} ms",

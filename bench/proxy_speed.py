@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Call set-up through Kamailio: short calls (INVITE, answer, ACK, BYE) driven by SIPp as fast
 as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `flows serve`
-processes, and to one `flows serve` called directly, in the same run; the direct server again
-after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
+processes, and to one `flows serve` called directly, in the same run, and to a bare C server on
+libre (bench/sip_answer.c); the direct server again after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
 short calls at a steady rate, through Kamailio and to one server directly; then calls held a
 few seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second,
 and the CPU each side spends per call (Kamailio's processes summed; the servers' summed), read
@@ -167,6 +167,18 @@ def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, stead
         finally:
             direct.terminate()
             direct.wait()
+        # The floor of a server on libre: bench/sip_answer.c answers and streams, nothing more.
+        port = sip_speed.free_port()
+        bare = sip_speed.start_server("baseline", port, {"baseline": sip_speed.c_program("sip_answer")})
+        try:
+            short_calls(port, 50, folder)
+            cpu = sip_speed.cpu_seconds(bare.pid)
+            elapsed, failed, status = short_calls(port, calls, folder)
+            results["bare"] = {"rate": calls / elapsed, "failed": failed, "sipp": status,
+                               "server_cpu_per_call": (sip_speed.cpu_seconds(bare.pid) - cpu) / calls}
+        finally:
+            bare.terminate()
+            bare.wait()
         results.update(through_kamailio(program, folder, "tlsf", {
             "kamailio": {"calls": calls}, "held": {"calls": held, "limit": held, "hold_ms": hold_ms, "rate": 50}}))
         results["held"].update(calls=held, hold_s=hold_ms / 1000)
