@@ -1,14 +1,18 @@
 // The baseline of the SIP benchmark: the least a server on libre and librem does to answer a
 // call and stream a prompt, written in C with no flow, no Swift and no queue. It answers
 // every INVITE at once (PCMU) and sends the WAV file, looped, at 20 ms a packet from one
-// clock for all calls, as flows serve does, until the caller hangs up.
+// clock for all calls, until the caller hangs up. As in flows serve, the clock is a timerfd
+// (a libre timer is inserted by walking every transaction timer of the last 32 s) and libre's
+// hash tables are sized for a server.
 //
 // Usage: sip_answer ADDRESS PORT PROMPT.wav
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <re.h>
 #include <rem.h>
@@ -31,7 +35,7 @@ static struct list calls;
 static struct sa local;
 static int16_t *prompt;
 static size_t prompt_count;
-static struct tmr tick_timer;
+static int clock_fd;
 static uint64_t next_tick;
 
 static uint64_t now_ns(void) {
@@ -61,8 +65,15 @@ static void send_packet(struct call *call) {
     call->timestamp += 160;
 }
 
-static void tick(void *arg) {
-    (void)arg;
+static void arm(void) {
+    struct itimerspec due = {.it_value = {.tv_sec = (time_t)(next_tick / 1000000000u), .tv_nsec = (long)(next_tick % 1000000000u)}};
+    (void)timerfd_settime(clock_fd, TFD_TIMER_ABSTIME, &due, NULL);
+}
+
+static void tick(int flags, void *arg) {
+    (void)flags, (void)arg;
+    uint64_t expirations;
+    (void)!read(clock_fd, &expirations, sizeof(expirations));
     uint64_t now = now_ns();
     while (next_tick <= now) {
         for (struct le *le = list_head(&calls); le; le = le->next) {
@@ -71,7 +82,7 @@ static void tick(void *arg) {
         }
         next_tick += 20000000;
     }
-    tmr_start(&tick_timer, (next_tick - now + 999999) / 1000000, tick, NULL);
+    arm();
 }
 
 static void rtp_receive(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
@@ -135,13 +146,18 @@ int main(int argc, char **argv) {
     sa_set_str(&local, argv[1], 0);
     sa_set_str(&listen, argv[1], (uint16_t)atoi(argv[2]));
     sa_set_str(&dns, "127.0.0.1", 53);
-    if (dnsc_alloc(&dnsc, NULL, &dns, 1) || sip_alloc(&sip, dnsc, 32, 32, 32, "baseline", NULL, NULL) ||
-        sip_transp_add(sip, SIP_TRANSP_UDP, &listen) || sipsess_listen(&sessions, sip, 32, connect_handler, NULL)) {
+    if (dnsc_alloc(&dnsc, NULL, &dns, 1) || sip_alloc(&sip, dnsc, 1024, 8192, 32, "baseline", NULL, NULL) ||
+        sip_transp_add(sip, SIP_TRANSP_UDP, &listen) || sipsess_listen(&sessions, sip, 2048, connect_handler, NULL)) {
         fprintf(stderr, "cannot listen on %s:%s\n", argv[1], argv[2]);
         return 1;
     }
+    clock_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (clock_fd < 0 || fd_listen(clock_fd, FD_READ, tick, NULL)) {
+        fprintf(stderr, "no clock\n");
+        return 1;
+    }
     next_tick = now_ns() + 20000000;
-    tmr_start(&tick_timer, 20, tick, NULL);
+    arm();
     fprintf(stderr, "answering on %s:%s\n", argv[1], argv[2]);
     re_main(NULL);
     return 0;
