@@ -2,12 +2,12 @@
 """Call set-up through Kamailio: short calls (INVITE, answer, ACK, BYE) driven by SIPp as fast
 as they complete, through Kamailio with deploy/kamailio/kamailio.cfg over two `flows serve`
 processes, and to one `flows serve` called directly, in the same run, and to a bare C server on
-libre (bench/sip_answer.c); the direct server again after four times as many calls; Kamailio with its default memory manager (qm) beside tlsf;
-short calls at a steady rate, through Kamailio and to one server directly; then calls held a
-few seconds through Kamailio (the flow's menu playing), as calls are. Reported: calls a second,
-and the CPU each side spends per call (Kamailio's processes summed; the servers' summed), read
-from /proc. Each Kamailio gets fresh servers. SIPp, Kamailio and the servers share the
-machine's cores.
+libre (bench/sip_answer.c); the direct server again after four times as many calls; Kamailio
+with its default memory manager (qm) beside tlsf; short calls at a steady rate, through
+Kamailio and to one server directly; then calls held a few seconds through Kamailio (the
+flow's menu playing), as calls are. Reported: calls a second, and the CPU each side spends per
+call (Kamailio's processes summed; the servers' summed), read from /proc. Each Kamailio gets
+fresh servers. SIPp, Kamailio and the servers share the machine's cores.
 """
 import json
 import os
@@ -144,13 +144,28 @@ def through_kamailio(program, folder, memory, runs):
     return results
 
 
+def alone(process, port, folder, warm, run):
+    """`run` (keyword arguments of `short_calls`) to one server after `warm`: the calls' rate and
+    the server's CPU per call. The server is stopped after."""
+    try:
+        short_calls(port, folder=folder, **warm)
+        cpu = sip_speed.cpu_seconds(process.pid)
+        elapsed, failed, status = short_calls(port, folder=folder, **run)
+        return {"rate": run["calls"] / elapsed, "failed": failed, "sipp": status,
+                "server_cpu_per_call": (sip_speed.cpu_seconds(process.pid) - cpu) / run["calls"]}
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, steady_s=15, warm_s=6):
     """One server called directly (its first `calls` calls, and its calls after `rounds` times
     as many); Kamailio over two servers with each of its memory managers, as fast as calls
-    complete and then held; at a steady `steady_rate` calls a second through Kamailio, and at
-    half that (a server's share behind it) to one server directly, each measured after
-    `warm_s` seconds at that rate (Kamailio keeps a transaction 5 s after its end: by then the
-    memory it takes is in use and no longer faulted in page by page)."""
+    complete and then held; a bare C server on libre as fast as calls complete; at a steady
+    `steady_rate` calls a second through Kamailio, and at half that (a server's share behind
+    it) to one server directly, each measured after `warm_s` seconds at that rate (Kamailio
+    keeps a transaction 5 s after its end: by then the memory it takes is in use and no longer
+    faulted in page by page)."""
     program = tools.swift_product("callflow-examples")
     results = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -170,15 +185,7 @@ def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, stead
         # The floor of a server on libre: bench/sip_answer.c answers and streams, nothing more.
         port = sip_speed.free_port()
         bare = sip_speed.start_server("baseline", port, {"baseline": sip_speed.c_program("sip_answer")})
-        try:
-            short_calls(port, 50, folder)
-            cpu = sip_speed.cpu_seconds(bare.pid)
-            elapsed, failed, status = short_calls(port, calls, folder)
-            results["bare"] = {"rate": calls / elapsed, "failed": failed, "sipp": status,
-                               "server_cpu_per_call": (sip_speed.cpu_seconds(bare.pid) - cpu) / calls}
-        finally:
-            bare.terminate()
-            bare.wait()
+        results["bare"] = alone(bare, port, folder, {"calls": 50}, {"calls": calls})
         results.update(through_kamailio(program, folder, "tlsf", {
             "kamailio": {"calls": calls}, "held": {"calls": held, "limit": held, "hold_ms": hold_ms, "rate": 50}}))
         results["held"].update(calls=held, hold_s=hold_ms / 1000)
@@ -187,18 +194,10 @@ def measure(calls=2000, held=100, hold_ms=5000, rounds=5, steady_rate=200, stead
         results["steady"] = through_kamailio(program, folder, "tlsf", {"warm": {**steady, "calls": steady_rate * warm_s},
                                                                         "steady": steady})["steady"]
         results["steady"].update(warm_s=warm_s)
-        share = steady_rate // 2
+        share = {"rate": steady_rate // 2, "limit": steady_rate // 2}
         port = sip_speed.free_port()
-        direct = server(program, port, folder)
-        try:
-            short_calls(port, share * warm_s, folder, limit=share, rate=share)
-            cpu = sip_speed.cpu_seconds(direct.pid)
-            elapsed, failed, status = short_calls(port, share * steady_s, folder, limit=share, rate=share)
-            results["steady_direct"] = {"rate": share * steady_s / elapsed, "failed": failed, "sipp": status,
-                                        "server_cpu_per_call": (sip_speed.cpu_seconds(direct.pid) - cpu) / (share * steady_s)}
-        finally:
-            direct.terminate()
-            direct.wait()
+        results["steady_direct"] = alone(server(program, port, folder), port, folder, {**share, "calls": share["rate"] * warm_s},
+                                         {**share, "calls": share["rate"] * steady_s})
     return results
 
 
