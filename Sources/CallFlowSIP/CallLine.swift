@@ -56,6 +56,13 @@ public final class CallLine: Sendable {
     /// True once the caller (or the server) has ended the call.
     public var hasHungUp: Bool { state.withLock { $0.hungUp } }
 
+    /// Ends the call with a BYE once what plays has played; the server's `closed` event
+    /// follows. A call already ended asks nothing of the server (it would only wake its thread).
+    public func hangUp() {
+        guard !hasHungUp else { return }
+        handle.withServer { cf_sip_hangup($0, id) }
+    }
+
     /// Runs `handler` once the call has ended (at once if it has).
     public func onClose(_ handler: @escaping @Sendable () -> Void) {
         let now = state.withLock { state in

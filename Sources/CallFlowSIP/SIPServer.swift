@@ -125,11 +125,6 @@ public final class SIPServer: Sendable {
         stop()
     }
 
-    /// Ends `call` with a BYE; its `closed` event follows.
-    public func hangUp(_ call: UInt64) {
-        handle.withServer { cf_sip_hangup($0, call) }
-    }
-
     /// RTP packets sent 10 ms or more after their time, over every call so far.
     public var latePackets: UInt64 {
         var late: UInt64 = 0

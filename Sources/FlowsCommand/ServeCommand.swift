@@ -191,7 +191,7 @@ struct ServeCommand: ParsableCommand {
                 // Admission let in only numbers that name a flow, unless there is a --flow.
                 let name = routes[to] ?? (flows.contains { $0.name == to } ? to : flow)
                 guard let flowType = flows.first(where: { $0.name == name }) else {
-                    server.hangUp(id)
+                    line.hangUp()
                     continue
                 }
                 output(#"{"event":"answer","flow":\#(Self.quoted(flowType.name)),"from":\#(Self.quoted(from)),"to":\#(Self.quoted(to))}"#,
@@ -235,8 +235,7 @@ struct ServeCommand: ParsableCommand {
                     line.onClose { flowTask.cancel() }
                     let resultCode = await flowTask.value
                     serveMetrics?.callEnded(flow: flowType.name, resultCode: resultCode)
-                    // A call the caller ended is gone already; asking the SIP thread would only wake it.
-                    if !line.hasHungUp { server.hangUp(id) }
+                    line.hangUp()
                 }
             case .closed(let id, let by, let reason, let callID, let recording):
                 let triggers = triggersOfCall.withLock { $0.removeValue(forKey: id) }

@@ -135,10 +135,11 @@ extension ServeTests {
             #expect(answer.hasPrefix("SIP/2.0 200 OK"), "call \(call): \(answer)")
             // The first 25 packets, then whether the stream stopped within 10 s (the call ended
             // for want of audio from the caller: not acknowledged, it is never told to the flow).
-            let (packets, stopped) = try await offThePool { () -> ([(at: ContinuousClock.Instant, sequence: UInt16, timestamp: UInt32)], Bool) in
+            typealias Packet = (at: ContinuousClock.Instant, sequence: UInt16, timestamp: UInt32)
+            let (packets, stopped) = try await offThePool { () -> ([Packet], Bool) in
                 var timeout = timeval(tv_sec: 2, tv_usec: 0)
                 setsockopt(audio, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                var packets: [(at: ContinuousClock.Instant, sequence: UInt16, timestamp: UInt32)] = []
+                var packets: [Packet] = []
                 var buffer = [UInt8](repeating: 0, count: 2048)
                 while packets.count < 25, recv(audio, &buffer, buffer.count, 0) >= 12 {
                     packets.append((.now, UInt16(buffer[2]) << 8 | UInt16(buffer[3]),
