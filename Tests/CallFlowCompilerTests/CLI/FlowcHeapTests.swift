@@ -32,7 +32,7 @@ import Testing
         return mappings
     }
 
-    @Test(.timeLimit(.minutes(1))) func theHeapIsMarkedForHugePagesBeforeFlowsAreRead() throws {
+    @Test(.timeLimit(.minutes(1))) func theHeapIsMarkedForHugePagesBeforeFlowsAreRead() async throws {
         // A kernel without transparent huge pages has nothing to mark.
         guard FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled") else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flowc-heap-\(UUID().uuidString)")
@@ -53,7 +53,7 @@ import Testing
         let deadline = Date().addingTimeInterval(20)
         while marked.isEmpty, Date() < deadline {
             marked = Self.mappings(of: process.processIdentifier).filter { $0.name == "[heap]" && $0.flags.contains("hg") }
-            if marked.isEmpty { usleep(10_000) }
+            if marked.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         }
         // Let flowc go on: the flow arrives through the pipe, and is checked as a file would be.
         // Opened without blocking, so that a flowc that never opens its end fails the test
@@ -62,7 +62,7 @@ import Testing
         while !written, process.isRunning, Date() < deadline {
             let descriptor = open(pipePath, O_WRONLY | O_NONBLOCK)
             guard descriptor >= 0 else {
-                usleep(10_000)
+                try await Task.sleep(for: .milliseconds(10))
                 continue
             }
             let flow = Array(FlowcCheckTests.good.utf8)
@@ -70,8 +70,11 @@ import Testing
             close(descriptor)
         }
         if !written { process.terminate() }
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let stderr = try await offThePool { [errors, process] in
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text
+        }
 
         let markedBytes = marked.reduce(0) { $0 + $1.range.count }
         #expect(markedBytes >= 28 << 20, "the heap's marked part: \(markedBytes) bytes")

@@ -129,32 +129,32 @@ import Testing
 @Suite struct FlowcGraphTests {
     let check = FlowcCheckTests()
 
-    @Test func printsMermaidByDefaultAndRefusesAFlowWithErrors() throws {
+    @Test func printsMermaidByDefaultAndRefusesAFlowWithErrors() async throws {
         let root = try check.project(["Good.yaml": FlowcCheckTests.good, "Bad.yaml": FlowcCheckTests.bad])
         defer { try? FileManager.default.removeItem(at: root) }
-        let good = try check.flowc(["graph", "Good.yaml"], in: root)
+        let good = try await check.flowc(["graph", "Good.yaml"], in: root)
         #expect(good.status == 0)
         #expect(good.stdout == "flowchart TD\n    start((start)) --> n0\n    n0([\"Bye<br/><i>Hangup</i>\"])\n")
-        let bad = try check.flowc(["graph", "Bad.yaml", "--format", "dot"], in: root)
+        let bad = try await check.flowc(["graph", "Bad.yaml", "--format", "dot"], in: root)
         #expect(bad.status == 1)
         #expect(bad.stdout == "")
         #expect(bad.stderr.hasSuffix("flowc: error: Bad.yaml has errors; fix them to draw its graph\n"))
         #expect(bad.stderr.hasPrefix("Bad.yaml:5:15: error:"))
     }
 
-    @Test func svgWithoutGraphvizSaysWhatToInstall() throws {
+    @Test func svgWithoutGraphvizSaysWhatToInstall() async throws {
         let root = try check.project(["Good.yaml": FlowcCheckTests.good])
         defer { try? FileManager.default.removeItem(at: root) }
-        let run = try check.flowc(["graph", "Good.yaml", "--format", "svg"], in: root, environment: ["PATH": root.path])
+        let run = try await check.flowc(["graph", "Good.yaml", "--format", "svg"], in: root, environment: ["PATH": root.path])
         #expect(run.status == 1)
         #expect(run.stderr == "flowc: error: --format svg needs Graphviz's `dot` command, which is not installed; install it (apt install graphviz), or print --format dot or mermaid instead\n")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
-    func svgWithGraphviz() throws {
+    func svgWithGraphviz() async throws {
         let root = try check.project(["Good.yaml": FlowcCheckTests.good])
         defer { try? FileManager.default.removeItem(at: root) }
-        let run = try check.flowc(["graph", "Good.yaml", "--format", "svg"], in: root)
+        let run = try await check.flowc(["graph", "Good.yaml", "--format", "svg"], in: root)
         #expect(run.status == 0)
         #expect(run.stdout.contains("<svg"))
         #expect(run.stdout.contains(">Bye</text>"))

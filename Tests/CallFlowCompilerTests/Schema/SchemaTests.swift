@@ -26,19 +26,22 @@ import Testing
         var output: String
     }
 
-    /// Runs check-jsonschema on `files` against a schema of schema/.
-    func validate(_ files: [String], against kind: JSONSchemaWriter.Kind) throws -> Validation {
+    /// Runs check-jsonschema on `files` against a schema of schema/, off the cooperative pool.
+    func validate(_ files: [String], against kind: JSONSchemaWriter.Kind) async throws -> Validation {
         try #require(FileManager.default.isExecutableFile(atPath: Self.validator), "check-jsonschema is missing: run `make setup`")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.validator)
-        process.arguments = ["--schemafile", packageRoot.appendingPathComponent("schema/\(kind.fileName)").path] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Validation(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let schema = packageRoot.appendingPathComponent("schema/\(kind.fileName)").path
+        return try await offThePool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.validator)
+            process.arguments = ["--schemafile", schema] + files
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Validation(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        }
     }
 
     /// Each YAML document of a scenario file as a file of its own: check-jsonschema reads one
@@ -68,25 +71,25 @@ import Testing
         return folder
     }
 
-    @Test func everyExampleFlowAndScenarioIsValid() throws {
+    @Test func everyExampleFlowAndScenarioIsValid() async throws {
         let files = try yamlFiles(in: "Flows")
         let workflows = try files.filter { try String(contentsOf: $0, encoding: .utf8).wholeMatch(of: /(?s)(.*\n)?Workflow: .*/) != nil }
         let flows = files.filter { !workflows.contains($0) }
         #expect(flows.count >= 4 && workflows.count >= 1)
-        let flowRun = try validate(flows.map(\.path), against: .flow)
+        let flowRun = try await validate(flows.map(\.path), against: .flow)
         #expect(flowRun.status == 0, "\(flowRun.output)")
-        let workflowRun = try validate(workflows.map(\.path), against: .workflow)
+        let workflowRun = try await validate(workflows.map(\.path), against: .workflow)
         #expect(workflowRun.status == 0, "\(workflowRun.output)")
 
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let scenarios = try documents(of: try yamlFiles(in: "Flows/Tests"), in: folder)
         #expect(scenarios.count >= 13)
-        let scenarioRun = try validate(scenarios, against: .scenario)
+        let scenarioRun = try await validate(scenarios, against: .scenario)
         #expect(scenarioRun.status == 0, "\(scenarioRun.output)")
     }
 
-    @Test func unknownKeysAreFlagged() throws {
+    @Test func unknownKeysAreFlagged() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let flow = folder.appendingPathComponent("Flow.yaml").path
@@ -95,7 +98,7 @@ import Testing
             Elements:
               - {Name: Fetch, Type: APIRequest, URL: "https://x.example", Tmeout: 5}
             """.write(toFile: flow, atomically: true, encoding: .utf8)
-        let flowRun = try validate([flow], against: .flow)
+        let flowRun = try await validate([flow], against: .flow)
         #expect(flowRun.status == 1)
         #expect(flowRun.output.contains("'Tmeout' was unexpected"), "\(flowRun.output)")
 
@@ -105,7 +108,7 @@ import Testing
             Flow: Typo
             Expect: {Requests: {Fetch: {Url: x}}}
             """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        let scenarioRun = try validate([scenario], against: .scenario)
+        let scenarioRun = try await validate([scenario], against: .scenario)
         #expect(scenarioRun.status == 1)
         #expect(scenarioRun.output.contains("'Url' was unexpected"), "\(scenarioRun.output)")
     }

@@ -17,7 +17,7 @@ import Testing
     init() async throws {
         first = try await TestServer.start(script: TestServer.echoScript)
         second = try await TestServer.start(script: TestServer.echoScript)
-        certificates = try TestCertificates()
+        certificates = try await offThePool { try TestCertificates() }
         secure = try await TestServer.start(script: TestServer.echoScript, arguments: ["--tls", certificates.certificate, certificates.key])
         store = try SQLiteStateStore(path: folder.path + "/state.sqlite")
     }

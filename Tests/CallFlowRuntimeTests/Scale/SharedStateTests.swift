@@ -25,9 +25,9 @@ extension FlowsRunTests {
         let all = requests.joined()
         #expect(all.filter { $0.contains(#""status":201"#) }.count == 10, "\(requests)")
         #expect(all.filter { $0.contains(#""error":"Rate Limit Exceeded""#) }.count == 4, "\(requests)")
-        #expect(try redis.command("ZCARD", "callflow:rate:CloudTalkContact.CreateContact") == "10")
+        #expect(try await redis.command("ZCARD", "callflow:rate:CloudTalkContact.CreateContact") == "10")
         // And the log of the element, written behind the calls, holds all 14 from both.
-        #expect(try redis.command("LLEN", "callflow:log:CloudTalkContact.CreateContact") == "14")
+        #expect(try await redis.command("LLEN", "callflow:log:CloudTalkContact.CreateContact") == "14")
 
         // What a team would graph, summed over both processes by Prometheus's query API.
         #expect(await prometheus.value(of: "sum(callflow_calls_ended_total)", reaching: 14) == 14)
@@ -67,17 +67,15 @@ extension FlowsRunTests {
         /// (scrapes come every 500 ms); the last value seen otherwise.
         func value(of query: String, reaching expected: Double) async -> Double? {
             let url = "http://127.0.0.1:\(port)/api/v1/query?query=" + Encoding.percentEncoded(query)
-            let deadline = ContinuousClock.now + .seconds(20)
             var last: Double?
-            while ContinuousClock.now < deadline {
+            _ = await eventually(within: 20, every: .milliseconds(200)) {
                 if let body = await ServeTests.get(url)?.body, let data = body.data(using: .utf8),
                    let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                    let result = (json["data"] as? [String: Any])?["result"] as? [[String: Any]],
                    let value = (result.first?["value"] as? [Any])?.last as? String {
                     last = Double(value)
-                    if last == expected { return last }
                 }
-                try? await Task.sleep(for: .milliseconds(200))
+                return last == expected
             }
             return last
         }

@@ -167,7 +167,7 @@ extension ServeTests {
     @Test func aMissingAudioFileStopsTheStartListingIt() async throws {
         let empty = TemporaryFolder()
         let server = try Running(FlowsRunTests.flows.path, ["serve", "--sip", "127.0.0.1:\(Self.freePorts(1))", "--prompts", empty.path])
-        server.process.waitUntilExit()
+        try #require(await eventually(within: 30) { !server.process.isRunning }, "\(server.output)")
         #expect(server.process.terminationStatus == 1)
         #expect(await server.waitFor(5) { $0.contains("2 audio files the flows play cannot be read") }, "\(server.output)")
         #expect(server.output.contains { $0.contains("one_moment.wav: not found in \(empty.path) (played by ZoomMeeting)") }, "\(server.output)")

@@ -21,12 +21,10 @@ extension ServeTests {
         let calls = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, ending: .hangUp(after: 500), calls: 2, in: TemporaryFolder())
         #expect(calls.status == 0, "\(calls.output)")
         // The calls' ends are counted as their flows stop, just after SIPp has its answers.
-        let deadline = ContinuousClock.now + .seconds(10)
         var text = ""
-        while ContinuousClock.now < deadline {
+        _ = await eventually(within: 10, every: .milliseconds(50)) {
             text = await Self.get(base + "/metrics")?.body ?? ""
-            if text.contains(#"callflow_calls_ended_total{flow="DtmfMenu",result="ABANDONED"} 2"#) { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return text.contains(#"callflow_calls_ended_total{flow="DtmfMenu",result="ABANDONED"} 2"#)
         }
         let lines = Set(text.split(separator: "\n").map(String.init))
         #expect(lines.contains(#"callflow_calls_ended_total{flow="DtmfMenu",result="ABANDONED"} 2"#), "\(text)")

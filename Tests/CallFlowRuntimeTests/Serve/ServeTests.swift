@@ -79,7 +79,7 @@ import Testing
         #expect(!(try await control.events(waitingFor: "CALL_CLOSED", seconds: 0.2)).contains("CALL_CLOSED"), "the call was cut")
         control.send("hangup")
         #expect(await server.waitFor(10) { $0.contains("flows: stopped") }, "\(server.output)")
-        server.process.waitUntilExit()
+        try #require(await eventually(within: 10) { !server.process.isRunning })
         #expect(server.process.terminationStatus == 0)
         #expect(server.output.contains { $0.contains(#""event":"hangup","by":"caller""#) })
     }

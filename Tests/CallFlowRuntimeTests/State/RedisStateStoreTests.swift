@@ -25,10 +25,10 @@ import Testing
 
     @Test func aPasswordAndADatabaseAreUsed() async throws {
         let redis = try await RedisServer()
-        try redis.command("CONFIG", "SET", "requirepass", "s3cret")
+        try await redis.command("CONFIG", "SET", "requirepass", "s3cret")
         let store = RedisStateStore(try RedisAddress(url: "redis://:s3cret@127.0.0.1:\(redis.port)/3"), decisionTimeout: .seconds(5))
         #expect(try await store.admit("Lead.GETAPI", under: RateLimit(count: 1, seconds: 60)))
-        #expect(try redis.command("-a", "s3cret", "--no-auth-warning", "-n", "3", "ZCARD", "callflow:rate:Lead.GETAPI") == "1")
+        #expect(try await redis.command("-a", "s3cret", "--no-auth-warning", "-n", "3", "ZCARD", "callflow:rate:Lead.GETAPI") == "1")
 
         let reports = Reports()
         let wrong = RedisStateStore(try RedisAddress(url: "redis://:wrong@127.0.0.1:\(redis.port)/3"), report: reports.add)
@@ -110,16 +110,6 @@ import Testing
         #expect(refused.entered == ["Fetch", "Failed"] && refused.resultCode == "FAILED")
         #expect(refused.request?.error == "Rate Limit not checked: state store unavailable" && refused.request?.attempts == 0)
         #expect(refused.events.contains(.say(element: "Failed", text: "Failed: Rate Limit not checked: state store unavailable")))
-    }
-
-    /// Waits, at most 5 s, until `condition` holds.
-    func eventually(_ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return false
     }
 
     final class Reports: Sendable {

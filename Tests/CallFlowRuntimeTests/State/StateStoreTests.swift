@@ -74,7 +74,7 @@ import Testing
 
         // Another process breaks the log: the next batch cannot be written and says so.
         if let redis = fixture.redis {
-            try redis.command("SET", "callflow:log:Lead.GETAPI", "not a list")
+            try await redis.command("SET", "callflow:log:Lead.GETAPI", "not a list")
         } else {
             try SQLiteStateStore(path: fixture.path).execute("DROP TABLE request_log")
         }

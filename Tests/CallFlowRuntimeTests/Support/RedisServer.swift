@@ -22,12 +22,10 @@ final class RedisServer: @unchecked Sendable {
         running = try ServeTests.Running("/usr/bin/redis-server", [
             "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
         ])
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if (try? await offThePool { [self] in try command("PING") }) == "PONG" { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("redis-server did not answer on \(port): \(running?.output ?? [])")
+        // Bounded generously: every suite starts at once, and on two busy cores this wait may
+        // get no thread for seconds.
+        let answered = await eventually(within: 30) { try await command("PING") == "PONG" }
+        if !answered { Issue.record("redis-server did not answer on \(port): \(running?.output ?? [])") }
     }
 
     func kill() {
@@ -37,11 +35,14 @@ final class RedisServer: @unchecked Sendable {
     func pause() { Foundation.kill(running!.process.processIdentifier, SIGSTOP) }
     func resume() { Foundation.kill(running!.process.processIdentifier, SIGCONT) }
 
-    /// Runs one command through redis-cli, returning what it printed.
+    /// Runs one command through redis-cli, off the cooperative pool, returning what it printed.
     @discardableResult
-    func command(_ arguments: String...) throws -> String {
-        try FixturePackageTests.runBlocking("/usr/bin/redis-cli", ["-p", String(port)] + arguments, in: URL(fileURLWithPath: "/"))
-            .output.trimmingCharacters(in: .whitespacesAndNewlines)
+    func command(_ arguments: String...) async throws -> String {
+        let arguments = ["-p", String(port)] + arguments
+        return try await offThePool {
+            try FixturePackageTests.runBlocking("/usr/bin/redis-cli", arguments, in: URL(fileURLWithPath: "/"))
+                .output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     deinit {

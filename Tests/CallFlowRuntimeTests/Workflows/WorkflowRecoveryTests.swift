@@ -24,15 +24,15 @@ import Testing
         // between actions (the SMS done and recorded, the Slack message held).
         let midRequest = try ServeTests.Running(FlowsRunTests.flows.path, ["run", "DtmfMenu", "--call", "phonenum=+15550000009", "--call", "name=Ann"],
                                                 environment: environment)
-        #expect(await Self.eventually { try await Self.requests(server).filter { $0 == "sms" }.count == 1 })
+        #expect(await eventually { try await Self.requests(server).filter { $0 == "sms" }.count == 1 })
         kill(midRequest.process.processIdentifier, SIGKILL)
         let betweenActions = try ServeTests.Running(FlowsRunTests.flows.path, ["run", "DtmfMenu", "--call", "phonenum=+447700900123", "--call", "name=HOLD"],
                                                     environment: environment)
-        #expect(await Self.eventually { try await Self.requests(server).filter { $0 == "slack" }.count == 1 })
+        #expect(await eventually { try await Self.requests(server).filter { $0 == "slack" }.count == 1 })
         kill(betweenActions.process.processIdentifier, SIGKILL)
 
         let store: any StateStore = try redis.map { RedisStateStore($0.address, decisionTimeout: .seconds(5)) } ?? SQLiteStateStore(path: state.path + "/state.sqlite")
-        #expect(await Self.eventually(within: 30) {
+        #expect(await eventually(within: 30) {
             let runs = try await store.workflowRuns(limit: 10, failedOnly: false)
             return runs.count == 2 && runs.allSatisfy { $0.state == .succeeded }
         }, "\(serve.output)")
@@ -51,14 +51,5 @@ import Testing
     /// `sms` or `slack` for each request the provider server has had, in order.
     static func requests(_ server: TestServer) async throws -> [String] {
         try await WorkflowActionTests.seen(server).map { $0["path"]?.hasPrefix("/cloudtalk") == true ? "sms" : "slack" }
-    }
-
-    static func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return (try? await condition()) == true
     }
 }
