@@ -6,7 +6,7 @@ import CallFlowRuntime
 /// shares unless told otherwise.
 struct StateOption: ParsableArguments {
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "The state store (request logs, rate limits, alert throttle): a SQLite file, or redis://[:PASSWORD@]HOST:PORT/DB.",
+        "The state store (request logs, rate limits, alert throttle): a SQLite file, redis://[:PASSWORD@]HOST:PORT/DB, or redis-sentinel://[:PASSWORD@]HOST:PORT,…/DB#MASTER.",
         discussion: "Default: FLOW_STATE_URL, else FLOW_STATE_DB, else $XDG_STATE_HOME/callflow/state.sqlite, else ~/.local/state/callflow/state.sqlite.",
         valueName: "path-or-url"))
     var location: String?

@@ -117,10 +117,10 @@ public enum StateLocation {
         return (ProcessEnvironment.value("HOME") ?? ".") + "/.local/state/callflow"
     }
 
-    /// Opens the store at `location`: Redis for a `redis://` URL (connected on first use;
-    /// `report` hears of outages), else the SQLite file at that path.
+    /// Opens the store at `location`: Redis for a `redis://` or `redis-sentinel://` URL
+    /// (connected on first use; `report` hears of outages), else the SQLite file at that path.
     public static func open(_ location: String, report: @escaping @Sendable (String) -> Void = { _ in }) throws(StateStoreError) -> any StateStore {
-        if location.hasPrefix("redis://") || location.hasPrefix("rediss://") {
+        if location.hasPrefix("redis://") || location.hasPrefix(RedisAddress.sentinelScheme) || location.hasPrefix("rediss://") {
             return RedisStateStore(try RedisAddress(url: location), report: report)
         }
         return try SQLiteStateStore(path: location)

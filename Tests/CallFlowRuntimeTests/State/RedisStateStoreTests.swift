@@ -13,8 +13,17 @@ import Testing
         let plain = try RedisAddress(url: "redis://127.0.0.1")
         #expect(plain.description == "redis://127.0.0.1:6379/0")
         #expect(try RedisAddress(url: "redis://:secret@[::1]:7000").description == "redis://:***@[::1]:7000/0")
+        let sentinels = try RedisAddress(url: "redis-sentinel://:p%40ss@10.0.0.2,10.0.0.3:26380,[::1]/2#callflow")
+        #expect(sentinels == RedisAddress(server: .sentinel(master: "callflow", sentinels: [
+            .init(host: "10.0.0.2", port: 26379), .init(host: "10.0.0.3", port: 26380), .init(host: "::1", port: 26379),
+        ]), database: 2, password: "p@ss"))
+        #expect(sentinels.description == "redis-sentinel://:***@10.0.0.2:26379,10.0.0.3:26380,[::1]:26379/2#callflow")
         for (url, message) in [
             ("rediss://cache:6379", "rediss://cache:6379: TLS (rediss://) is not supported: the hiredis of this system has none; keep Redis on a private network"),
+            ("http://cache", "http://cache: not a redis:// or redis-sentinel:// URL"),
+            ("redis-sentinel://10.0.0.2:26379/0", "redis-sentinel://10.0.0.2:26379/0: no master name after #, as in redis-sentinel://10.0.0.2:26379,10.0.0.3:26379/0#callflow"),
+            ("redis-sentinel://10.0.0.2,/0#callflow", "redis-sentinel://10.0.0.2,/0#callflow: no host, as in redis-sentinel://10.0.0.2:26379/0#callflow"),
+            ("redis-sentinel://10.0.0.2:0#callflow", "redis-sentinel://10.0.0.2:0#callflow: the port must be a number from 1 to 65535"),
             ("redis://cache:port", "redis://cache:port: the port must be a number from 1 to 65535"),
             ("redis://cache:6379/one", "redis://cache:6379/one: the database after / must be a number, such as /0"),
             ("redis://:pw@/0", "redis://:pw@/0: no host, as in redis://127.0.0.1:6379/0"),
@@ -78,6 +87,40 @@ import Testing
         #expect(await eventually { (try? await store.record(StateStoreTests().entry(2))) != nil })
         // (The entry that timed out may still have been written: the paused server had it.)
         #expect(try await store.requestLog(flow: "Lead", element: "GETAPI").first?.milliseconds == 2)
+    }
+
+    /// With Redis Sentinel, the store asks the first Sentinel that answers where the master
+    /// is, on every new connection: when the master dies, decisions fail closed until the
+    /// Sentinel has promoted its replica, then go there by themselves.
+    @Test func theMasterASentinelNamesIsUsedAndAFailoverIsFollowed() async throws {
+        let master = try await RedisServer()
+        let replica = try await RedisServer(["--replicaof", "127.0.0.1", String(master.port)])
+        #expect(await eventually(within: 30) { try await master.command("INFO", "replication").contains("connected_slaves:1") })
+        let sentinel = try await RedisServer(sentinelFor: master, name: "callflow")
+        #expect(await eventually(within: 30) { try await sentinel.command("SENTINEL", "replicas", "callflow").contains(String(replica.port)) })
+
+        // A replica refuses writes: the store says so and takes it as unavailable.
+        let replicaReports = Reports()
+        let onReplica = RedisStateStore(replica.address, decisionTimeout: .seconds(3), report: replicaReports.add)
+        let limit = RateLimit(count: 100, seconds: 60)
+        await #expect { try await onReplica.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
+        #expect(replicaReports.all == ["state store \(replica.address) unavailable: 127.0.0.1:\(replica.port) is a read-only replica"])
+
+        // The first Sentinel listed is not there: the next one is asked.
+        let reports = Reports()
+        let address = try RedisAddress(url: "redis-sentinel://127.0.0.1:\(ServeTests.freePorts(1)),127.0.0.1:\(sentinel.port)/0#callflow")
+        let store = RedisStateStore(address, decisionTimeout: .seconds(3), report: reports.add)
+        #expect(try await store.admit("Lead.GETAPI", under: limit))
+        #expect(try await master.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1")
+        #expect(await eventually { try await replica.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1" })
+        #expect(reports.all.isEmpty)
+
+        master.kill()
+        #expect(await eventually(within: 60) { (try? await store.admit("Lead.GETAPI", under: limit)) == true })
+        #expect(try await replica.command("ROLE").hasPrefix("master"))
+        #expect(try await replica.command("ZCARD", "callflow:rate:Lead.GETAPI") == "2")
+        #expect(reports.all.count == 2 && reports.all.first?.hasPrefix("state store \(address) unavailable: ") == true, "\(reports.all)")
+        #expect(reports.all.last == "state store \(address) reachable again")
     }
 
     @Test func aRedisThatWasRestartedIsReconnected() async throws {

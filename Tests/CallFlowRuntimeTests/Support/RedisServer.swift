@@ -4,13 +4,35 @@ import Testing
 
 /// A `redis-server` of the test's own on a free loopback port, without persistence, killed
 /// when released. It can be paused (SIGSTOP: a Redis that takes connections and never
-/// answers), killed, and started again on the same port.
+/// answers), killed, and started again on the same port. It may be a replica, or a Sentinel.
 final class RedisServer: @unchecked Sendable {
     let port: Int
+    private let arguments: [String]
     private var running: ServeTests.Running?
+    /// Its working folder: a replica writes what it is sent there (and a server would read it
+    /// at its start), and a Sentinel rewrites its configuration file there.
+    private let folder = TemporaryFolder()
 
-    init() async throws {
+    /// A server; `arguments` are added to its command line (`--replicaof HOST PORT`).
+    init(_ arguments: [String] = []) async throws {
         port = ServeTests.freePorts(1)
+        self.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--save", "", "--appendonly", "no",
+                          "--protected-mode", "no"] + arguments
+        try await start()
+    }
+
+    /// A Sentinel watching `master` under `name`. It calls a master down after 1 s without an
+    /// answer, and alone it is a quorum, so it fails over within seconds.
+    init(sentinelFor master: RedisServer, name: String) async throws {
+        port = ServeTests.freePorts(1)
+        let configuration = folder.path + "/sentinel.conf"
+        try """
+            sentinel monitor \(name) 127.0.0.1 \(master.port) 1
+            sentinel down-after-milliseconds \(name) 1000
+            sentinel failover-timeout \(name) 10000
+
+            """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        arguments = [configuration, "--sentinel", "--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--protected-mode", "no"]
         try await start()
     }
 
@@ -19,9 +41,7 @@ final class RedisServer: @unchecked Sendable {
 
     /// Starts it (again), once it answers PING.
     func start() async throws {
-        running = try ServeTests.Running("/usr/bin/redis-server", [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
-        ])
+        running = try ServeTests.Running("/usr/bin/redis-server", arguments)
         // Bounded generously: every suite starts at once, and on two busy cores this wait may
         // get no thread for seconds.
         let answered = await eventually(within: 30) { try await command("PING") == "PONG" }

@@ -1,30 +1,69 @@
-/// Where a Redis server is, from a `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` URL.
+/// Where a Redis server is: one fixed server, from a
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` URL, or whichever server Redis Sentinel names
+/// master at the time of connecting, from a
+/// `redis-sentinel://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]…][/DB]#MASTER` URL.
 public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+    /// A host and port.
+    public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        public var description: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+    }
+
+    /// How the server is found.
+    public enum Server: Sendable, Equatable {
+        /// Always the one at `endpoint`.
+        case fixed(Endpoint)
+        /// The one the first Sentinel of `sentinels` that answers names as the master called
+        /// `master`, asked again on every new connection (so after a failover, the promoted one).
+        case sentinel(master: String, sentinels: [Endpoint])
+    }
+
+    public var server: Server
     public var database: Int
     /// The ACL user (Redis 6 and later); nil for the default user.
     public var user: String?
+    /// The Redis server's password (not the Sentinels': they are asked without one).
     public var password: String?
 
-    public init(host: String, port: Int = 6379, database: Int = 0, user: String? = nil, password: String? = nil) {
-        self.host = host
-        self.port = port
+    public init(server: Server, database: Int = 0, user: String? = nil, password: String? = nil) {
+        self.server = server
         self.database = database
         self.user = user
         self.password = password
     }
 
-    /// Reads a `redis://` URL; the error says what is wrong with it. A user or password may be
-    /// percent-encoded.
+    public init(host: String, port: Int = 6379, database: Int = 0, user: String? = nil, password: String? = nil) {
+        self.init(server: .fixed(Endpoint(host: host, port: port)), database: database, user: user, password: password)
+    }
+
+    static let sentinelScheme = "redis-sentinel://"
+
+    /// Reads a `redis://` or `redis-sentinel://` URL; the error says what is wrong with it. A
+    /// user or password may be percent-encoded.
     public init(url: String) throws(StateStoreError) {
-        guard url.hasPrefix("redis://") else {
+        let sentinel = url.hasPrefix(Self.sentinelScheme)
+        guard url.hasPrefix("redis://") || sentinel else {
             let scheme = url.prefix { $0 != ":" }
             throw StateStoreError(scheme == "rediss"
                 ? "\(url): TLS (rediss://) is not supported: the hiredis of this system has none; keep Redis on a private network"
-                : "\(url): not a redis:// URL")
+                : "\(url): not a redis:// or redis-sentinel:// URL")
         }
-        var rest = Substring(url.dropFirst("redis://".count))
+        var rest = Substring(url.dropFirst(sentinel ? Self.sentinelScheme.count : "redis://".count))
+        var master: Substring?
+        if sentinel {
+            guard let hash = rest.lastIndex(of: "#"), rest.index(after: hash) < rest.endIndex else {
+                throw StateStoreError("\(url): no master name after #, as in redis-sentinel://10.0.0.2:26379,10.0.0.3:26379/0#callflow")
+            }
+            master = rest[rest.index(after: hash)...]
+            rest = rest[..<hash]
+        }
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
@@ -43,7 +82,20 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
             rest = rest[..<slash]
         }
         self.database = database
-        port = 6379
+        if let master {
+            let sentinels = try rest.split(separator: ",", omittingEmptySubsequences: false).map { (host) throws(StateStoreError) in
+                try Self.endpoint(host, defaultPort: 26379, in: url, example: "redis-sentinel://10.0.0.2:26379/0#callflow")
+            }
+            server = .sentinel(master: String(master), sentinels: sentinels)
+        } else {
+            server = .fixed(try Self.endpoint(rest, defaultPort: 6379, in: url, example: "redis://127.0.0.1:6379/0"))
+        }
+    }
+
+    /// `HOST[:PORT]`, the host in brackets if it is an IPv6 address.
+    private static func endpoint(_ text: Substring, defaultPort: Int, in url: String, example: String) throws(StateStoreError) -> Endpoint {
+        var rest = text
+        var port = defaultPort
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
             guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
                 throw StateStoreError("\(url): the port must be a number from 1 to 65535")
@@ -51,14 +103,19 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
             port = number
             rest = rest[..<colon]
         }
-        host = rest.hasPrefix("[") && rest.hasSuffix("]") ? String(rest.dropFirst().dropLast()) : String(rest)
-        guard !host.isEmpty else { throw StateStoreError("\(url): no host, as in redis://127.0.0.1:6379/0") }
+        let host = rest.hasPrefix("[") && rest.hasSuffix("]") ? String(rest.dropFirst().dropLast()) : String(rest)
+        guard !host.isEmpty else { throw StateStoreError("\(url): no host, as in \(example)") }
+        return Endpoint(host: host, port: port)
     }
 
     /// The URL without its password.
     public var description: String {
         let credentials = user.map { $0 + (password == nil ? "@" : ":***@") } ?? (password == nil ? "" : ":***@")
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "redis://\(credentials)\(shownHost):\(port)/\(database)"
+        switch server {
+        case .fixed(let endpoint):
+            return "redis://\(credentials)\(endpoint)/\(database)"
+        case .sentinel(let master, let sentinels):
+            return Self.sentinelScheme + credentials + sentinels.map(\.description).joined(separator: ",") + "/\(database)#\(master)"
+        }
     }
 }

@@ -15,6 +15,8 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
     let address: RedisAddress
     let timeout: Duration
     private var context: UnsafeMutablePointer<redisContext>?
+    /// The server `context` is connected to.
+    private var server: RedisAddress.Endpoint?
     /// Why the server is unavailable and when to try it again; nil while it answers.
     private var outage: (detail: String, retry: ContinuousClock.Instant)?
     private let report: @Sendable (String?) -> Void
@@ -67,7 +69,12 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
     }
 
     private func send(_ commands: [[String]]) throws(Failure) -> [Reply] {
-        let context = try connected()
+        try exchange(commands, on: try connected())
+    }
+
+    /// Sends `commands` on `context` and reads their replies; a connection that fails is
+    /// dropped.
+    private func exchange(_ commands: [[String]], on context: UnsafeMutablePointer<redisContext>) throws(Failure) -> [Reply] {
         for command in commands { append(command, to: context) }
         var replies: [Reply] = []
         var refusal: String?
@@ -83,7 +90,15 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
                 replies.append(Self.copy(reply))
             }
         }
-        if let refusal { throw .refused(refusal) }
+        if let refusal {
+            // A master demoted by a failover: the next command connects to the new one.
+            if refusal.hasPrefix("READONLY"), context == self.context {
+                let detail = "\(server.map { "\($0) " } ?? "")is a read-only replica"
+                close()
+                throw .unavailable(detail)
+            }
+            throw .refused(refusal)
+        }
         return replies
     }
 
@@ -93,25 +108,78 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
         context = nil
     }
 
+    /// The open connection, or a new one: to the fixed server, or to the master a Sentinel
+    /// names, checked to be one. Making it takes at most `timeout` in all.
     private func connected() throws(Failure) -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
-        guard let opened = redisConnectWithTimeout(address.host, Int32(address.port), Self.timeval(timeout)) else {
-            throw .unavailable("out of memory")
-        }
-        guard opened.pointee.err == 0 else { throw drop(opened) }
-        redisSetTimeout(opened, Self.timeval(timeout))
-        redisEnableKeepAlive(opened)
-        context = opened
+        let deadline = ContinuousClock.now + timeout
+        let endpoint: RedisAddress.Endpoint
         var setup: [[String]] = []
         if let password = address.password { setup.append(["AUTH"] + (address.user.map { [$0] } ?? []) + [password]) }
         if address.database != 0 { setup.append(["SELECT", String(address.database)]) }
-        do {
-            _ = try send(setup)
+        switch address.server {
+        case .fixed(let fixed):
+            endpoint = fixed
+        case .sentinel(let master, let sentinels):
+            endpoint = try self.master(master, askingEachOf: sentinels, by: deadline)
+            setup.append(["ROLE"])
+        }
+        let opened = try open(endpoint, by: deadline)
+        context = opened
+        server = endpoint
+        do throws(Failure) {
+            let replies = try exchange(setup, on: opened)
+            if case .sentinel = address.server, replies.last?.array.first?.string != "master" {
+                close()
+                throw .unavailable("\(endpoint), named master by Sentinel, is not one (yet)")
+            }
         } catch .refused(let message) {
             close()
             throw .unavailable(message)
         }
+        redisSetTimeout(opened, Self.timeval(timeout))
         return opened
+    }
+
+    /// A connection to `endpoint`, its commands bounded by what is left until `deadline`.
+    private func open(_ endpoint: RedisAddress.Endpoint, by deadline: ContinuousClock.Instant) throws(Failure) -> UnsafeMutablePointer<redisContext> {
+        let left = Self.timeval(max(deadline - ContinuousClock.now, .milliseconds(1)))
+        guard let opened = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), left) else {
+            throw .unavailable("out of memory")
+        }
+        guard opened.pointee.err == 0 else { throw drop(opened) }
+        redisSetTimeout(opened, left)
+        redisEnableKeepAlive(opened)
+        return opened
+    }
+
+    /// Where the master called `name` is, as the first of `sentinels` that knows says.
+    private func master(_ name: String, askingEachOf sentinels: [RedisAddress.Endpoint],
+                        by deadline: ContinuousClock.Instant) throws(Failure) -> RedisAddress.Endpoint {
+        var failures: [String] = []
+        for sentinel in sentinels {
+            do throws(Failure) {
+                let context = try open(sentinel, by: deadline)
+                // (A connection that fails is freed by `exchange`; one that is answered, here.)
+                let reply: [Reply]
+                do throws(Failure) {
+                    reply = try exchange([["SENTINEL", "get-master-addr-by-name", name]], on: context)[0].array
+                } catch .refused(let message) {
+                    redisFree(context)
+                    throw .refused(message)
+                }
+                redisFree(context)
+                if reply.count == 2, let host = reply[0].string, let port = reply[1].string.flatMap({ Int($0) }) {
+                    return RedisAddress.Endpoint(host: host, port: port)
+                }
+                failures.append("Sentinel \(sentinel) knows no master named \(name)")
+            } catch {
+                switch error {
+                case .unavailable(let detail), .refused(let detail): failures.append("Sentinel \(sentinel): \(detail)")
+                }
+            }
+        }
+        throw .unavailable(failures.joined(separator: "; "))
     }
 
     private func append(_ command: [String], to context: UnsafeMutablePointer<redisContext>) {
