@@ -13,12 +13,11 @@ import Testing
         server.output.filter { $0.contains(#""event":"answer""#) }.count
     }
 
-    /// Kamailio on a free port in front of the `flows serve` processes on `ports`, once it
-    /// answers OPTIONS itself.
-    static func proxy(for ports: [Int]) async throws -> (ServeTests.Running, port: Int) {
+    /// Kamailio on `proxyPort` (a free one unless given) in front of the `flows serve`
+    /// processes on `ports`, once it answers OPTIONS itself.
+    static func proxy(for ports: [Int], on proxyPort: Int = ServeTests.freePorts(1)) async throws -> (ServeTests.Running, port: Int) {
         let folder = TemporaryFolder()
         try ports.map { "1 sip:127.0.0.1:\($0)\n" }.joined().write(toFile: folder.path + "/dispatcher.list", atomically: true, encoding: .utf8)
-        let proxyPort = ServeTests.freePorts(1)
         // In a session of its own, so that its workers go with it.
         let kamailio = try ServeTests.Running("/usr/sbin/kamailio", [
             "-f", Self.configuration, "-DD", "-E", "-w", folder.path, "-P", folder.path + "/kamailio.pid",
@@ -63,5 +62,30 @@ import Testing
         #expect(after.status == 0, "every call after the failure was answered: \(after.output)\n\(kamailio.output)")
         #expect(Self.answered(servers[1]) == 6, "\(servers.map(Self.answered))")
         #expect(servers[1].output.filter { $0.contains(#""event":"hangup","by":"server""#) }.count == 6)
+    }
+
+    /// A proxy that dies is replaced by another at its address (as keepalived moves a virtual
+    /// address to a standby proxy): the requests within a call in progress follow its
+    /// Record-Route to the new one, which needs nothing of the old one's state, so the caller's
+    /// hang-up still reaches the server; new calls go through it too.
+    @Test func aCallInProgressHangsUpThroughTheProxyThatTookTheAddress() async throws {
+        let started = try await Self.servers(1)
+        let server = started[0].0
+        let (first, proxyPort) = try await Self.proxy(for: [started[0].port])
+        let (caller, control, _) = try await ServeTests.dial("DtmfMenu", port: proxyPort)
+        #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 20).contains("CALL_ESTABLISHED"), "\(caller.output)")
+
+        kill(-first.process.processIdentifier, SIGKILL)
+        #expect(await eventually(within: 20) { !first.process.isRunning && ServeTests.portIsFree(proxyPort, SOCK_DGRAM) })
+        let (second, _) = try await Self.proxy(for: [started[0].port], on: proxyPort)
+        #expect(try await ServeTests.statusLine("OPTIONS", to: "kamailio", port: proxyPort) == "SIP/2.0 200 OK", "\(second.output)")
+
+        control.send("hangup")
+        #expect(try await control.events(waitingFor: "CALL_CLOSED", seconds: 20).contains("CALL_CLOSED"))
+        #expect(await server.waitFor(20) { $0.contains(#""event":"hangup","by":"caller""#) }, "the BYE reached the server: \(server.output)")
+
+        let after = try await ServeTests.sipp(calling: "DtmfMenu", port: proxyPort, echo: false, calls: 2, in: TemporaryFolder())
+        #expect(after.status == 0, "\(after.output)\n\(second.output)")
+        #expect(Self.answered(server) == 3)
     }
 }
