@@ -74,6 +74,8 @@ import Testing
         let (first, proxyPort) = try await Self.proxy(for: [started[0].port])
         let (caller, control, _) = try await ServeTests.dial("DtmfMenu", port: proxyPort)
         #expect(try await control.events(waitingFor: "CALL_ESTABLISHED", seconds: 20).contains("CALL_ESTABLISHED"), "\(caller.output)")
+        // The server tells of the call once the caller's ACK has come through the proxy.
+        #expect(await server.waitFor(20) { $0.contains(#""event":"answer""#) }, "\(server.output)")
 
         kill(-first.process.processIdentifier, SIGKILL)
         #expect(await eventually(within: 20) { !first.process.isRunning && ServeTests.portIsFree(proxyPort, SOCK_DGRAM) })
