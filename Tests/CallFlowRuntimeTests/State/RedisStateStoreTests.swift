@@ -91,10 +91,11 @@ import Testing
 
     /// With Redis Sentinel, the store asks the first Sentinel that answers where the master
     /// is, on every new connection: when the master dies, decisions fail closed until the
-    /// Sentinel has promoted its replica, then go there by themselves.
+    /// Sentinel has promoted its replica, then go there by themselves. The servers ask for a
+    /// password, as docs/scale.md sets them up; the Sentinel does not.
     @Test func theMasterASentinelNamesIsUsedAndAFailoverIsFollowed() async throws {
-        let master = try await RedisServer()
-        let replica = try await RedisServer(["--replicaof", "127.0.0.1", String(master.port)])
+        let master = try await RedisServer(password: "s3cret")
+        let replica = try await RedisServer(["--replicaof", "127.0.0.1", String(master.port)], password: "s3cret")
         #expect(await eventually(within: 30) { try await master.command("INFO", "replication").contains("connected_slaves:1") })
         let sentinel = try await RedisServer(sentinelFor: master, name: "callflow")
         #expect(await eventually(within: 30) { try await sentinel.command("SENTINEL", "replicas", "callflow").contains(String(replica.port)) })
@@ -108,7 +109,7 @@ import Testing
 
         // The first Sentinel listed is not there: the next one is asked.
         let reports = Reports()
-        let address = try RedisAddress(url: "redis-sentinel://127.0.0.1:\(ServeTests.freePorts(1)),127.0.0.1:\(sentinel.port)/0#callflow")
+        let address = try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(ServeTests.freePorts(1)),127.0.0.1:\(sentinel.port)/0#callflow")
         let store = RedisStateStore(address, decisionTimeout: .seconds(3), report: reports.add)
         #expect(try await store.admit("Lead.GETAPI", under: limit))
         #expect(try await master.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1")

@@ -7,17 +7,21 @@ import Testing
 /// answers), killed, and started again on the same port. It may be a replica, or a Sentinel.
 final class RedisServer: @unchecked Sendable {
     let port: Int
+    /// What clients and replicas must give; a Sentinel is asked without one.
+    let password: String?
     private let arguments: [String]
     private var running: ServeTests.Running?
     /// Its working folder: a replica writes what it is sent there (and a server would read it
     /// at its start), and a Sentinel rewrites its configuration file there.
     private let folder = TemporaryFolder()
 
-    /// A server; `arguments` are added to its command line (`--replicaof HOST PORT`).
-    init(_ arguments: [String] = []) async throws {
+    /// A server; `arguments` are added to its command line (`--replicaof HOST PORT`). With a
+    /// `password`, it asks it of clients and gives it to its master.
+    init(_ arguments: [String] = [], password: String? = nil) async throws {
         port = ServeTests.freePorts(1)
+        self.password = password
         self.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--save", "", "--appendonly", "no",
-                          "--protected-mode", "no"] + arguments
+                          "--protected-mode", "no"] + (password.map { ["--requirepass", $0, "--masterauth", $0] } ?? []) + arguments
         try await start()
     }
 
@@ -25,18 +29,20 @@ final class RedisServer: @unchecked Sendable {
     /// answer, and alone it is a quorum, so it fails over within seconds.
     init(sentinelFor master: RedisServer, name: String) async throws {
         port = ServeTests.freePorts(1)
+        password = nil
         let configuration = folder.path + "/sentinel.conf"
         try """
             sentinel monitor \(name) 127.0.0.1 \(master.port) 1
             sentinel down-after-milliseconds \(name) 1000
             sentinel failover-timeout \(name) 10000
+            \(master.password.map { "sentinel auth-pass \(name) \($0)" } ?? "")
 
             """.write(toFile: configuration, atomically: true, encoding: .utf8)
         arguments = [configuration, "--sentinel", "--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--protected-mode", "no"]
         try await start()
     }
 
-    var url: String { "redis://127.0.0.1:\(port)/0" }
+    var url: String { "redis://\(password.map { ":\($0)@" } ?? "")127.0.0.1:\(port)/0" }
     var address: RedisAddress { try! RedisAddress(url: url) }
 
     /// Starts it (again), once it answers PING.
@@ -58,7 +64,7 @@ final class RedisServer: @unchecked Sendable {
     /// Runs one command through redis-cli, off the cooperative pool, returning what it printed.
     @discardableResult
     func command(_ arguments: String...) async throws -> String {
-        let arguments = ["-p", String(port)] + arguments
+        let arguments = ["-p", String(port)] + (password.map { ["-a", $0, "--no-auth-warning"] } ?? []) + arguments
         return try await offThePool {
             try FixturePackageTests.runBlocking("/usr/bin/redis-cli", arguments, in: URL(fileURLWithPath: "/"))
                 .output.trimmingCharacters(in: .whitespacesAndNewlines)
