@@ -78,7 +78,7 @@ import Testing
         #expect(await server.waitFor(20) { $0.contains(#""event":"answer""#) }, "\(server.output)")
 
         kill(-first.process.processIdentifier, SIGKILL)
-        #expect(await eventually(within: 20) { !first.process.isRunning && ServeTests.portIsFree(proxyPort, SOCK_DGRAM) })
+        try #require(await eventually(within: 20) { !first.process.isRunning && ServeTests.portIsFree(proxyPort, SOCK_DGRAM) })
         let (second, _) = try await Self.proxy(for: [started[0].port], on: proxyPort)
         #expect(try await ServeTests.statusLine("OPTIONS", to: "kamailio", port: proxyPort) == "SIP/2.0 200 OK", "\(second.output)")
 

@@ -26,7 +26,9 @@ import Testing
             ("redis-sentinel://10.0.0.2:0#callflow", "redis-sentinel://10.0.0.2:0#callflow: the port must be a number from 1 to 65535"),
             ("redis://cache:port", "redis://cache:port: the port must be a number from 1 to 65535"),
             ("redis://cache:6379/one", "redis://cache:6379/one: the database after / must be a number, such as /0"),
-            ("redis://:pw@/0", "redis://:pw@/0: no host, as in redis://127.0.0.1:6379/0"),
+            ("redis://:pw@/0", "redis://:***@/0: no host, as in redis://127.0.0.1:6379/0"),
+            ("redis://fd00::2:6379/0", "redis://fd00::2:6379/0: an IPv6 address goes in brackets, as in [fd00::2]:6379"),
+            ("redis-sentinel://u:p%40ss@a:1,b:x/0#m", "redis-sentinel://u:***@a:1,b:x/0#m: the port must be a number from 1 to 65535"),
         ] {
             #expect { try RedisAddress(url: url) } throws: { "\($0)" == message }
         }
@@ -89,32 +91,55 @@ import Testing
         #expect(try await store.requestLog(flow: "Lead", element: "GETAPI").first?.milliseconds == 2)
     }
 
-    /// With Redis Sentinel, the store asks the first Sentinel that answers where the master
-    /// is, on every new connection: when the master dies, decisions fail closed until the
-    /// Sentinel has promoted its replica, then go there by themselves. The servers ask for a
-    /// password, as docs/scale.md sets them up; the Sentinel does not.
+    /// With Redis Sentinel, the store asks the Sentinels where the master is, on every new
+    /// connection: one that is not there or never answers leaves time for the next; when the
+    /// master dies, decisions fail closed until the Sentinel has promoted its replica, then go
+    /// there by themselves. The servers ask for a password, as docs/scale.md sets them up; one
+    /// Sentinel asks for it too, another does not.
     @Test func theMasterASentinelNamesIsUsedAndAFailoverIsFollowed() async throws {
         let master = try await RedisServer(password: "s3cret")
         let replica = try await RedisServer(["--replicaof", "127.0.0.1", String(master.port)], password: "s3cret")
         #expect(await eventually(within: 30) { try await master.command("INFO", "replication").contains("connected_slaves:1") })
-        let sentinel = try await RedisServer(sentinelFor: master, name: "callflow")
+        let sentinel = try await RedisServer(sentinelFor: master, name: "callflow", guarded: true)
         #expect(await eventually(within: 30) { try await sentinel.command("SENTINEL", "replicas", "callflow").contains(String(replica.port)) })
+        let limit = RateLimit(count: 100, seconds: 60)
 
         // A replica refuses writes: the store says so and takes it as unavailable.
         let replicaReports = Reports()
         let onReplica = RedisStateStore(replica.address, decisionTimeout: .seconds(3), report: replicaReports.add)
-        let limit = RateLimit(count: 100, seconds: 60)
         await #expect { try await onReplica.admit("Lead.GETAPI", under: limit) } throws: { "\($0)" == "state store unavailable" }
         #expect(replicaReports.all == ["state store \(replica.address) unavailable: 127.0.0.1:\(replica.port) is a read-only replica"])
 
-        // The first Sentinel listed is not there: the next one is asked.
+        // The first Sentinel listed is not there, the second takes connections and never
+        // answers (a paused process): it has half of the 6 s left, not all, and the third is
+        // asked in time.
+        let silent = try await RedisServer()
+        silent.pause()
         let reports = Reports()
-        let address = try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(ServeTests.freePorts(1)),127.0.0.1:\(sentinel.port)/0#callflow")
-        let store = RedisStateStore(address, decisionTimeout: .seconds(3), report: reports.add)
+        let address = try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(ServeTests.freePorts(1)),127.0.0.1:\(silent.port),"
+                                       + "127.0.0.1:\(sentinel.port)/0#callflow")
+        let store = RedisStateStore(address, decisionTimeout: .seconds(6), report: reports.add)
+        let clock = ContinuousClock()
+        let started = clock.now
         #expect(try await store.admit("Lead.GETAPI", under: limit))
+        #expect(clock.now - started < .seconds(5), "\(clock.now - started)")
         #expect(try await master.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1")
         #expect(await eventually { try await replica.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1" })
         #expect(reports.all.isEmpty)
+
+        // A Sentinel without a password is content to be given one; one that knows no such
+        // master says so.
+        let other = try await RedisServer(password: "s3cret")
+        let open = try await RedisServer(sentinelFor: other, name: "callflow")
+        #expect(try await RedisStateStore(try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(open.port)/0#callflow"))
+            .admit("Lead.GETAPI", under: limit))
+        #expect(try await other.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1")
+        let unknownReports = Reports()
+        let unknown = try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(open.port)/0#nosuch")
+        await #expect { try await RedisStateStore(unknown, report: unknownReports.add).admit("Lead.GETAPI", under: limit) } throws: {
+            "\($0)" == "state store unavailable"
+        }
+        #expect(unknownReports.all == ["state store \(unknown) unavailable: Sentinel 127.0.0.1:\(open.port): knows no master named nosuch"])
 
         master.kill()
         #expect(await eventually(within: 60) { (try? await store.admit("Lead.GETAPI", under: limit)) == true })

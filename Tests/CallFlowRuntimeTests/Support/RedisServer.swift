@@ -25,17 +25,19 @@ final class RedisServer: @unchecked Sendable {
         try await start()
     }
 
-    /// A Sentinel watching `master` under `name`. It calls a master down after 1 s without an
-    /// answer, and alone it is a quorum, so it fails over within seconds.
-    init(sentinelFor master: RedisServer, name: String) async throws {
+    /// A Sentinel watching `master` under `name`, given the master's password. It calls a
+    /// master down after 1 s without an answer, and alone it is a quorum, so it fails over
+    /// within seconds. If `guarded`, it asks clients for the master's password too.
+    init(sentinelFor master: RedisServer, name: String, guarded: Bool = false) async throws {
         port = ServeTests.freePorts(1)
-        password = nil
+        password = guarded ? master.password : nil
         let configuration = folder.path + "/sentinel.conf"
         try """
             sentinel monitor \(name) 127.0.0.1 \(master.port) 1
             sentinel down-after-milliseconds \(name) 1000
             sentinel failover-timeout \(name) 10000
             \(master.password.map { "sentinel auth-pass \(name) \($0)" } ?? "")
+            \(password.map { "requirepass \($0)" } ?? "")
 
             """.write(toFile: configuration, atomically: true, encoding: .utf8)
         arguments = [configuration, "--sentinel", "--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path, "--protected-mode", "no"]
@@ -62,11 +64,12 @@ final class RedisServer: @unchecked Sendable {
     func resume() { Foundation.kill(running!.process.processIdentifier, SIGCONT) }
 
     /// Runs one command through redis-cli, off the cooperative pool, returning what it printed.
+    /// It is given 30 s (a paused server would keep it waiting for ever).
     @discardableResult
     func command(_ arguments: String...) async throws -> String {
-        let arguments = ["-p", String(port)] + (password.map { ["-a", $0, "--no-auth-warning"] } ?? []) + arguments
+        let arguments = ["30", "/usr/bin/redis-cli", "-p", String(port)] + (password.map { ["-a", $0, "--no-auth-warning"] } ?? []) + arguments
         return try await offThePool {
-            try FixturePackageTests.runBlocking("/usr/bin/redis-cli", arguments, in: URL(fileURLWithPath: "/"))
+            try FixturePackageTests.runBlocking("/usr/bin/timeout", arguments, in: URL(fileURLWithPath: "/"))
                 .output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

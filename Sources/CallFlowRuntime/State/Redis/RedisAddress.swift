@@ -47,15 +47,17 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads a `redis://` or `redis-sentinel://` URL; the error says what is wrong with it. A
     /// user or password may be percent-encoded.
-    public init(url: String) throws(StateStoreError) {
-        let sentinel = url.hasPrefix(Self.sentinelScheme)
-        guard url.hasPrefix("redis://") || sentinel else {
+    public init(url given: String) throws(StateStoreError) {
+        // Errors show the URL with its password as `***`.
+        let url = Self.masked(given)
+        let sentinel = given.hasPrefix(Self.sentinelScheme)
+        guard given.hasPrefix("redis://") || sentinel else {
             let scheme = url.prefix { $0 != ":" }
             throw StateStoreError(scheme == "rediss"
                 ? "\(url): TLS (rediss://) is not supported: the hiredis of this system has none; keep Redis on a private network"
                 : "\(url): not a redis:// or redis-sentinel:// URL")
         }
-        var rest = Substring(url.dropFirst(sentinel ? Self.sentinelScheme.count : "redis://".count))
+        var rest = Substring(given.dropFirst(sentinel ? Self.sentinelScheme.count : "redis://".count))
         var master: Substring?
         if sentinel {
             guard let hash = rest.lastIndex(of: "#"), rest.index(after: hash) < rest.endIndex else {
@@ -103,9 +105,20 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
             port = number
             rest = rest[..<colon]
         }
-        let host = rest.hasPrefix("[") && rest.hasSuffix("]") ? String(rest.dropFirst().dropLast()) : String(rest)
+        let bracketed = rest.hasPrefix("[") && rest.hasSuffix("]")
+        let host = bracketed ? String(rest.dropFirst().dropLast()) : String(rest)
         guard !host.isEmpty else { throw StateStoreError("\(url): no host, as in \(example)") }
+        guard bracketed || !host.contains(":") else {
+            throw StateStoreError("\(url): an IPv6 address goes in brackets, as in [fd00::2]:\(defaultPort)")
+        }
         return Endpoint(host: host, port: port)
+    }
+
+    /// `url` with the password between `:` and `@` as `***`.
+    private static func masked(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://"), let at = url[schemeEnd.upperBound...].lastIndex(of: "@"),
+              let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":") else { return url }
+        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
     }
 
     /// The URL without its password.

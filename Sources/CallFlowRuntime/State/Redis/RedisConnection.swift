@@ -17,6 +17,8 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
     private var context: UnsafeMutablePointer<redisContext>?
     /// The server `context` is connected to.
     private var server: RedisAddress.Endpoint?
+    /// The Sentinel that last named a master that answered, asked first the next time.
+    private var lastSentinel: RedisAddress.Endpoint?
     /// Why the server is unavailable and when to try it again; nil while it answers.
     private var outage: (detail: String, retry: ContinuousClock.Instant)?
     private let report: @Sendable (String?) -> Void
@@ -48,6 +50,12 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
         case unavailable(String)
         /// The server answered with an error.
         case refused(String)
+
+        var detail: String {
+            switch self {
+            case .unavailable(let detail), .refused(let detail): detail
+            }
+        }
     }
 
     /// Sends `commands` at once and reads their replies in order. An error reply of one
@@ -69,12 +77,19 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
     }
 
     private func send(_ commands: [[String]]) throws(Failure) -> [Reply] {
-        try exchange(commands, on: try connected())
+        if let context { return try exchange(commands, on: context) }
+        // A new connection and the commands share one bound.
+        let deadline = ContinuousClock.now + timeout
+        let opened = try connect(by: deadline)
+        defer { if opened == context { redisSetTimeout(opened, Self.timeval(timeout)) } }
+        bound(opened, by: deadline)
+        return try exchange(commands, on: opened)
     }
 
     /// Sends `commands` on `context` and reads their replies; a connection that fails is
-    /// dropped.
-    private func exchange(_ commands: [[String]], on context: UnsafeMutablePointer<redisContext>) throws(Failure) -> [Reply] {
+    /// dropped. An error reply that `tolerated` accepts reads as `.null`.
+    private func exchange(_ commands: [[String]], on context: UnsafeMutablePointer<redisContext>,
+                          tolerating tolerated: (String) -> Bool = { _ in false }) throws(Failure) -> [Reply] {
         for command in commands { append(command, to: context) }
         var replies: [Reply] = []
         var refusal: String?
@@ -84,16 +99,15 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
             defer { freeReplyObject(raw) }
             let reply = raw.assumingMemoryBound(to: redisReply.self)
             if reply.pointee.type == REDIS_REPLY_ERROR {
-                refusal = refusal ?? Self.text(reply)
+                let message = Self.text(reply)
+                if !tolerated(message) { refusal = refusal ?? message }
                 replies.append(.null)
             } else {
                 replies.append(Self.copy(reply))
             }
         }
         if let refusal {
-            // A master demoted by a failover: the next command connects to the new one.
-            if refusal.hasPrefix("READONLY"), context == self.context {
-                let detail = "\(server.map { "\($0) " } ?? "")is a read-only replica"
+            if context == self.context, let detail = unavailability(refusal) {
                 close()
                 throw .unavailable(detail)
             }
@@ -102,84 +116,124 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
         return replies
     }
 
+    /// Why the server cannot take writes now, if `refusal` says so: a master demoted by a
+    /// failover (the next command connects to the new one), one without the replicas its
+    /// `min-replicas-to-write` asks for, a replica cut off from its master, a server loading
+    /// its data. (On Redis 6, a script's READONLY comes inside an ERR.)
+    private func unavailability(_ refusal: String) -> String? {
+        let shown = server.map { "\($0)" } ?? "the server"
+        if refusal.contains("READONLY") { return "\(shown) is a read-only replica" }
+        for code in ["NOREPLICAS", "MASTERDOWN", "LOADING"] where refusal.hasPrefix(code) { return "\(shown): \(refusal)" }
+        return nil
+    }
+
     /// Closes the connection; the next command opens a new one.
     func close() {
         redisFree(context)
         context = nil
     }
 
-    /// The open connection, or a new one: to the fixed server, or to the master a Sentinel
-    /// names, checked to be one. Making it takes at most `timeout` in all.
-    private func connected() throws(Failure) -> UnsafeMutablePointer<redisContext> {
-        if let context { return context }
-        let deadline = ContinuousClock.now + timeout
-        let endpoint: RedisAddress.Endpoint
-        var setup: [[String]] = []
-        if let password = address.password { setup.append(["AUTH"] + (address.user.map { [$0] } ?? []) + [password]) }
-        if address.database != 0 { setup.append(["SELECT", String(address.database)]) }
+    /// A new connection, ready by `deadline`: to the fixed server, or to the master a Sentinel
+    /// names.
+    private func connect(by deadline: ContinuousClock.Instant) throws(Failure) -> UnsafeMutablePointer<redisContext> {
         switch address.server {
-        case .fixed(let fixed):
-            endpoint = fixed
-        case .sentinel(let master, let sentinels):
-            endpoint = try self.master(master, askingEachOf: sentinels, by: deadline)
-            setup.append(["ROLE"])
+        case .fixed(let endpoint):
+            return try connect(to: endpoint, checkingRole: false, by: deadline)
+        case .sentinel(let name, let sentinels):
+            guard !sentinels.isEmpty else { throw .unavailable("no Sentinel to ask") }
+            // The Sentinel that answered last is asked first.
+            let first = lastSentinel.flatMap { sentinels.firstIndex(of: $0) } ?? 0
+            let order = sentinels[first...] + sentinels[..<first]
+            var failures: [String] = []
+            for (index, sentinel) in order.enumerated() {
+                // Each gets a share of what is left, so one that never answers leaves time for
+                // the others; the share covers asking it and connecting to the master it names.
+                let share = (deadline - ContinuousClock.now) / (order.count - index)
+                let shareEnds = ContinuousClock.now + max(share, .milliseconds(1))
+                do throws(Failure) {
+                    let endpoint = try master(name, askingSentinel: sentinel, by: shareEnds)
+                    do throws(Failure) {
+                        let opened = try connect(to: endpoint, checkingRole: true, by: shareEnds)
+                        lastSentinel = sentinel
+                        return opened
+                    } catch {
+                        failures.append("\(endpoint), the master by Sentinel \(sentinel): \(error.detail)")
+                    }
+                } catch {
+                    failures.append("Sentinel \(sentinel): \(error.detail)")
+                }
+            }
+            throw .unavailable(failures.joined(separator: "; "))
         }
+    }
+
+    /// A connection to `endpoint`, authenticated, on its database and, with `checkingRole`, a
+    /// master by its own word (a user without the right to ask `ROLE` takes Sentinel's).
+    private func connect(to endpoint: RedisAddress.Endpoint, checkingRole: Bool,
+                         by deadline: ContinuousClock.Instant) throws(Failure) -> UnsafeMutablePointer<redisContext> {
         let opened = try open(endpoint, by: deadline)
         context = opened
         server = endpoint
+        var setup: [[String]] = []
+        if let password = address.password { setup.append(["AUTH"] + (address.user.map { [$0] } ?? []) + [password]) }
+        if address.database != 0 { setup.append(["SELECT", String(address.database)]) }
         do throws(Failure) {
-            let replies = try exchange(setup, on: opened)
-            if case .sentinel = address.server, replies.last?.array.first?.string != "master" {
-                close()
-                throw .unavailable("\(endpoint), named master by Sentinel, is not one (yet)")
+            bound(opened, by: deadline)
+            _ = try exchange(setup, on: opened)
+            if checkingRole {
+                let role = try exchange([["ROLE"]], on: opened, tolerating: { $0.hasPrefix("NOPERM") })[0]
+                if role != .null, role.array.first?.string != "master" {
+                    close()
+                    throw .unavailable("not a master (yet)")
+                }
             }
         } catch .refused(let message) {
             close()
             throw .unavailable(message)
         }
-        redisSetTimeout(opened, Self.timeval(timeout))
         return opened
     }
 
     /// A connection to `endpoint`, its commands bounded by what is left until `deadline`.
     private func open(_ endpoint: RedisAddress.Endpoint, by deadline: ContinuousClock.Instant) throws(Failure) -> UnsafeMutablePointer<redisContext> {
-        let left = Self.timeval(max(deadline - ContinuousClock.now, .milliseconds(1)))
-        guard let opened = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), left) else {
+        guard let opened = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), Self.timeval(Self.left(until: deadline))) else {
             throw .unavailable("out of memory")
         }
         guard opened.pointee.err == 0 else { throw drop(opened) }
-        redisSetTimeout(opened, left)
         redisEnableKeepAlive(opened)
         return opened
     }
 
-    /// Where the master called `name` is, as the first of `sentinels` that knows says.
-    private func master(_ name: String, askingEachOf sentinels: [RedisAddress.Endpoint],
+    /// Where the master called `name` is, as `sentinel` says. The Sentinel is given the
+    /// password, if any: one with `requirepass` asks for it, one without is content.
+    private func master(_ name: String, askingSentinel sentinel: RedisAddress.Endpoint,
                         by deadline: ContinuousClock.Instant) throws(Failure) -> RedisAddress.Endpoint {
-        var failures: [String] = []
-        for sentinel in sentinels {
-            do throws(Failure) {
-                let context = try open(sentinel, by: deadline)
-                // (A connection that fails is freed by `exchange`; one that is answered, here.)
-                let reply: [Reply]
-                do throws(Failure) {
-                    reply = try exchange([["SENTINEL", "get-master-addr-by-name", name]], on: context)[0].array
-                } catch .refused(let message) {
-                    redisFree(context)
-                    throw .refused(message)
-                }
-                redisFree(context)
-                if reply.count == 2, let host = reply[0].string, let port = reply[1].string.flatMap({ Int($0) }) {
-                    return RedisAddress.Endpoint(host: host, port: port)
-                }
-                failures.append("Sentinel \(sentinel) knows no master named \(name)")
-            } catch {
-                switch error {
-                case .unavailable(let detail), .refused(let detail): failures.append("Sentinel \(sentinel): \(detail)")
-                }
-            }
+        let context = try open(sentinel, by: deadline)
+        bound(context, by: deadline)
+        var commands = [["SENTINEL", "get-master-addr-by-name", name]]
+        if let password = address.password { commands.insert(["AUTH", password], at: 0) }
+        let reply: [Reply]
+        do throws(Failure) {
+            // (A connection that fails is freed by `exchange`; one that answers, here.)
+            reply = try exchange(commands, on: context, tolerating: { $0.contains("without any password configured") }).last!.array
+        } catch .refused(let message) {
+            redisFree(context)
+            throw .refused(message)
         }
-        throw .unavailable(failures.joined(separator: "; "))
+        redisFree(context)
+        guard reply.count == 2, let host = reply[0].string, let port = reply[1].string.flatMap({ Int($0) }) else {
+            throw .unavailable("knows no master named \(name)")
+        }
+        return RedisAddress.Endpoint(host: host, port: port)
+    }
+
+    /// Bounds every read and write on `context` by what is left until `deadline`.
+    private func bound(_ context: UnsafeMutablePointer<redisContext>, by deadline: ContinuousClock.Instant) {
+        redisSetTimeout(context, Self.timeval(Self.left(until: deadline)))
+    }
+
+    private static func left(until deadline: ContinuousClock.Instant) -> Duration {
+        max(deadline - ContinuousClock.now, .milliseconds(1))
     }
 
     private func append(_ command: [String], to context: UnsafeMutablePointer<redisContext>) {
