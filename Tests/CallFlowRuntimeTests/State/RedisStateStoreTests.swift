@@ -134,6 +134,11 @@ import Testing
         #expect(try await RedisStateStore(try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(open.port)/0#callflow"))
             .admit("Lead.GETAPI", under: limit))
         #expect(try await other.command("ZCARD", "callflow:rate:Lead.GETAPI") == "1")
+        // A user that may not run ROLE (it is @dangerous) takes the Sentinel's word.
+        try await other.command("ACL", "SETUSER", "limited", "on", ">pw", "~*", "+@all", "-@dangerous")
+        #expect(try await RedisStateStore(try RedisAddress(url: "redis-sentinel://limited:pw@127.0.0.1:\(open.port)/0#callflow"))
+            .admit("Lead.GETAPI", under: limit))
+        #expect(try await other.command("ZCARD", "callflow:rate:Lead.GETAPI") == "2")
         let unknownReports = Reports()
         let unknown = try RedisAddress(url: "redis-sentinel://:s3cret@127.0.0.1:\(open.port)/0#nosuch")
         await #expect { try await RedisStateStore(unknown, report: unknownReports.add).admit("Lead.GETAPI", under: limit) } throws: {

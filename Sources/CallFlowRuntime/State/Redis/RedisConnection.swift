@@ -157,7 +157,7 @@ final class RedisConnection: @unchecked Sendable {  // used on one serial queue 
                         lastSentinel = sentinel
                         return opened
                     } catch {
-                        failures.append("\(endpoint), the master by Sentinel \(sentinel): \(error.detail)")
+                        failures.append("\(endpoint), which Sentinel \(sentinel) names master: \(error.detail)")
                     }
                 } catch {
                     failures.append("Sentinel \(sentinel): \(error.detail)")
