@@ -7,7 +7,7 @@ import Testing
 /// answers), killed, and started again on the same port. It may be a replica, or a Sentinel.
 final class RedisServer: @unchecked Sendable {
     let port: Int
-    /// What clients and replicas must give; a Sentinel is asked without one.
+    /// What clients (and a server's replicas) must give; nil for a Sentinel that is not guarded.
     let password: String?
     private let arguments: [String]
     private var running: ServeTests.Running?
