@@ -24,10 +24,7 @@ import Testing
             "-A", "LISTEN=udp:127.0.0.1:\(proxyPort)", "-A", "DISPATCHER_LIST=\"\(folder.path)/dispatcher.list\"", "-x", "tlsf",
         ], stopsGroup: true)
         kamailio.keep(folder)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try await ServeTests.statusLine("OPTIONS", to: "kamailio", port: proxyPort) != "SIP/2.0 200 OK", ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        _ = await eventually(within: 10) { try await ServeTests.statusLine("OPTIONS", to: "kamailio", port: proxyPort) == "SIP/2.0 200 OK" }
         return (kamailio, proxyPort)
     }
 

@@ -57,10 +57,7 @@ extension FlowsRunTests {
                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
             ], cleanly: true)
             running.keep(folder)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while await ServeTests.get("http://127.0.0.1:\(port)/-/ready")?.status != 200, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            _ = await eventually(within: 20) { await ServeTests.get("http://127.0.0.1:\(port)/-/ready")?.status == 200 }
         }
 
         /// The value of an instant `query`, waiting at most 20 s for it to reach `expected`

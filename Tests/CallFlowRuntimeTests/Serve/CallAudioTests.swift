@@ -96,10 +96,7 @@ extension ServeTests {
         // The same over TCP: answered, then hung up on for its silence.
         let overTCP = try await Self.sipp(calling: "DtmfMenu", port: port, echo: false, overTCP: true, in: TemporaryFolder())
         #expect(overTCP.status == 0, "\(overTCP.output)")
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline, server.output.filter({ $0.contains("no audio from the caller") }).count < 2 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        _ = await eventually(within: 5, every: .milliseconds(50)) { server.output.filter { $0.contains("no audio from the caller") }.count >= 2 }
         #expect(server.output.filter { $0.contains("no audio from the caller") }.count == 2, "\(server.output)")
     }
 

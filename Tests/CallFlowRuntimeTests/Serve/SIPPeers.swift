@@ -96,12 +96,7 @@ extension ServeTests {
 
         /// Waits, at most `seconds`, until a line satisfies `condition`.
         func waitFor(_ seconds: Double, _ condition: (String) -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now + .seconds(seconds)
-            while ContinuousClock.now < deadline {
-                if output.contains(where: condition) { return true }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            return output.contains(where: condition)
+            await eventually(within: seconds, every: .milliseconds(50)) { output.contains(where: condition) }
         }
 
         deinit {
@@ -254,11 +249,7 @@ extension ServeTests {
             "-mp", "\(media)", "-m", "\(calls)", "-r", "5", "-l", "\(calls)", "-timeout", "60s", "-timeout_error", "-nostdin",
         ] + (echo ? ["-rtp_echo"] : []) + (overTCP ? ["-t", "t1"] : []), cleanly: true)
         // Bound the wait here too, whatever SIPp does.
-        let deadline = ContinuousClock.now + .seconds(90)
-        while sipp.process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        guard !sipp.process.isRunning else {
+        guard await eventually(within: 90, every: .milliseconds(50), { !sipp.process.isRunning }) else {
             kill(sipp.process.processIdentifier, SIGKILL)
             return (-1, sipp.output + ["(SIPp did not finish within 90 s)"])
         }

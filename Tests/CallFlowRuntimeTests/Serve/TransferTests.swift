@@ -24,10 +24,7 @@ extension ServeTests {
             guard let heard = try? Self.heard(in: folder), let first = heard.firstIndex(where: { abs(Int($0)) > 300 }) else { return 0 }
             return heard.count - first
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline, heardFor() < 4000 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        _ = await eventually(within: 10, every: .milliseconds(20)) { heardFor() >= 4000 }
         // The caller has heard the start of the menu. (Read now: baresip's recording of its next
         // call, to the support line, may take the same file name.)
         let menu = try Self.spoken(Self.menuPrompt)

@@ -20,8 +20,8 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
     public enum Server: Sendable, Equatable {
         /// Always the one at `endpoint`.
         case fixed(Endpoint)
-        /// The one the first Sentinel of `sentinels` that answers names as the master called
-        /// `master`, asked again on every new connection (so after a failover, the promoted one).
+        /// The one a Sentinel of `sentinels` names as the master called `master`, asked again on
+        /// every new connection (so after a failover, the promoted one).
         case sentinel(master: String, sentinels: [Endpoint])
     }
 
@@ -29,7 +29,8 @@ public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
     public var database: Int
     /// The ACL user (Redis 6 and later); nil for the default user.
     public var user: String?
-    /// The Redis server's password (not the Sentinels': they are asked without one).
+    /// The Redis server's password. Sentinels are given it too, without the user: one with
+    /// `requirepass` asks for it, one without takes no notice.
     public var password: String?
 
     public init(server: Server, database: Int = 0, user: String? = nil, password: String? = nil) {
